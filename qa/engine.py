@@ -1,0 +1,91 @@
+"""The engine the CLI, the web app and the evaluation share: one index + one encoder per process."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from qa.answer import AnswerSettings, answer, check_question
+from qa.chunking import ChunkSettings
+from qa.documents import load_documents
+from qa.index import Index, IndexNotFoundError, build_index, open_index
+from qa.records import Answer, Hit, Skipped
+from qa.retrieve import FusionSettings, Retriever, make_retriever
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Answers questions over one index. Build it with :meth:`open` or :func:`qa.ensure_index`."""
+
+    def __init__(self, index: Index, encoder, fusion: FusionSettings = FusionSettings()):
+        self.index, self.encoder, self.fusion = index, encoder, fusion
+        self._retrievers: dict[str, Retriever] = {}
+
+    @classmethod
+    def open(cls, folder: Path | str, model: str | None = None, encoder=None) -> "Engine":
+        index = open_index(folder, model=model)
+        if encoder is None:
+            from embeddings import load_encoder
+
+            encoder = load_encoder(index.model, **_prompt_options(index))
+        return cls(index, encoder)
+
+    def retriever(self, kind: str = "hybrid") -> Retriever:
+        if kind not in self._retrievers:
+            self._retrievers[kind] = make_retriever(kind, self.index, self.encoder, self.fusion)
+        return self._retrievers[kind]
+
+    def search(self, query: str, k: int = 10, retriever: str = "hybrid") -> list[Hit]:
+        return self.retriever(retriever).search(check_question(query), k)
+
+    def ask(self, question: str, *, k: int = 5, retriever: str = "hybrid", query: str | None = None,
+            threshold: float | None = None, doc_filter=None) -> Answer:
+        """Answer ``question``; ``query`` (e.g. a rewrite of a follow-up) is what gets searched."""
+        question = check_question(question)
+        query = check_question(query) if query else question
+        depth = k if doc_filter is None else max(k * 10, 50)
+        hits = self.retriever(retriever).search(query, depth)
+        if doc_filter is not None:
+            hits = [h for h in hits if doc_filter(self.index.documents[h.chunk.doc_id])]
+        hits = [replace(h, rank=i) for i, h in enumerate(hits[:k], 1)]
+        stored = self.index.answer_threshold
+        settings = AnswerSettings(k=k, threshold=threshold if threshold is not None else
+                                  stored if stored is not None else AnswerSettings.threshold)
+        return answer(question, hits, self.index, self.encoder, settings, query=query)
+
+
+def _prompt_options(index: Index) -> dict:
+    prompts = index.manifest.get("prompts") or {}
+    return {"query_prompt": prompts.get("query"), "passage_prompt": prompts.get("document")}
+
+
+def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: ChunkSettings = ChunkSettings(),
+           rebuild: bool = False, progress: bool = False, encoder=None) -> tuple[Index, list[Skipped]]:
+    """Load documents from ``paths`` and (re)build the index at ``folder``; returns it and skipped files."""
+    from embeddings import load_encoder
+
+    folder = Path(folder)
+    if not rebuild and model is not None and (folder / "manifest.json").exists():
+        open_index(folder, model=model)  # raises a clear mismatch error before any work
+    docs, skipped = load_documents(paths)
+    encoder = encoder or load_encoder(model)
+    index = build_index(docs, folder, encoder, chunking, reuse=not rebuild, progress=progress)
+    return index, skipped
+
+
+def ensure_index(folder: Path | str, corpus_dir: Path | str, *, model: str | None = None,
+                 chunking: ChunkSettings = ChunkSettings(), progress: bool = False) -> Engine:
+    """Open the index at ``folder``, first building it from ``corpus_dir`` if there is none yet."""
+    from embeddings import load_encoder
+
+    try:
+        return Engine.open(folder, model=model)
+    except IndexNotFoundError:
+        log.info("no index at %s yet: building it from %s", folder, corpus_dir)
+    encoder = load_encoder(model)
+    index, skipped = ingest([corpus_dir], folder, chunking=chunking, progress=progress, encoder=encoder)
+    for s in skipped:
+        log.warning("skipped %s: %s", s.path, s.reason)
+    return Engine(index, encoder)

@@ -1,0 +1,268 @@
+"""Chunks -> an index folder: FAISS vectors + BM25 + chunk store + manifest.json, written atomically.
+
+Layout of an index folder (all readable files):
+    manifest.json     format version, model, dimension, normalization, chunking, tokenizer, per-document hashes
+    vectors.faiss     inner-product FAISS index over L2-normalized chunk vectors (row i = chunk i)
+    bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text
+    chunks.jsonl      one chunk per line, in FAISS row order
+    documents.jsonl   one cleaned document per line (text, title, date, outlet, file name)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from qa.chunking import ChunkSettings, split
+from qa.records import Chunk, Document
+from qa.tokens import tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+NORMALIZATION = "opencc-t2s+fullwidth-to-halfwidth+casefold"
+TOKENIZER = "jieba-search+han-bigrams"
+MANIFEST = "manifest.json"
+
+
+class IndexFolderError(RuntimeError):
+    """Base class for problems with an index folder."""
+
+
+class IndexNotFoundError(IndexFolderError):
+    pass
+
+
+class IndexMismatchError(IndexFolderError):
+    """The index was built with other settings than those asked for."""
+
+
+class CorruptIndexError(IndexFolderError):
+    pass
+
+
+def content_hash(doc: Document) -> str:
+    return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16]
+
+
+class Index:
+    """An opened index: documents, chunks, FAISS vectors and BM25, loaded once per process."""
+
+    def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25):
+        self.folder = folder
+        self.manifest = manifest
+        self.documents = documents
+        self.chunks = chunks
+        self.vectors = vectors
+        self.bm25 = bm25
+
+    @property
+    def model(self) -> str:
+        return self.manifest["model"]
+
+    @property
+    def answer_threshold(self) -> float | None:
+        return self.manifest.get("answer_threshold")
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def document_frequency(self, token: str) -> int:
+        """How many chunks contain ``token`` (a normalized BM25 token); 0 when unknown."""
+        tid = self.bm25.vocab_dict.get(token)
+        if tid is None:
+            return 0
+        indptr = self.bm25.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid])
+
+
+def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64) -> np.ndarray:
+    from tqdm.auto import tqdm
+
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    with tqdm(total=len(texts), desc="Embedding chunks", unit="chunk", disable=not progress) as bar:
+        for i in range(0, len(texts), step):
+            out[i : i + step] = encoder.encode_passages(texts[i : i + step])
+            bar.update(len(texts[i : i + step]))
+    return out
+
+
+def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple[str, np.ndarray]]:
+    """chunk id -> (doc hash, vector) from an existing compatible index, to avoid re-embedding."""
+    try:
+        old = open_index(folder, model=model)
+    except IndexFolderError:
+        return {}
+    if old.manifest.get("chunking") != asdict(chunking):
+        return {}
+    hashes = {d: meta["hash"] for d, meta in old.manifest["documents"].items()}
+    vectors = old.vectors.reconstruct_n(0, old.vectors.ntotal)
+    return {c.id: (hashes.get(c.doc_id, ""), vectors[i]) for i, c in enumerate(old.chunks)}
+
+
+def build_index(
+    documents: Sequence[Document],
+    folder: Path | str,
+    encoder,
+    chunking: ChunkSettings = ChunkSettings(),
+    *,
+    reuse: bool = True,
+    progress: bool = False,
+    extra_manifest: dict | None = None,
+) -> Index:
+    """Chunk, embed and index ``documents`` into ``folder`` (replacing what is there, atomically).
+
+    With ``reuse``, chunks of documents whose content is unchanged since the existing index at
+    ``folder`` keep their vectors instead of being embedded again.
+    """
+    import bm25s
+    import faiss
+
+    folder = Path(folder)
+    if not documents:
+        raise ValueError("no documents to index: give at least one readable .txt, .md, .html or corpus.jsonl file")
+    started = time.perf_counter()
+    chunks = [c for doc in documents for c in split(doc, chunking)]
+    hashes = {d.id: content_hash(d) for d in documents}
+    cached = _old_vectors(folder, encoder.name, chunking) if reuse and folder.exists() else {}
+    vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
+    todo = []
+    for i, c in enumerate(chunks):
+        hit = cached.get(c.id)
+        if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim:
+            vectors[i] = hit[1]
+        else:
+            todo.append(i)
+    if cached:
+        log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
+    if todo:
+        vectors[todo] = _encode_with_progress(encoder, [chunks[i].text for i in todo], progress)
+
+    faiss_index = faiss.IndexFlatIP(encoder.dim)
+    faiss_index.add(vectors)
+    bm25 = bm25s.BM25()
+    bm25.index([tokenize(c.text) or [""] for c in chunks], show_progress=False)
+
+    per_doc: dict[str, int] = {}
+    for c in chunks:
+        per_doc[c.doc_id] = per_doc.get(c.doc_id, 0) + 1
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": encoder.name,
+        "dimension": encoder.dim,
+        "prompts": dict(getattr(encoder, "prompts", {})),
+        "normalization": NORMALIZATION,
+        "tokenizer": TOKENIZER,
+        "chunking": asdict(chunking),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": None,
+        "counts": {"documents": len(documents), "chunks": len(chunks), "embedded": len(todo)},
+        "documents": {d.id: {"hash": hashes[d.id], "path": d.path, "chunks": per_doc.get(d.id, 0)} for d in documents},
+        **(extra_manifest or {}),
+    }
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
+    try:
+        faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+        bm25.save(str(tmp / "bm25"))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
+        _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
+        manifest["build_seconds"] = round(time.perf_counter() - started, 2)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _swap_into_place(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Index(folder, manifest, {d.id: d for d in documents}, chunks, faiss_index, bm25)
+
+
+def _swap_into_place(tmp: Path, folder: Path) -> None:
+    if folder.exists():
+        if not (folder / MANIFEST).exists() and any(folder.iterdir()):
+            raise IndexMismatchError(
+                f"{folder} exists and is not an index (no {MANIFEST}); refusing to replace it. Choose another --index folder."
+            )
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+        folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(folder)
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def read_manifest(folder: Path | str) -> dict:
+    folder = Path(folder)
+    path = folder / MANIFEST
+    if not path.exists():
+        raise IndexNotFoundError(f"no index at {folder}: build one with `qa ingest PATHS --index {folder}`")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorruptIndexError(f"{path} is unreadable ({exc}): rebuild with `qa ingest --rebuild --index {folder}`") from exc
+
+
+def open_index(folder: Path | str, *, model: str | None = None) -> Index:
+    """Open an index folder, checking that it is complete and (if ``model`` is given) built with it."""
+    import bm25s
+    import faiss
+
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"index at {folder} has format version {manifest.get('format_version')}, this version of qa reads "
+            f"{FORMAT_VERSION}: {fix}"
+        )
+    if model is not None and manifest.get("model") != model:
+        raise IndexMismatchError(
+            f"index at {folder} was built with model {manifest.get('model')}, you asked for {model}: "
+            f"re-run `qa ingest --rebuild --model {model} --index {folder}` or drop --model"
+        )
+    try:
+        chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
+        documents = {row["id"]: Document(**row) for row in _read_jsonl(folder / "documents.jsonl")}
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25"))
+    except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
+        raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
+    if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dimension"):
+        raise CorruptIndexError(
+            f"index at {folder} is inconsistent: {vectors.ntotal} vectors of dimension {vectors.d} for "
+            f"{len(chunks)} chunks (manifest says dimension {manifest.get('dimension')}): {fix}"
+        )
+    if bm25.scores["num_docs"] != len(chunks):
+        raise CorruptIndexError(f"index at {folder} is inconsistent: BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}: {fix}")
+    return Index(folder, manifest, documents, chunks, vectors, bm25)
+
+
+def set_manifest_values(folder: Path | str, **values) -> dict:
+    """Update keys of an index's manifest in place (atomically), e.g. a calibrated answer threshold."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    manifest.update(values)
+    tmp = folder / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(folder / MANIFEST)
+    return manifest

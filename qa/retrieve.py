@@ -1,0 +1,119 @@
+"""Question -> ranked chunks. Dense, BM25 and hybrid retrievers share ``search(query, k) -> list[Hit]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from qa.index import Index
+from qa.records import Hit
+from qa.tokens import tokenize
+
+RETRIEVERS = ("hybrid", "dense", "bm25")
+
+
+class Retriever(Protocol):
+    name: str
+
+    def search(self, query: str, k: int = 10) -> list[Hit]: ...
+
+
+def _hits(index: Index, rows: Sequence[int], scores: Sequence[float]) -> list[Hit]:
+    return [Hit(index.chunks[r], float(s), rank) for rank, (r, s) in enumerate(zip(rows, scores), 1)]
+
+
+class DenseRetriever:
+    """Cosine similarity between the question and chunk vectors (FAISS inner product)."""
+
+    name = "dense"
+
+    def __init__(self, index: Index, encoder):
+        self.index, self.encoder = index, encoder
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        return self.search_vector(self.encoder.encode_queries([query])[0], k)
+
+    def search_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
+        k = min(k, len(self.index))
+        scores, rows = self.index.vectors.search(vector[None, :].astype(np.float32), k)
+        keep = rows[0] >= 0
+        return _hits(self.index, rows[0][keep], scores[0][keep])
+
+
+class BM25Retriever:
+    """BM25 (bm25s) over jieba search-mode words and Han bigrams of the normalized text."""
+
+    name = "bm25"
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.vocab = index.bm25.vocab_dict
+
+    def token_ids(self, query: str) -> tuple[list[int], int]:
+        """Ids of the query tokens the index knows, and how many tokens the query has."""
+        tokens = tokenize(query)
+        return [self.vocab[t] for t in tokens if t in self.vocab], len(tokens)
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        ids, _ = self.token_ids(query)
+        if not ids:
+            return []
+        scores = self.index.bm25.get_scores_from_ids(ids)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return _hits(self.index, top, scores[top])
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """Weighted reciprocal-rank fusion. ``rrf_k`` damps rank differences; ``depth`` is how many
+    chunks each retriever contributes. The BM25 run is weighted by the share of question tokens the
+    index vocabulary knows, so an English question over Chinese text leans on the dense run."""
+
+    rrf_k: int = 60
+    depth: int = 50
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+
+
+def fuse(runs: Sequence[tuple[list[Hit], float]], k: int, rrf_k: int = 60) -> list[Hit]:
+    """Weighted reciprocal-rank fusion of several rankings of the same chunks."""
+    scores: dict[str, float] = {}
+    chunks = {}
+    for hits, weight in runs:
+        for hit in hits:
+            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + weight / (rrf_k + hit.rank)
+            chunks[hit.chunk.id] = hit.chunk
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+    return [Hit(chunks[cid], score, rank) for rank, (cid, score) in enumerate(ranked, 1)]
+
+
+class HybridRetriever:
+    name = "hybrid"
+
+    def __init__(self, dense: DenseRetriever, bm25: BM25Retriever, settings: FusionSettings = FusionSettings()):
+        self.dense, self.bm25, self.settings = dense, bm25, settings
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        s = self.settings
+        depth = max(k, s.depth)
+        known, total = self.bm25.token_ids(query)
+        coverage = len(known) / total if total else 0.0
+        runs = [(self.dense.search(query, depth), s.dense_weight)]
+        if known:
+            runs.append((self.bm25.search(query, depth), s.bm25_weight * coverage))
+        return fuse(runs, k, s.rrf_k)
+
+
+def make_retriever(kind: str, index: Index, encoder, fusion: FusionSettings = FusionSettings()) -> Retriever:
+    if kind == "dense":
+        return DenseRetriever(index, encoder)
+    if kind == "bm25":
+        return BM25Retriever(index)
+    if kind == "hybrid":
+        return HybridRetriever(DenseRetriever(index, encoder), BM25Retriever(index), fusion)
+    raise ValueError(f"unknown retriever {kind!r}: choose one of {', '.join(RETRIEVERS)}")
