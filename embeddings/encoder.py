@@ -140,6 +140,9 @@ class Encoder:
 
 def _load_st(path_or_name: str, device: str, **kwargs):
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a per-tensor "Loading weights" bar on every start is noise
 
     return SentenceTransformer(path_or_name, device=device, **kwargs)
 

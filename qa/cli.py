@@ -87,22 +87,18 @@ def ingest(
     """Build (or update) the index from documents."""
     _quiet_libraries(verbose)
     from qa.chunking import ChunkSettings
+    from qa.engine import NothingToIndexError
     from qa.engine import ingest as run_ingest
 
     s = _settings(index, model)
     sources = paths or [s.corpus_dir]
-    missing = [p for p in sources if not p.exists()]
-    chunking = ChunkSettings(chunk_size, chunk_overlap)
     try:
-        built, skipped = run_ingest([p for p in sources if p.exists()], s.index_dir, model=s.model,
-                                    chunking=chunking, rebuild=rebuild, progress=True)
-    except ValueError as exc:
-        for p in missing:
-            typer.secho(f"skipped {p}: the path does not exist", fg="yellow", err=True)
-        _fail(str(exc), EXIT_EMPTY)
-    from qa.records import Skipped
-
-    skipped = [Skipped(str(p), "the path does not exist") for p in missing] + skipped
+        built, skipped = run_ingest(sources, s.index_dir, model=s.model, chunking=ChunkSettings(chunk_size, chunk_overlap),
+                                    rebuild=rebuild, progress=True)
+    except NothingToIndexError as exc:
+        for sk in exc.skipped:
+            typer.secho(f"skipped {sk.path}: {sk.reason}", fg="yellow", err=True)
+        _fail("no documents to index: give readable .txt, .md, .html or corpus.jsonl files", EXIT_EMPTY)
     counts = built.manifest["counts"]
     typer.echo(f"indexed {counts['documents']} documents as {counts['chunks']} chunks "
                f"({counts['embedded']} embedded, the rest reused) into {s.index_dir} with {built.model}")

@@ -16,6 +16,15 @@ from qa.retrieve import FusionSettings, Retriever, make_retriever
 log = logging.getLogger(__name__)
 
 
+class NothingToIndexError(ValueError):
+    """None of the inputs gave a document; ``skipped`` says why for each."""
+
+    def __init__(self, skipped: list[Skipped]):
+        self.skipped = skipped
+        reasons = "; ".join(f"{sk.path}: {sk.reason}" for sk in skipped[:5]) or "no supported files found"
+        super().__init__(f"no documents to index ({reasons}). Give readable .txt, .md, .html or corpus.jsonl files")
+
+
 class Engine:
     """Answers questions over one index. Build it with :meth:`open` or :func:`qa.ensure_index`."""
 
@@ -70,6 +79,8 @@ def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: Chu
     if not rebuild and model is not None and (folder / "manifest.json").exists():
         open_index(folder, model=model)  # raises a clear mismatch error before any work
     docs, skipped = load_documents(paths)
+    if not docs:
+        raise NothingToIndexError(skipped)
     encoder = encoder or load_encoder(model)
     index = build_index(docs, folder, encoder, chunking, reuse=not rebuild, progress=progress)
     return index, skipped

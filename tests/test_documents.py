@@ -1,0 +1,115 @@
+"""Loading and cleaning documents: encodings, pinyin ruby, page chrome, metadata, bad files."""
+
+import json
+
+import pytest
+
+from conftest import CORPUS
+from qa.documents import DocumentError, clean, load_documents, load_file, remove_pinyin
+
+CHROME = ["小字号", "分享让更多人看到", "返回顶部", "分享到", "版面导航", "站内检索", "放大 缩小 默认", "上一版",
+          "版权所有", "人民网>>", "(责编", "阅读原文", "本文为澎湃号", "地址:吉林省", "http://"]
+ARTICLE = "桂林警方破获大案\n2023年05月05日13:24 | 来源:人民网-广西频道\n小字号\n桂林市公安局今年破案率达到79.17%。\n返回顶部\n"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    docs, skipped = load_documents([CORPUS])
+    assert skipped == []
+    return {d.id[:3]: d for d in docs}
+
+
+def test_pinyin_ruby_removed():
+    assert remove_pinyin("本報(bào)道 發(fā)案數(shù)") == "本報道 發案數"
+    assert remove_pinyin("牛背梁(APP)和(CPI)保留") == "牛背梁(APP)和(CPI)保留"
+
+
+def test_sample_corpus_has_no_pinyin_or_chrome(sample):
+    import re
+
+    for doc in sample.values():
+        assert not re.search(r"\((b|p|m|f|d|t|n|l|g|k|h|j|q|x|zh|ch|sh|r|z|c|s|y|w)?[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", doc.text), doc.id
+        for line in doc.text.splitlines():
+            for chrome in CHROME:
+                assert chrome not in line, f"{doc.id}: {line!r}"
+    assert "報道" in sample["003"].text and "發案數" in sample["003"].text
+
+
+@pytest.mark.parametrize("key,title,date,source", [
+    ("000", "桂林公安:以独特的“警”色守护世界级旅游名城", "2023-05-05", "人民网-广西频道"),
+    ("001", "让平安与山水同行——桂林市加强和创新市域社会治理纪实", "2021-01-06", "广西法治日报"),
+    ("002", "致敬改革开放40年:主动拥抱新时代 奋力提升战斗力", "2018-12-19", None),
+    ("003", "商洛市“十四五”成就主題報道之二十九", None, None),
+    ("004", "春华秋实结硕果 保驾护航筑平安", "2016-11-28", "白城日报"),
+])
+def test_metadata(sample, key, title, date, source):
+    doc = sample[key]
+    assert (doc.title, doc.date, doc.source) == (title, date, source)
+    assert doc.path.startswith(key) and doc.path.endswith(".txt")
+
+
+def test_content_survives_cleaning(sample):
+    assert "2022年分别达79.17%和73.27%" in sample["000"].text
+    assert "命案现案破案率达97.03%" in sample["004"].text
+    assert "白城市公安局特警队员参加夜巡前集结" in sample["004"].text  # a caption, not chrome
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5", "utf-16"])
+def test_detects_encodings(tmp_path, encoding):
+    text = "白城市公安局舉辦公安大講堂31期，邀請社會各界專家學者授課，群眾安全感穩步提升。" * 3
+    if encoding.startswith("gb"):
+        import opencc
+
+        text = opencc.OpenCC("t2s").convert(text)
+    path = tmp_path / f"article-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    (doc,) = load_file(path)
+    assert text.split("，")[0] in doc.text
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\n ", "empty"),
+    ("binary.txt", bytes(range(256)) * 8, "binary"),
+    ("chrome-only.txt", "小字号\n返回顶部\n".encode(), "page furniture"),
+])
+def test_bad_files_are_skipped_with_reason(tmp_path, name, content, reason):
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    docs, skipped = load_documents([tmp_path, tmp_path / "missing.txt"])
+    assert [d.id for d in docs] == ["good"]
+    reasons = {s.path.rsplit("/", 1)[-1]: s.reason for s in skipped}
+    assert reason in reasons[name]
+    assert "does not exist" in reasons["missing.txt"]
+
+
+def test_html_main_text(tmp_path):
+    html = ("<html><head><title>白城公安综述</title></head><body><nav>首页 | 新闻 | 返回顶部</nav>"
+            "<article><h1>白城公安综述</h1><p>2016年11月28日</p><p>" + "命案现案破案率达97.03%。五年来全市没有发生重大案件。" * 4 +
+            "</p><script>alert('x')</script></article><footer>版权所有</footer></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    (doc,) = load_file(path)
+    assert "97.03%" in doc.text and "alert" not in doc.text and "版权所有" not in doc.text
+    assert doc.title == "白城公安综述"
+
+
+def test_beir_jsonl(tmp_path):
+    rows = [{"_id": "d1", "title": "标题一", "text": "第一篇文章的内容，讲的是桂林。"},
+            {"_id": "d2", "title": "", "text": "第二篇\n第二篇文章讲的是白城。"}]
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    docs = load_file(path)
+    assert [(d.id, d.title) for d in docs] == [("d1", "标题一"), ("d2", "第二篇")]
+
+
+def test_malformed_jsonl_names_the_line(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"_id": "a", "text": "好"}\n{not json}\n', encoding="utf-8")
+    with pytest.raises(DocumentError, match="line 2"):
+        load_file(path)
+
+
+def test_whitespace_normalized():
+    doc = clean("标题行很长很长\n\n\n第一段　　有全角空格\t和制表符。\n\n第二段。")
+    assert doc.text == "标题行很长很长\n第一段 有全角空格 和制表符。\n第二段。"

@@ -1,0 +1,122 @@
+"""Index folder: build, reopen, manifest, mismatch and corruption errors, atomic replacement, reuse."""
+
+import json
+
+import pytest
+
+from conftest import CORPUS
+from qa.chunking import ChunkSettings
+from qa.documents import load_documents
+from qa.index import CorruptIndexError, IndexMismatchError, IndexNotFoundError, build_index, open_index
+from qa.records import Hit
+from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, fuse
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return load_documents([CORPUS])[0]
+
+
+@pytest.fixture
+def built(tmp_path, docs, fake_encoder):
+    return build_index(docs, tmp_path / "index", fake_encoder)
+
+
+def test_roundtrip_and_manifest(built, fake_encoder):
+    again = open_index(built.folder, model=fake_encoder.name)
+    assert [c.id for c in again.chunks] == [c.id for c in built.chunks]
+    assert again.vectors.ntotal == len(again.chunks)
+    m = json.loads((built.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert m["format_version"] == 1 and m["model"] == fake_encoder.name and m["dimension"] == 64
+    assert m["chunking"] == {"size": 300, "overlap": 60} and "t2s" in m["normalization"]
+    assert set(m["documents"]) == {d.id for d in again.documents.values()}
+    assert all(len(v["hash"]) == 16 for v in m["documents"].values())
+    assert "\\u" not in (built.folder / "chunks.jsonl").read_text(encoding="utf-8")[:2000]
+
+
+def test_model_mismatch_is_a_clear_error(built):
+    with pytest.raises(IndexMismatchError, match="built with model fake-bigram-encoder.*--rebuild"):
+        open_index(built.folder, model="BAAI/bge-m3")
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="qa ingest"):
+        open_index(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("damage", ["delete-vectors", "truncate-vectors", "drop-chunk", "bad-manifest", "old-format"])
+def test_corruption_detected(built, damage):
+    folder = built.folder
+    if damage == "delete-vectors":
+        (folder / "vectors.faiss").unlink()
+    elif damage == "truncate-vectors":
+        data = (folder / "vectors.faiss").read_bytes()
+        (folder / "vectors.faiss").write_bytes(data[: len(data) // 3])
+    elif damage == "drop-chunk":
+        lines = (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+        (folder / "chunks.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    elif damage == "bad-manifest":
+        (folder / "manifest.json").write_text("{oops", encoding="utf-8")
+    elif damage == "old-format":
+        m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        m["format_version"] = 0
+        (folder / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    with pytest.raises((CorruptIndexError, IndexMismatchError), match="--rebuild"):
+        open_index(folder)
+
+
+def test_failed_build_keeps_the_old_index(built, docs, fake_encoder, monkeypatch):
+    import qa.index
+
+    def broken(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(qa.index, "_write_jsonl", broken)
+    with pytest.raises(RuntimeError):
+        build_index(docs[:1], built.folder, fake_encoder)
+    assert len(open_index(built.folder).documents) == len(docs)
+    assert [p.name for p in built.folder.parent.iterdir()] == ["index"]
+
+
+def test_unchanged_documents_are_not_embedded_again(built, docs, fake_encoder):
+    again = build_index(docs, built.folder, fake_encoder)
+    assert again.manifest["counts"]["embedded"] == 0
+    changed = build_index(docs, built.folder, fake_encoder, ChunkSettings(200, 40))
+    assert changed.manifest["counts"]["embedded"] == len(changed.chunks)
+
+
+def test_refuses_to_replace_a_folder_that_is_not_an_index(tmp_path, docs, fake_encoder):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("precious")
+    with pytest.raises(IndexMismatchError, match="not an index"):
+        build_index(docs, tmp_path / "mine", fake_encoder)
+    assert (tmp_path / "mine" / "thesis.docx").read_text() == "precious"
+
+
+def test_bm25_finds_names_outside_the_dictionary(built):
+    hits = BM25Retriever(built).search("凭祥草帽警察", 3)
+    assert "凭祥草帽警察" in hits[0].chunk.text
+
+
+def test_traditional_question_matches_simplified_text(built):
+    hits = BM25Retriever(built).search("憑祥草帽警察", 3)
+    assert "凭祥草帽警察" in hits[0].chunk.text
+
+
+def test_retrievers_share_one_interface(built, fake_encoder):
+    for r in (DenseRetriever(built, fake_encoder), BM25Retriever(built),
+              HybridRetriever(DenseRetriever(built, fake_encoder), BM25Retriever(built))):
+        hits = r.search("白城公安大讲堂", 4)
+        assert 1 <= len(hits) <= 4 and [h.rank for h in hits] == list(range(1, len(hits) + 1))
+        assert all(isinstance(h, Hit) for h in hits)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_fuse_is_weighted_reciprocal_rank(built):
+    a, b, c = built.chunks[:3]
+    run1 = [Hit(a, 9, 1), Hit(b, 8, 2)]
+    run2 = [Hit(b, 5, 1), Hit(c, 4, 2)]
+    fused = fuse([(run1, 1.0), (run2, 0.5)], k=3, rrf_k=60)
+    expected = {a.id: 1 / 61, b.id: 1 / 62 + 0.5 / 61, c.id: 0.5 / 62}
+    assert [h.chunk.id for h in fused] == sorted(expected, key=lambda i: -expected[i])
+    assert fused[0].score == pytest.approx(max(expected.values()))
