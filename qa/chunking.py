@@ -12,10 +12,13 @@ SEPARATORS = ["\n", "。", "！", "？", "；", "…", "!", "?", ";", "，", ","
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    """Chunk size and overlap in characters (see docs/evaluation.md for how they were chosen)."""
+    """Chunk size and overlap in characters, and whether the document title is indexed with each
+    chunk (embedded and BM25-tokenized as ``title\nchunk``; the chunk alone is shown). See
+    docs/evaluation.md for how they were chosen."""
 
     size: int = 300
     overlap: int = 60
+    with_title: bool = True
 
     def __post_init__(self):
         if self.size < 20 or not 0 <= self.overlap < self.size:
@@ -29,6 +32,13 @@ def _splitter(settings: ChunkSettings):
         separators=SEPARATORS, keep_separator="end", chunk_size=settings.size,
         chunk_overlap=settings.overlap, add_start_index=True, strip_whitespace=True,
     )
+
+
+def indexed_text(chunk: Chunk, doc: Document, settings: ChunkSettings) -> str:
+    """What is embedded and tokenized for a chunk: its text, after the title when configured."""
+    if settings.with_title and doc.title and not chunk.text.startswith(doc.title):
+        return f"{doc.title}\n{chunk.text}"
+    return chunk.text
 
 
 def split(doc: Document, settings: ChunkSettings = ChunkSettings()) -> list[Chunk]:

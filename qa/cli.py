@@ -149,6 +149,8 @@ def ask(
 
 
 def main() -> None:
+    from qa import evalcli, servecli  # noqa: F401 - registers `qa eval` and `qa serve`
+
     app()
 
 

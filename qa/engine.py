@@ -41,6 +41,10 @@ class Engine:
             encoder = load_encoder(index.model, **_prompt_options(index))
         return cls(index, encoder)
 
+    def index_chunking(self) -> ChunkSettings:
+        """The chunking this index was built with (evaluation sets are indexed the same way)."""
+        return ChunkSettings(**self.index.manifest.get("chunking", {}))
+
     def retriever(self, kind: str = "hybrid") -> Retriever:
         if kind not in self._retrievers:
             self._retrievers[kind] = make_retriever(kind, self.index, self.encoder, self.fusion)

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.chunking import ChunkSettings, split
+from qa.chunking import ChunkSettings, indexed_text, split
 from qa.records import Chunk, Document
 from qa.tokens import tokenize
 
@@ -65,6 +65,7 @@ class Index:
         self.chunks = chunks
         self.vectors = vectors
         self.bm25 = bm25
+        self.row_of = {c.id: i for i, c in enumerate(chunks)}
 
     @property
     def model(self) -> str:
@@ -133,6 +134,8 @@ def build_index(
         raise ValueError("no documents to index: give at least one readable .txt, .md, .html or corpus.jsonl file")
     started = time.perf_counter()
     chunks = [c for doc in documents for c in split(doc, chunking)]
+    by_id = {d.id: d for d in documents}
+    texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
     hashes = {d.id: content_hash(d) for d in documents}
     cached = _old_vectors(folder, encoder.name, chunking) if reuse and folder.exists() else {}
     vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
@@ -146,12 +149,12 @@ def build_index(
     if cached:
         log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
     if todo:
-        vectors[todo] = _encode_with_progress(encoder, [chunks[i].text for i in todo], progress)
+        vectors[todo] = _encode_with_progress(encoder, [texts[i] for i in todo], progress)
 
     faiss_index = faiss.IndexFlatIP(encoder.dim)
     faiss_index.add(vectors)
     bm25 = bm25s.BM25()
-    bm25.index([tokenize(c.text) or [""] for c in chunks], show_progress=False)
+    bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
 
     per_doc: dict[str, int] = {}
     for c in chunks:

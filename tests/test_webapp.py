@@ -1,0 +1,130 @@
+"""The web chat against a real server (gradio_client) and a real browser (Playwright + Debian Chromium)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, ROOT
+
+pytestmark = pytest.mark.slow
+PAYLOAD = ("安全测试专栏\n2020年01月01日\n本文用于检验页面转义：<script>window.__xss=1</script>"
+           "以及<img src=x onerror=\"window.__xss=2\">等内容。紫色长颈鹿是这次测试的暗号。\n")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """python app.py on a free localhost port, over the sample corpus plus a script payload."""
+    root = tmp_path_factory.mktemp("web")
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "xss.txt").write_text(PAYLOAD, encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1"}
+    log = open(root / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--index", str(root / "index"), "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited: {(root / 'server.log').read_text()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        pytest.fail("server did not start within 300 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+
+    return Client(server, verbose=False)
+
+
+def test_design_card_question(client):
+    out = client.predict(question="桂林的破案率是多少", api_name="/ask")
+    assert out["answered"] and "79.17%" in out["answer"]
+    assert "79.17%" in out["citations"][0]["text"] and out["query"] == "桂林的破案率是多少"
+
+
+def test_follow_up_rewrites_the_query(client):
+    out = client.predict(question="那白城呢？", history=["桂林的破案率是多少"], api_name="/ask")
+    assert out["query"] == "白城的破案率是多少"
+    assert out["answered"] and any("97.03%" in c["text"] for c in out["citations"])
+
+
+def test_out_of_corpus(client):
+    out = client.predict(question="火星上有多少个派出所", api_name="/ask")
+    assert out["answered"] is False and out["citations"] == []
+
+
+def test_script_payload_is_escaped(client):
+    out = client.predict(question="紫色长颈鹿暗号", api_name="/ask")
+    assert out["answered"] and "<script>" in out["citations"][0]["text"]  # the data, verbatim
+    box, chat, sources, viewer = client.predict(  # session state is not part of the API
+        "紫色长颈鹿暗号", [], 5, "hybrid", "", "", [], api_name="/chat")
+    rendered = chat[-1]["content"] if isinstance(chat[-1]["content"], str) else str(chat[-1]["content"])
+    for html in (viewer, rendered):
+        assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in viewer and "&lt;img src=x onerror" in viewer
+    assert "<mark class='answer'>" in viewer
+
+
+def chromium_or_skip():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it where it can")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    return path
+
+
+@pytest.mark.browser
+def test_browser_click_citation_shows_highlight(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_or_skip()
+    shots = Path(os.environ.get("QA_SCREENSHOT_DIR", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+            "--no-first-run", "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server)
+        box = page.locator("#qa-input textarea")
+        box.fill("桂林的破案率是多少")
+        box.press("Enter")
+        page.locator("#qa-sources label").first.wait_for(timeout=120_000)
+        page.locator("#qa-sources label").first.click()
+        mark = page.locator("#qa-source mark.answer")
+        mark.wait_for(timeout=30_000)
+        assert "79.17%" in mark.inner_text()
+        assert "79.17%" in page.locator("#qa-chat").inner_text()
+        page.screenshot(path=str(shots / "chat.png"), full_page=True)
+        # the script payload is shown as text and runs nothing
+        box.fill("紫色长颈鹿暗号")
+        box.press("Enter")
+        page.locator("#qa-source mark.answer", has_text="紫色长颈鹿").wait_for(timeout=60_000)
+        assert "<script>window.__xss=1</script>" in page.locator("#qa-source").inner_text()
+        assert page.evaluate("window.__xss") is None
+        page.screenshot(path=str(shots / "payload.png"), full_page=True)
+        browser.close()
