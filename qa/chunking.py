@@ -13,12 +13,13 @@ SEPARATORS = ["\n", "。", "！", "？", "；", "…", "!", "?", ";", "，", ","
 @dataclass(frozen=True)
 class ChunkSettings:
     """Chunk size and overlap in characters, and whether the document title is indexed with each
-    chunk (embedded and BM25-tokenized as ``title\nchunk``; the chunk alone is shown). See
+    chunk (embedded and BM25-tokenized as ``title\nchunk``; the chunk alone is shown; off by
+    default: it did not help on the Chinese sets and hurt cross-lingual retrieval). See
     docs/evaluation.md for how they were chosen."""
 
     size: int = 300
     overlap: int = 60
-    with_title: bool = True
+    with_title: bool = False
 
     def __post_init__(self):
         if self.size < 20 or not 0 <= self.overlap < self.size:

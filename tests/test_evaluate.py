@@ -1,0 +1,158 @@
+"""qa eval: dataset validation, metric plumbing, question files, calibration, CLI outputs."""
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import CORPUS, ROOT
+from qa.evaluate import DatasetError, Query, calibrate, evaluate, load_beir, load_questions
+
+SEED = ROOT / "tests" / "data" / "seed-dev-queries.jsonl"
+
+
+def make_beir(folder, docs, queries, qrels):
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs), encoding="utf-8")
+    (folder / "queries.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in queries), encoding="utf-8")
+    (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t1\n" for q, d in qrels), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    docs = [{"_id": "gl", "title": "桂林", "text": "桂林市公安局2022年总破案率达79.17%，排名全区第一。"},
+            {"_id": "bc", "title": "白城", "text": "白城市公安局命案现案破案率达97.03%，举办公安大讲堂31期。"},
+            {"_id": "sl", "title": "商洛", "text": "商洛公安建成26個暖心警務會客廳，累計辦理業務113萬多筆。"}]
+    queries = [{"_id": "q1", "text": "桂林的破案率", "answers": ["79.17%"]},
+               {"_id": "q2", "text": "白城公安大讲堂办了几期", "answers": ["31期"]},
+               {"_id": "q3", "text": "商洛会客厅有多少个", "answers": ["26个"]}]
+    return make_beir(tmp_path / "tiny", docs, queries, [("q1", "gl"), ("q2", "bc"), ("q3", "sl")])
+
+
+def test_load_beir(tiny):
+    ds = load_beir(tiny)
+    assert [d.id for d in ds.documents] == ["gl", "bc", "sl"] and len(ds.queries) == 3
+    assert ds.queries[0].relevant == {"gl"} and ds.queries[0].answers == ("79.17%",)
+
+
+@pytest.mark.parametrize("damage,message", [
+    (lambda f: (f / "queries.jsonl").unlink(), "queries.jsonl is missing"),
+    (lambda f: (f / "qrels" / "test.tsv").unlink(), "test.tsv is missing"),
+    (lambda f: (f / "corpus.jsonl").write_text('{"_id": "a", "text": "x"}\n{broken\n', encoding="utf-8"), "corpus.jsonl:2"),
+    (lambda f: (f / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\tnope\t1\n"), "test.tsv:2: corpus id 'nope'"),
+    (lambda f: (f / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq9\tgl\t1\n"), "test.tsv:2: query id 'q9'"),
+])
+def test_malformed_dataset_points_at_file_and_line(tiny, damage, message):
+    damage(tiny)
+    with pytest.raises(DatasetError, match=message.replace("(", r"\(")):
+        load_beir(tiny)
+
+
+def test_metrics_on_a_tiny_set(tiny, fake_encoder, tmp_path):
+    from qa.chunking import ChunkSettings
+    from qa.evaluate import index_for
+
+    ds = load_beir(tiny)
+    index, _, cached = index_for(ds, fake_encoder, ChunkSettings(), tmp_path / "cache")
+    assert not cached and index_for(ds, fake_encoder, ChunkSettings(), tmp_path / "cache")[2]  # second run: cached
+    result = evaluate(index, fake_encoder, ds.queries, "bm25", dataset="tiny")
+    m = result.metrics
+    assert m["R@1"] == m["RR@10"] == m["nDCG@10"] == 1.0  # three distinct documents, found by their words
+    assert m["AnswerRecall@1"] == 1.0  # gold "26个" matches the text's "26個" only after t2s normalization
+    assert result.queries == 3 and set(result.latency_ms) == {"p50", "p95"}
+
+
+def test_answer_recall_normalizes_both_sides(tiny, fake_encoder, tmp_path):
+    from qa.chunking import ChunkSettings
+    from qa.evaluate import index_for
+
+    ds = load_beir(tiny)
+    index, _, _ = index_for(ds, fake_encoder, ChunkSettings(), tmp_path / "cache")
+    q = Query("t", "商洛会客厅有多少个", ("26个暖心警务会客厅",), frozenset({"sl"}))
+    assert evaluate(index, fake_encoder, [q], "bm25").metrics["AnswerRecall@1"] == 1.0
+    missing = Query("m", "商洛会客厅有多少个", ("27个",), frozenset({"sl"}))
+    assert evaluate(index, fake_encoder, [missing], "bm25").metrics["AnswerRecall@5"] == 0.0
+
+
+def test_failures_list_gold_and_retrieved(tiny, fake_encoder, tmp_path):
+    from qa.chunking import ChunkSettings
+    from qa.evaluate import index_for
+
+    ds = load_beir(tiny)
+    index, _, _ = index_for(ds, fake_encoder, ChunkSettings(), tmp_path / "cache")
+    wrong = Query("w", "桂林的破案率", ("79.17%",), frozenset({"sl"}))
+    result = evaluate(index, fake_encoder, [wrong], "bm25", failure_depth=1)
+    assert result.failures == [{"query_id": "w", "question": "桂林的破案率", "gold": ["sl"], "retrieved": ["gl"]}]
+
+
+def test_question_file_formats(tmp_path, fake_encoder):
+    from qa.documents import load_documents
+    from qa.index import build_index
+
+    index = build_index(load_documents([CORPUS])[0], tmp_path / "index", fake_encoder)
+    csv_file = tmp_path / "checks.csv"
+    csv_file.write_text("question,expected_doc,expected_answer\n桂林的破案率是多少,000_b80b667df67e6221.txt,79.17%\n"
+                        "白城大讲堂,,31期\n", encoding="utf-8")
+    qs = load_questions(csv_file, index)
+    assert qs[0].relevant == {"000_b80b667df67e6221"} and qs[1].answers == ("31期",) and not qs[1].relevant
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "x", "expected_doc": "nope.txt"}\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match="bad.jsonl:1: expected_doc 'nope.txt'"):
+        load_questions(bad, index)
+
+
+def test_calibration_picks_the_best_f1_threshold():
+    class Stub:
+        conf = {"a": 0.9, "b": 0.7, "c": 0.55, "x": 0.5, "y": 0.2, "z": 0.1}
+
+        def ask(self, q, threshold=None):
+            from qa.records import Answer
+
+            return Answer(q, "", True, confidence=self.conf[q])
+
+    found = calibrate(Stub(), ["a", "b", "c"], ["x", "y", "z"])
+    assert found["f1"] == 1.0 and 0.5 < found["threshold"] < 0.55
+    assert found["precision"] == found["recall"] == 1.0
+
+
+@pytest.mark.slow
+def test_eval_cli_on_seed_dev(tmp_path, monkeypatch):
+    from qa import evalcli  # noqa: F401 - registers the command
+    from qa.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    seed = ROOT.parent / "shared" / "eval" / "seed-dev"
+    if not seed.exists():
+        pytest.skip("../shared/eval/seed-dev is not beside the project")
+    result = CliRunner().invoke(app, ["eval", str(seed), "--retriever", "all", "--json", "out.json", "--report", "rep"])
+    assert result.exit_code == 0, result.output
+    out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [r["retriever"] for r in out] == ["hybrid", "dense", "bm25"]
+    hybrid = out[0]
+    assert hybrid["metrics"]["AnswerRecall@5"] == 1.0 and hybrid["queries"] == 17
+    assert set(hybrid) >= {"dataset", "retriever", "model", "chunking", "queries", "metrics", "latency_ms", "failures"}
+    assert hybrid["metrics"]["RR@10"] >= max(out[1]["metrics"]["RR@10"], out[2]["metrics"]["RR@10"])
+    report = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    assert "| seed-dev | hybrid |" in report and (tmp_path / "rep" / "chart.png").stat().st_size > 5000
+    assert "hybrid" in result.stdout and "dense" in result.stdout and "bm25" in result.stdout
+
+
+@pytest.mark.slow
+def test_calibrate_cli_writes_the_threshold(tmp_path, monkeypatch):
+    from qa import evalcli  # noqa: F401
+    from qa.cli import app
+    from qa.index import read_manifest
+
+    seed = ROOT.parent / "shared" / "eval" / "seed-dev"
+    if not seed.exists():
+        pytest.skip("../shared/eval/seed-dev is not beside the project")
+    negatives = tmp_path / "negatives.txt"
+    negatives.write_text("火星上有多少个派出所\n今天天气怎么样\n如何做红烧肉\nWhat is the capital of France?\n白城的GDP是多少\n", encoding="utf-8")
+    monkeypatch.setenv("QA_CORPUS_DIR", str(CORPUS))
+    result = CliRunner().invoke(app, ["eval", "--calibrate", str(seed), "--negatives", str(negatives), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 0, result.output
+    manifest = read_manifest(tmp_path / "index")
+    assert manifest["calibration"]["f1"] >= 0.9 and manifest["answer_threshold"] == manifest["calibration"]["threshold"]
+    assert "answer threshold" in result.stdout
