@@ -91,10 +91,13 @@ def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: i
     from tqdm.auto import tqdm
 
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    # Longest first across the whole list, so each slice's batches hold texts of similar length.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     with tqdm(total=len(texts), desc="Embedding chunks", unit="chunk", disable=not progress) as bar:
-        for i in range(0, len(texts), step):
-            out[i : i + step] = encoder.encode_passages(texts[i : i + step])
-            bar.update(len(texts[i : i + step]))
+        for i in range(0, len(order), step):
+            rows = order[i : i + step]
+            out[rows] = encoder.encode_passages([texts[r] for r in rows])
+            bar.update(len(rows))
     return out
 
 

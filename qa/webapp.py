@@ -160,6 +160,12 @@ def build_app(engine: Engine, settings: AppSettings):
         from qa.report import chart, table
 
         kinds = ["hybrid", "dense", "bm25"] if retriever == "all" else [retriever]
+
+        def on_beir(ds):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
+            idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), default_cache_dir(), progress=True)
+            return [evaluate(idx, engine.encoder, ds.queries, kind, dataset=ds.name, build_seconds=build_s, progress=True)
+                    for kind in kinds]
+
         try:
             results = []
             if upload is not None:
@@ -167,15 +173,12 @@ def build_app(engine: Engine, settings: AppSettings):
                 if path.suffix.lower() == ".zip":
                     tmp = Path(tempfile.mkdtemp(prefix="qa-upload-"))
                     ds = load_beir(safe_extract(path, tmp))
-                    idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), default_cache_dir())
-                    results = [evaluate(idx, engine.encoder, ds.queries, kind, dataset=ds.name, build_seconds=build_s) for kind in kinds]
+                    results = on_beir(load_beir(safe_extract(path, tmp)))
                 else:
                     qs = load_questions(path, engine.index)
-                    results = [evaluate(engine.index, engine.encoder, qs, kind, dataset=path.name) for kind in kinds]
+                    results = [evaluate(engine.index, engine.encoder, qs, kind, dataset=path.name, progress=True) for kind in kinds]
             elif chosen_set and settings.eval_dir and chosen_set in eval_sets(settings.eval_dir):
-                ds = load_beir(settings.eval_dir / chosen_set)
-                idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), default_cache_dir())
-                results = [evaluate(idx, engine.encoder, ds.queries, kind, dataset=ds.name, build_seconds=build_s) for kind in kinds]
+                results = on_beir(load_beir(settings.eval_dir / chosen_set))
             else:
                 raise ValueError("upload a question file (CSV/JSONL) or a BEIR zip, or choose an evaluation set")
         except ValueError as exc:
@@ -226,7 +229,7 @@ def build_app(engine: Engine, settings: AppSettings):
         send.click(respond, inputs, outputs, api_visibility="private").then(None, None, None, js=scroll)
         sources.select(show_source, [sources, citations], viewer, api_visibility="private").then(None, None, None, js=scroll)
         clear.click(new_conversation, None, [chat, questions, citations, sources, viewer, box], api_visibility="private")
-        run.click(run_eval, [upload, chosen_set, eval_retriever], [metrics, plot], api_visibility="private")
+        run.click(run_eval, [upload, chosen_set, eval_retriever], [metrics, plot], api_name="evaluate", api_visibility="undocumented")
         gr.api(ask_api, api_name="ask")
     return demo
 

@@ -89,6 +89,32 @@ def test_script_payload_is_escaped(client):
     assert "<mark class='answer'>" in viewer
 
 
+def test_evaluate_tab_on_an_uploaded_question_file(client, tmp_path):
+    from gradio_client import handle_file
+
+    checks = tmp_path / "checks.csv"
+    checks.write_text("question,expected_doc,expected_answer\n桂林的破案率是多少,000_b80b667df67e6221.txt,79.17%\n"
+                      "白城市公安局举办了多少期公安大讲堂,004_36e9c487650df011,31期\n", encoding="utf-8")
+    table, chart = client.predict(handle_file(str(checks)), None, "hybrid", api_name="/evaluate")
+    assert table["headers"][:4] == ["dataset", "retriever", "R@1", "R@5"]
+    row = table["data"][0]
+    assert row[0] == "checks.csv" and row[1] == "hybrid" and float(row[table["headers"].index("RR@10")]) == 1.0
+    assert Path(chart).stat().st_size > 5000
+
+
+def test_upload_zip_with_unsafe_paths_is_refused(tmp_path):
+    import zipfile
+
+    from qa.webapp import safe_extract
+
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("../../etc/evil.txt", "x")
+    with pytest.raises(ValueError, match="unsafe path"):
+        safe_extract(bad, tmp_path / "out")
+    assert not (tmp_path.parent.parent / "etc" / "evil.txt").exists()
+
+
 def chromium_or_skip():
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
