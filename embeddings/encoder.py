@@ -78,7 +78,7 @@ class Encoder:
     def token_counts(self, texts: Sequence[str], kind: str = "document") -> list[int]:
         """Tokens (specials included, no truncation) the model reads for each text with its prompt."""
         prompt = self.prompts.get(kind, "")
-        ids = self.model.tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False)["input_ids"]
+        ids = self.model.tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
         return [len(x) for x in ids]
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
@@ -90,7 +90,7 @@ class Encoder:
         maybe_long = [i for i, t in enumerate(texts) if len(t) >= (self.max_tokens - 2) // 4]
         long_ids: dict[int, list[int]] = {}
         if maybe_long:
-            tok = self.model.tokenizer([prompt + texts[i] for i in maybe_long], add_special_tokens=True, truncation=False)
+            tok = self.model.tokenizer([prompt + texts[i] for i in maybe_long], add_special_tokens=True, truncation=False, verbose=False)
             long_ids = {i: ids for i, ids in zip(maybe_long, tok["input_ids"]) if len(ids) > self.max_tokens}
         short = [i for i in range(len(texts)) if i not in long_ids]
         if short:
