@@ -185,7 +185,7 @@ def build_app(engine: Engine, settings: AppSettings):
             raise gr.Error(str(exc))
         rows = table(results)
         png = chart(results, Path(tempfile.mkdtemp(prefix="qa-chart-")) / "chart.png")
-        return gr.update(value=rows[1:], headers=rows[0]), str(png)
+        return {"headers": rows[0], "data": rows[1:]}, str(png)
 
     with gr.Blocks(title="corpus-qa 新闻语料问答") as demo:
         gr.Markdown("## 新闻语料问答\n用中文（简体或繁体）或英文提问，回答附带可核查的来源。点击右侧来源查看原文。")
