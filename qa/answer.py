@@ -38,7 +38,6 @@ class QuestionError(ValueError):
 
 @dataclass(frozen=True)
 class AnswerSettings:
-    k: int = 5
     threshold: float = DEFAULT_THRESHOLD
     lexical_weight: float = 0.3
     context_weight: float = 0.2

@@ -63,10 +63,11 @@ class Engine:
         if doc_filter is not None:
             hits = [h for h in hits if doc_filter(self.index.documents[h.chunk.doc_id])]
         hits = [replace(h, rank=i) for i, h in enumerate(hits[:k], 1)]
-        stored = self.index.answer_threshold
-        settings = AnswerSettings(k=k, threshold=threshold if threshold is not None else
-                                  stored if stored is not None else AnswerSettings.threshold)
-        return answer(question, hits, self.index, self.encoder, settings, query=query)
+        # explicit > calibrated into the index manifest (`qa eval --calibrate`) > built-in default
+        for candidate in (threshold, self.index.answer_threshold, AnswerSettings.threshold):
+            if candidate is not None:
+                break
+        return answer(question, hits, self.index, self.encoder, AnswerSettings(threshold=candidate), query=query)
 
 
 def _prompt_options(index: Index) -> dict:
