@@ -26,7 +26,7 @@ MAX_UNZIPPED = 200 * 2**20
 EXAMPLES = ["桂林的破案率是多少", "白城市公安局举办了多少期公安大讲堂", "商洛累計辦理戶政、出入境、車駕管業務多少筆",
             "How many telecom fraud criminals were caught in Guilin?"]
 CSS = """
-#qa-source { max-height: 560px; overflow-y: auto; line-height: 1.8; }
+#qa-source { max-height: 600px !important; overflow-y: auto !important; line-height: 1.8; }
 #qa-source .cited { background: #fff3bf; border-radius: 3px; }
 #qa-source mark.answer { background: #ffd43b; font-weight: 600; padding: 0 2px; }
 #qa-source .meta { color: #666; font-size: 0.9em; margin-bottom: 0.6em; }
