@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -171,9 +170,8 @@ def build_app(engine: Engine, settings: AppSettings):
             if upload is not None:
                 path = Path(upload if isinstance(upload, str) else upload.name)
                 if path.suffix.lower() == ".zip":
-                    tmp = Path(tempfile.mkdtemp(prefix="qa-upload-"))
-                    ds = load_beir(safe_extract(path, tmp))
-                    results = on_beir(load_beir(safe_extract(path, tmp)))
+                    with tempfile.TemporaryDirectory(prefix="qa-upload-") as tmp:
+                        results = on_beir(load_beir(safe_extract(path, Path(tmp))))
                 else:
                     qs = load_questions(path, engine.index)
                     results = [evaluate(engine.index, engine.encoder, qs, kind, dataset=path.name, progress=True) for kind in kinds]

@@ -1,7 +1,6 @@
 """qa eval: dataset validation, metric plumbing, question files, calibration, CLI outputs."""
 
 import json
-import shutil
 
 import pytest
 from typer.testing import CliRunner

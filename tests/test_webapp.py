@@ -102,6 +102,25 @@ def test_evaluate_tab_on_an_uploaded_question_file(client, tmp_path):
     assert Path(chart).stat().st_size > 5000
 
 
+def test_evaluate_tab_on_an_uploaded_beir_zip(client, tmp_path):
+    import json
+    import zipfile
+
+    from gradio_client import handle_file
+
+    docs = [{"_id": "gl", "title": "桂林", "text": "桂林市公安局2022年总破案率达79.17%，排名全区第一。"},
+            {"_id": "bc", "title": "白城", "text": "白城市公安局命案现案破案率达97.03%，举办公安大讲堂31期。"}]
+    queries = [{"_id": "q1", "text": "桂林的破案率", "answers": ["79.17%"]}, {"_id": "q2", "text": "白城公安大讲堂办了几期", "answers": ["31期"]}]
+    archive = tmp_path / "tiny-beir.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("tiny/corpus.jsonl", "\n".join(json.dumps(d, ensure_ascii=False) for d in docs))
+        zf.writestr("tiny/queries.jsonl", "\n".join(json.dumps(q, ensure_ascii=False) for q in queries))
+        zf.writestr("tiny/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\tgl\t1\nq2\tbc\t1\n")
+    table, _ = client.predict(handle_file(str(archive)), None, "all", api_name="/evaluate")
+    assert [row[:2] for row in table["data"]] == [["tiny", "hybrid"], ["tiny", "dense"], ["tiny", "bm25"]]
+    assert float(table["data"][0][table["headers"].index("AnswerRecall@5")]) == 1.0
+
+
 def test_upload_zip_with_unsafe_paths_is_refused(tmp_path):
     import zipfile
 
