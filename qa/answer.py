@@ -84,26 +84,27 @@ def overlap(question_units: set[str], text: str) -> float:
     return len(question_units & _units(text)) / len(question_units)
 
 
-def coverage(index: Index, question: str, text: str) -> float:
-    """IDF-weighted share of the question's content words that occur in ``text``.
+def coverage(index: Index, question: str, texts: list[str]) -> list[float]:
+    """IDF-weighted share of the question's content words that occur in each of ``texts``.
 
     A word the corpus never uses (``火星`` in a police corpus) weighs most, so a question about
     something absent scores low even when its other words match. A question without Chinese is
-    not judged this way (returns 1.0): over Chinese text only the dense score can speak for it.
+    not judged this way (1.0 for every text): over Chinese text only the dense score can speak for it.
+    The question's words and weights are computed once for all texts.
     """
-    if not has_cjk(question):
-        return 1.0
-    words = terms(question)
+    words = terms(question) if has_cjk(question) else set()
     if not words:
-        return 1.0
+        return [1.0] * len(texts)
     n = max(len(index), 1)
-    norm_text = normalize(text)
-    total = got = 0.0
-    for w in words:
-        idf = np.log(1 + n / (1 + index.document_frequency(w)))
-        total += idf
-        got += idf if w in norm_text else 0.0
-    return got / total if total else 1.0
+    weights = {w: float(np.log(1 + n / (1 + index.document_frequency(w)))) for w in words}
+    total = sum(weights.values())
+    if not total:
+        return [1.0] * len(texts)
+    out = []
+    for text in texts:
+        norm_text = normalize(text)
+        out.append(sum(weight for w, weight in weights.items() if w in norm_text) / total)
+    return out
 
 
 def confidence(dense_score: float, cover: float) -> float:
@@ -136,7 +137,7 @@ def answer(question: str, hits: list[Hit], index: Index, encoder, settings: Answ
     bonus = np.array([settings.number_bonus if wants_number and _HAS_NUMBER.search(t) else 0.0 for t in texts])
     # How much of the question the sentence's passage (with its title) covers: a sentence about
     # "破案率" in an article about 白城 beats a similar one about 桂林 when 白城 was asked.
-    context = [coverage(index, query, _with_title(index, hit)) for hit in hits]
+    context = coverage(index, query, [_with_title(index, hit) for hit in hits])
     total = dense + settings.lexical_weight * lexical + settings.context_weight * np.array([context[h] for h, _, _ in candidates]) + bonus
     best = int(np.argmax(total))
     best_hit, best_start, best_end = candidates[best]

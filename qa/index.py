@@ -189,7 +189,7 @@ def build_index(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Index(folder, manifest, {d.id: d for d in documents}, chunks, faiss_index, bm25)
+    return Index(folder, manifest, by_id, chunks, faiss_index, bm25)
 
 
 def _swap_into_place(tmp: Path, folder: Path) -> None:

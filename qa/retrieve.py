@@ -132,7 +132,7 @@ class HybridRetriever:
         top_bm25 = np.argpartition(-bm25_all, min(depth, len(bm25_all) - 1))[:depth]
         cand.update(int(r) for r in top_bm25 if bm25_all[r] > 0)
         rows = np.fromiter(cand, dtype=np.int64)
-        vecs = np.vstack([index.vectors.reconstruct(int(r)) for r in rows])
+        vecs = index.vectors.reconstruct_batch(rows)
         score = s.dense_weight * _minmax(vecs @ qvec) + lexical * _minmax(bm25_all[rows].astype(np.float64))
         order = np.argsort(-score, kind="stable")[:k]
         return _hits(index, rows[order], score[order])
