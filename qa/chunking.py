@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from qa.records import Chunk, Document
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*[”’」』）)]*")
 
 # Paragraphs first, then sentence ends, then clause breaks; never split inside a word unless forced.
 SEPARATORS = ["\n", "。", "！", "？", "；", "…", "!", "?", ";", "，", ",", " ", ""]
@@ -52,3 +55,18 @@ def split(doc: Document, settings: ChunkSettings = ChunkSettings()) -> list[Chun
         end = start + len(piece.page_content)
         chunks.append(Chunk(id=f"{doc.id}#{len(chunks)}", doc_id=doc.id, start=start, end=end, text=piece.page_content))
     return chunks
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences in ``text`` (split after 。！？；!?; and at line breaks); at least one.
+
+    These are the units an answer is picked from; their vectors are computed once at ingest.
+    """
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        if end - start >= 2:
+            spans.append((start, end))
+    return spans or [(0, len(text))]

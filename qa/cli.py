@@ -141,6 +141,18 @@ def ask(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     color = sys.stdout.isatty()
+    if not result.answered:
+        # A refusal: what is missing, then what the corpus does have, plainly not numbered as sources.
+        typer.echo(result.answer)
+        if result.related:
+            typer.echo("\n相关段落（仅供参考，不是答案的来源）：")
+        for c in result.related:
+            meta = " · ".join(x for x in (c.title, c.date, c.source) if x)
+            typer.echo(f"\n- {meta}  ({c.path or c.doc_id})")
+            typer.echo("    " + c.text.replace("\n", "\n    "))
+        return
+    if result.answer_span:
+        typer.echo(("答案：" + typer.style(result.answer_span, bold=True)) if color else f"答案：**{result.answer_span}**")
     typer.echo(result.answer)
     for c in result.citations:
         meta = " · ".join(x for x in (c.title, c.date, c.source) if x)

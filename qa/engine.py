@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
+
+import numpy as np
 from dataclasses import replace
 from pathlib import Path
 
-from qa.answer import AnswerSettings, answer, check_question
+from qa.answer import AnswerSettings, analyze, answer, check_question
 from qa.chunking import ChunkSettings
 from qa.documents import load_documents
 from qa.index import Index, IndexNotFoundError, build_index, open_index
@@ -29,8 +32,10 @@ class Engine:
     """Answers questions over one index. Build it with :meth:`open` or :func:`qa.ensure_index`."""
 
     def __init__(self, index: Index, encoder, fusion: FusionSettings = FusionSettings()):
-        self.index, self.encoder, self.fusion = index, encoder, fusion
+        self.index, self.fusion = index, fusion
+        self.encoder = encoder if isinstance(encoder, QueryCache) else QueryCache(encoder)
         self._retrievers: dict[str, Retriever] = {}
+        self.answer_settings = AnswerSettings()
 
     @classmethod
     def open(cls, folder: Path | str, model: str | None = None, encoder=None) -> "Engine":
@@ -55,19 +60,62 @@ class Engine:
 
     def ask(self, question: str, *, k: int = 5, retriever: str = "hybrid", query: str | None = None,
             threshold: float | None = None, doc_filter=None) -> Answer:
-        """Answer ``question``; ``query`` (e.g. a rewrite of a follow-up) is what gets searched."""
+        """Answer ``question``; ``query`` (e.g. a rewrite of a follow-up) is what gets searched.
+
+        A question that names places, people or years is searched deeper, so that passages from
+        articles meeting those constraints are found even when others rank first.
+        """
         question = check_question(question)
         query = check_question(query) if query else question
-        depth = k if doc_filter is None else max(k * 10, 50)
+        analysis = analyze(query)
+        depth = k
+        if analysis.constraints:
+            depth = max(k * 6, 30)
+        if doc_filter is not None:
+            depth = max(depth, k * 10, 50)
         hits = self.retriever(retriever).search(query, depth)
         if doc_filter is not None:
             hits = [h for h in hits if doc_filter(self.index.documents[h.chunk.doc_id])]
-        hits = [replace(h, rank=i) for i, h in enumerate(hits[:k], 1)]
+        hits = [replace(h, rank=i) for i, h in enumerate(hits, 1)]
         # explicit > calibrated into the index manifest (`qa eval --calibrate`) > built-in default
         for candidate in (threshold, self.index.answer_threshold, AnswerSettings.threshold):
             if candidate is not None:
                 break
-        return answer(question, hits, self.index, self.encoder, AnswerSettings(threshold=candidate), query=query)
+        settings = replace(self.answer_settings, threshold=candidate)
+        qvec = self.encoder.encode_queries([query])[0]
+        return answer(question, hits, self.index, qvec, settings, query=query, analysis=analysis, k=k)
+
+
+class QueryCache:
+    """The encoder, remembering the last questions' vectors: retrieval and the answer step (and a
+    hybrid's two halves) share one encoding of each question."""
+
+    def __init__(self, encoder, size: int = 64):
+        self.inner, self.size = encoder, size
+        self.name, self.dim = encoder.name, encoder.dim
+        self.prompts = getattr(encoder, "prompts", {})
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def encode_queries(self, texts):
+        texts = list(texts)
+        with self._lock:
+            return self._encode(texts)
+
+    def _encode(self, texts):
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            for t, v in zip(todo, self.inner.encode_queries(todo)):
+                if len(self._cache) >= self.size:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[t] = v
+        return np.stack([self._cache[t] for t in texts])
+
+    def encode_passages(self, texts):
+        return self.inner.encode_passages(texts)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
 
 
 def _prompt_options(index: Index) -> dict:

@@ -25,6 +25,9 @@ def eval_command(
     calibrate: Optional[Path] = typer.Option(None, "--calibrate", help="BEIR folder of answerable questions for the index"),
     negatives: Optional[Path] = typer.Option(None, "--negatives", help="BEIR folder or text file (one per line) of unanswerable questions"),
     limit: int = typer.Option(200, help="With --calibrate: at most this many questions from each side"),
+    near: int = typer.Option(0, "--near-misses", min=0, help="Add this many unanswerable questions derived from each set's own "
+                             "(a place or year swapped for one its corpus never mentions); reports FalseAnswerRate"),
+    answers: bool = typer.Option(True, "--answers/--no-answers", help="Also ask each question and report answer-level metrics"),
     chunk_size: int = typer.Option(300), chunk_overlap: int = typer.Option(60),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ):
@@ -32,7 +35,7 @@ def eval_command(
     _quiet_libraries(verbose)
     from embeddings import default_cache_dir, load_encoder
     from qa.chunking import ChunkSettings
-    from qa.evaluate import evaluate, index_for, load_beir, load_questions
+    from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
     from qa.report import text_table, write_report
     from qa.retrieve import RETRIEVERS
 
@@ -41,7 +44,7 @@ def eval_command(
         _fail(f"unknown retriever {retriever!r}: choose hybrid, dense, bm25 or all", EXIT_USAGE)
     s = _settings(index, model)
     if calibrate is not None:
-        return _calibrate(s, calibrate, negatives, limit)
+        return _calibrate(s, calibrate, negatives, limit, near or limit)
     if not datasets and questions is None:
         _fail("give one or more BEIR dataset folders, or --questions FILE, or --calibrate DATASET", EXIT_USAGE)
 
@@ -51,8 +54,10 @@ def eval_command(
 
         engine = Engine.open(s.index_dir, model=s.model)
         qs = load_questions(questions, engine.index)
+        qs += near_misses(qs, engine.index.documents.values(), near)
         for kind in kinds:
-            results.append(evaluate(engine.index, engine.encoder, qs, kind, dataset=questions.name, progress=True, failure_depth=k))
+            results.append(evaluate(engine.index, engine.encoder, qs, kind, dataset=questions.name, progress=True,
+                                    failure_depth=k, answers=answers))
     if datasets:
         encoder = load_encoder(s.model)
         chunking = ChunkSettings(chunk_size, chunk_overlap)
@@ -61,10 +66,11 @@ def eval_command(
             idx, build_s, cached = index_for(ds, encoder, chunking, default_cache_dir(), progress=True)
             typer.echo(f"{ds.name}: {len(ds.documents)} documents, {len(idx)} chunks, {len(ds.queries)} questions "
                        f"({'cached index' if cached else f'indexed in {build_s:.0f} s'})", err=True)
-            vectors = encoder.encode_queries([q.text for q in ds.queries]) if kinds != ["bm25"] else None
+            qs = ds.queries + near_misses(ds.queries, ds.documents, near)
+            vectors = encoder.encode_queries([q.text for q in qs]) if kinds != ["bm25"] else None
             for kind in kinds:
-                results.append(evaluate(idx, encoder, ds.queries, kind, dataset=ds.name, build_seconds=build_s,
-                                        progress=True, query_vectors=vectors, failure_depth=k))
+                results.append(evaluate(idx, encoder, qs, kind, dataset=ds.name, build_seconds=build_s,
+                                        progress=True, query_vectors=vectors, failure_depth=k, answers=answers))
     typer.echo(text_table(results))
     if json_out is not None:
         payload = [r.to_dict() for r in results]
@@ -83,15 +89,21 @@ def _questions_from(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _calibrate(s, dataset: Path, negatives: Optional[Path], limit: int) -> None:
+def _calibrate(s, dataset: Path, negatives: Optional[Path], limit: int, near: int) -> None:
     from qa.engine import ensure_index
-    from qa.evaluate import calibrate
+    from qa.evaluate import Query, calibrate, near_misses
     from qa.index import set_manifest_values
 
-    if negatives is None:
-        _fail("--calibrate needs --negatives: a BEIR folder or a text file of questions the corpus cannot answer", EXIT_USAGE)
     engine = ensure_index(s.index_dir, s.corpus_dir, model=s.model, progress=True)
-    found = calibrate(engine, _questions_from(dataset)[:limit], _questions_from(negatives)[:limit], progress=True)
+    positives = _questions_from(dataset)[:limit]
+    if negatives is not None:
+        negative_questions = _questions_from(negatives)[:limit]
+    else:  # near misses of the positives: the same questions about places and years the index never mentions
+        derived = near_misses([Query(str(i), q) for i, q in enumerate(positives)], engine.index.documents.values(), near)
+        negative_questions = [q.text for q in derived]
+        if not negative_questions:
+            _fail("no near misses could be derived from these questions (none names a place or year): give --negatives", EXIT_USAGE)
+    found = calibrate(engine, positives, negative_questions, progress=True)
     set_manifest_values(s.index_dir, answer_threshold=found["threshold"], calibration=found)
     typer.echo(f"answer threshold {found['threshold']:.4f}: precision {found['precision']:.3f}, recall {found['recall']:.3f}, "
                f"F1 {found['f1']:.3f} on {found['positives']} answerable and {found['negatives']} unanswerable questions; "

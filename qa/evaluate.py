@@ -20,12 +20,16 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from qa.chunking import ChunkSettings
-from qa.normalize import normalize
+from qa.normalize import has_cjk, normalize
 from qa.records import Document
 
 log = logging.getLogger(__name__)
 
 METRICS = ["R@1", "R@5", "R@10", "RR@10", "nDCG@10", "AnswerRecall@1", "AnswerRecall@5"]
+# Answer-level: answered with the gold in the answer sentence; the span equals or contains the gold
+# (questions that ask for a figure, date, person, place or name); citation [1] holds the gold;
+# answerable questions refused; unanswerable questions (marked, or derived near misses) answered.
+ANSWER_METRICS = ["AnswerAccuracy", "SpanAccuracy", "CitationPrecision", "RefusalRate", "FalseAnswerRate"]
 CHUNK_DEPTH = 100  # chunks retrieved per question, enough to rank at least 10 documents
 LATENCY_SAMPLE = 100
 
@@ -40,6 +44,7 @@ class Query:
     text: str
     answers: tuple[str, ...] = ()
     relevant: frozenset[str] = frozenset()
+    unanswerable: bool = False
 
 
 @dataclass
@@ -136,7 +141,8 @@ def load_beir(folder: Path | str) -> Dataset:
 
 
 def load_questions(path: Path | str, index) -> list[Query]:
-    """A user's own checks: CSV or JSONL rows of ``question`` and ``expected_doc`` and/or ``expected_answer``.
+    """A user's own checks: CSV or JSONL rows of ``question`` and ``expected_doc`` and/or ``expected_answer``,
+    or ``unanswerable`` (JSON true, or a CSV column saying true/1/yes) for questions the corpus cannot answer.
 
     ``expected_doc`` may be a document id or its file name; several may be separated by ``|``.
     """
@@ -165,13 +171,17 @@ def load_questions(path: Path | str, index) -> list[Query]:
         question = (row.get("question") or "").strip()
         if not question:
             raise DatasetError(f"{path}:{lineno}: the question is empty")
+        unanswerable = str(row.get("unanswerable") or "").strip().lower() in ("true", "1", "yes", "y")
+        if unanswerable:
+            queries.append(Query(f"q{lineno}", question, unanswerable=True))
+            continue
         expected = [e.strip() for e in str(row.get("expected_doc") or "").split("|") if e.strip()]
         unknown = [e for e in expected if e not in by_name]
         if unknown:
             raise DatasetError(f"{path}:{lineno}: expected_doc {unknown[0]!r} is not a document in the index")
         answers = tuple(a for a in str(row.get("expected_answer") or "").split("|") if a.strip())
         if not expected and not answers:
-            raise DatasetError(f"{path}:{lineno}: give expected_doc and/or expected_answer")
+            raise DatasetError(f"{path}:{lineno}: give expected_doc and/or expected_answer, or mark it unanswerable")
         queries.append(Query(f"q{lineno}", question, answers, frozenset(by_name[e] for e in expected)))
     return queries
 
@@ -225,8 +235,10 @@ def _contains_answer(text: str, answers: Iterable[str]) -> bool:
 
 
 def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, dataset: str = "", build_seconds: float = 0.0,
-             progress: bool = False, query_vectors: np.ndarray | None = None, failure_depth: int = 10) -> Result:
-    """Run every query through one retriever and compute the metrics."""
+             progress: bool = False, query_vectors: np.ndarray | None = None, failure_depth: int = 10,
+             answers: bool = True) -> Result:
+    """Run every query through one retriever and compute the metrics; with ``answers``, also ask
+    each question that has gold answers or is unanswerable and compute the answer-level metrics."""
     import ir_measures
     from ir_measures import RR, R, nDCG
     from tqdm.auto import tqdm
@@ -234,6 +246,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
     from qa.retrieve import make_retriever
 
     started = time.perf_counter()
+    encoder = getattr(encoder, "inner", encoder)  # latency is measured without the engine's query cache
     texts = [q.text for q in queries]
     if query_vectors is None and retriever != "bm25":
         query_vectors = encoder.encode_queries(texts)
@@ -241,12 +254,14 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
     r = make_retriever(retriever, index, fast)
     runs, answer_hits = {}, {}
     for q in tqdm(queries, desc=f"{dataset or 'questions'} · {retriever}", unit="q", disable=not progress):
+        if q.unanswerable:
+            continue
         hits = r.search(q.text, CHUNK_DEPTH)
         runs[q.id] = _doc_run(hits)
         answer_hits[q.id] = [h.chunk.text for h in hits[:5]]
     latencies = _latency(make_retriever(retriever, index, encoder), queries[:LATENCY_SAMPLE])
 
-    judged = [q for q in queries if q.relevant]
+    judged = [q for q in queries if q.relevant and not q.unanswerable]
     metrics: dict[str, float | None] = {m: None for m in METRICS}
     if judged:
         qrels = [ir_measures.Qrel(q.id, d, 1) for q in judged for d in q.relevant]
@@ -255,24 +270,121 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
         agg = ir_measures.calc_aggregate(list(measures.values()), qrels, run)
         for name, measure in measures.items():
             metrics[name] = round(float(agg.get(measure, 0.0)), 4)
-    with_answers = [q for q in queries if q.answers]
+    with_answers = [q for q in queries if q.answers and not q.unanswerable]
     if with_answers:
         for k in (1, 5):
             found = sum(any(_contains_answer(t, q.answers) for t in answer_hits[q.id][:k]) for q in with_answers)
             metrics[f"AnswerRecall@{k}"] = round(found / len(with_answers), 4)
 
     failures = []
+    if answers:
+        answer_metrics, answer_failures = evaluate_answers(index, fast, queries, retriever, progress=progress, dataset=dataset)
+        metrics.update(answer_metrics)
     for q in queries:
+        if q.unanswerable:
+            continue
         top = sorted(runs[q.id], key=lambda d: -runs[q.id][d])[:failure_depth]
         doc_miss = bool(q.relevant) and not (q.relevant & set(top))
         answer_miss = not q.relevant and bool(q.answers) and not any(_contains_answer(t, q.answers) for t in answer_hits[q.id])
         if doc_miss or answer_miss:
             failures.append({"query_id": q.id, "question": q.text, "gold": sorted(q.relevant) or list(q.answers),
                              "retrieved": top[:5]})
+    if answers:
+        failures += answer_failures
     return Result(dataset=dataset, retriever=retriever, model=getattr(index, "model", encoder.name),
                   chunking=index.manifest.get("chunking", {}), queries=len(queries), metrics=metrics,
                   latency_ms=latencies, build_seconds=round(build_seconds, 2),
                   eval_seconds=round(time.perf_counter() - started, 2), failures=failures)
+
+
+def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = "hybrid", *, k: int = 5,
+                     progress: bool = False, dataset: str = "") -> tuple[dict[str, float | None], list[dict]]:
+    """Ask every question with gold answers or marked unanswerable; the answer-level metrics and
+    the questions that failed them (a wrong or refused answer, a false answer)."""
+    from tqdm.auto import tqdm
+
+    from qa.answer import analyze
+    from qa.engine import Engine
+
+    engine = Engine(index, encoder)
+    answerable = [q for q in queries if q.answers and not q.unanswerable]
+    unanswerable = [q for q in queries if q.unanswerable]
+    counts = {m: 0 for m in ANSWER_METRICS}
+    typed = 0
+    failures = []
+    for q in tqdm(answerable + unanswerable, desc=f"{dataset or 'questions'} · answers", unit="q", disable=not progress):
+        result = engine.ask(q.text, k=k, retriever=retriever)
+        if q.unanswerable:
+            counts["FalseAnswerRate"] += result.answered
+            if result.answered:
+                failures.append({"query_id": q.id, "question": q.text, "gold": ["(unanswerable)"], "answer": result.answer,
+                                 "kind": "false answer"})
+            continue
+        correct = result.answered and _contains_answer(result.answer, q.answers)
+        counts["AnswerAccuracy"] += correct
+        counts["RefusalRate"] += not result.answered
+        counts["CitationPrecision"] += bool(result.citations) and _contains_answer(result.citations[0].text, q.answers)
+        if analyze(q.text).asks != "open":
+            typed += 1
+            counts["SpanAccuracy"] += bool(result.answer_span) and _contains_answer(result.answer_span, q.answers)
+        if not correct:
+            failures.append({"query_id": q.id, "question": q.text, "gold": list(q.answers), "answer": result.answer,
+                             "kind": "refused" if not result.answered else "wrong sentence"})
+    metrics: dict[str, float | None] = {m: None for m in ANSWER_METRICS}
+    if answerable:
+        for m in ("AnswerAccuracy", "CitationPrecision", "RefusalRate"):
+            metrics[m] = round(counts[m] / len(answerable), 4)
+        metrics["SpanAccuracy"] = round(counts["SpanAccuracy"] / typed, 4) if typed else None
+    if unanswerable:
+        metrics["FalseAnswerRate"] = round(counts["FalseAnswerRate"] / len(unanswerable), 4)
+    return metrics, failures
+
+
+def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int, seed: int = 0) -> list[Query]:
+    """Up to ``n`` unanswerable questions made from ``queries`` by swapping a place (or year, or other
+    name) for one that ``documents`` never mention: the same question about somewhere else.
+
+    A system that matches only the predicate answers these with the original place's figure; the
+    derived questions let anyone measure that on their own data. Deterministic for a given ``seed``.
+    """
+    import random
+
+    from qa.answer.question import analyze, gazetteer
+
+    corpus = "\n".join(normalize(f"{d.title}\n{d.text}") for d in documents)
+    gaz = gazetteer()
+    places = sorted({min(gaz.forms([p.code]), key=len) for p in gaz.places.values() if p.level < 2})
+    unseen_places = [p for p in places if not any(f in corpus for f in gaz.forms(gaz.aliases.get(p, ())))]
+    rng = random.Random(seed)
+    rng.shuffle(unseen_places)
+    order = list(queries)
+    rng.shuffle(order)
+    out: list[Query] = []
+    for q in order:
+        if len(out) >= n or not unseen_places:
+            break
+        if q.unanswerable:
+            continue
+        constraints = analyze(q.text).constraints
+        chosen = (next((c for c in constraints if c.kind == "place"), None) or next((c for c in constraints if c.kind == "year"), None)
+                  or next((c for c in constraints if c.kind == "name"), None))
+        if chosen is None:
+            continue
+        if chosen.kind == "year":
+            year = next((y for d in range(1, 200) for y in (chosen.year - d, chosen.year + d)
+                         if 1000 < y < 2100 and str(y) not in corpus), None)
+            if year is None:
+                continue
+            text = q.text.replace(str(chosen.year), str(year), 1)
+        else:
+            place = unseen_places[len(out) % len(unseen_places)]
+            if not has_cjk(q.text):  # an English question names the place in pinyin
+                from pypinyin import lazy_pinyin
+
+                place = "".join(lazy_pinyin(place)).capitalize()
+            text = q.text.replace(chosen.text, place, 1)
+        out.append(Query(f"{q.id}-near-miss", text, unanswerable=True))
+    return out
 
 
 def _latency(retriever, queries: Sequence[Query]) -> dict[str, float]:

@@ -5,6 +5,9 @@ Layout of an index folder (all readable files):
     vectors.faiss     inner-product FAISS index over L2-normalized chunk vectors (row i = chunk i)
     bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text
     chunks.jsonl      one chunk per line, in FAISS row order
+    sentences.npy     int32 (start, end) of every sentence of every chunk, in chunk order
+    sentence_offsets.npy  int64: chunk i's sentences are rows offsets[i]:offsets[i+1]
+    sentence_vectors.npy  float16 L2-normalized sentence vectors (the answer step's evidence)
     documents.jsonl   one cleaned document per line (text, title, date, outlet, file name)
 """
 
@@ -23,13 +26,13 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.chunking import ChunkSettings, indexed_text, split
+from qa.chunking import ChunkSettings, indexed_text, sentences, split
 from qa.records import Chunk, Document
 from qa.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors stored for the answer step
 NORMALIZATION = "opencc-t2s+fullwidth-to-halfwidth+casefold"
 TOKENIZER = "jieba-search+han-bigrams"
 MANIFEST = "manifest.json"
@@ -58,14 +61,23 @@ def content_hash(doc: Document) -> str:
 class Index:
     """An opened index: documents, chunks, FAISS vectors and BM25, loaded once per process."""
 
-    def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25):
+    def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
+                 sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray):
         self.folder = folder
         self.manifest = manifest
         self.documents = documents
         self.chunks = chunks
         self.vectors = vectors
         self.bm25 = bm25
+        self.sentence_spans = sentence_spans
+        self.sentence_offsets = sentence_offsets
+        self.sentence_vectors = sentence_vectors
         self.row_of = {c.id: i for i, c in enumerate(chunks)}
+
+    def chunk_sentences(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """The (start, end) spans within chunk ``row``'s text and their float32 vectors."""
+        a, b = int(self.sentence_offsets[row]), int(self.sentence_offsets[row + 1])
+        return self.sentence_spans[a:b], self.sentence_vectors[a:b].astype(np.float32)
 
     @property
     def model(self) -> str:
@@ -87,13 +99,13 @@ class Index:
         return int(indptr[tid + 1] - indptr[tid])
 
 
-def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64) -> np.ndarray:
+def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64, what: str = "chunks") -> np.ndarray:
     from tqdm.auto import tqdm
 
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     # Longest first across the whole list, so each slice's batches hold texts of similar length.
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    with tqdm(total=len(texts), desc="Embedding chunks", unit="chunk", disable=not progress) as bar:
+    with tqdm(total=len(texts), desc=f"Embedding {what}", unit=what[:-1], disable=not progress) as bar:
         for i in range(0, len(order), step):
             rows = order[i : i + step]
             out[rows] = encoder.encode_passages([texts[r] for r in rows])
@@ -101,8 +113,8 @@ def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: i
     return out
 
 
-def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple[str, np.ndarray]]:
-    """chunk id -> (doc hash, vector) from an existing compatible index, to avoid re-embedding."""
+def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+    """chunk id -> (doc hash, vector, sentence vectors) from an existing compatible index, to avoid re-embedding."""
     try:
         old = open_index(folder, model=model)
     except IndexFolderError:
@@ -111,7 +123,9 @@ def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str,
         return {}
     hashes = {d: meta["hash"] for d, meta in old.manifest["documents"].items()}
     vectors = old.vectors.reconstruct_n(0, old.vectors.ntotal)
-    return {c.id: (hashes.get(c.doc_id, ""), vectors[i]) for i, c in enumerate(old.chunks)}
+    off = old.sentence_offsets
+    return {c.id: (hashes.get(c.doc_id, ""), vectors[i], old.sentence_vectors[off[i]:off[i + 1]])
+            for i, c in enumerate(old.chunks)}
 
 
 def build_index(
@@ -142,17 +156,26 @@ def build_index(
     hashes = {d.id: content_hash(d) for d in documents}
     cached = _old_vectors(folder, encoder.name, chunking) if reuse and folder.exists() else {}
     vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
+    spans = [sentences(c.text) for c in chunks]
+    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(sp) for sp in spans])
+    sentence_vectors = np.zeros((int(offsets[-1]), encoder.dim), dtype=np.float16)
     todo = []
     for i, c in enumerate(chunks):
         hit = cached.get(c.id)
-        if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim:
+        if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim and len(hit[2]) == len(spans[i]):
             vectors[i] = hit[1]
+            sentence_vectors[offsets[i]:offsets[i + 1]] = hit[2]
         else:
             todo.append(i)
     if cached:
         log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
     if todo:
         vectors[todo] = _encode_with_progress(encoder, [texts[i] for i in todo], progress)
+        rows = [r for i in todo for r in range(offsets[i], offsets[i + 1])]
+        sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
+        sentence_vectors[rows] = _encode_with_progress(encoder, sentence_texts, progress, what="sentences")
+    sentence_spans = np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2)
 
     faiss_index = faiss.IndexFlatIP(encoder.dim)
     faiss_index.add(vectors)
@@ -172,7 +195,7 @@ def build_index(
         "chunking": asdict(chunking),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": None,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "embedded": len(todo)},
+        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_spans), "embedded": len(todo)},
         "documents": {d.id: {"hash": hashes[d.id], "path": d.path, "chunks": per_doc.get(d.id, 0)} for d in documents},
         **(extra_manifest or {}),
     }
@@ -182,6 +205,9 @@ def build_index(
         faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
         bm25.save(str(tmp / "bm25"))
         _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
+        np.save(tmp / "sentences.npy", sentence_spans)
+        np.save(tmp / "sentence_offsets.npy", offsets)
+        np.save(tmp / "sentence_vectors.npy", sentence_vectors)
         _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -189,7 +215,7 @@ def build_index(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Index(folder, manifest, by_id, chunks, faiss_index, bm25)
+    return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors)
 
 
 def _swap_into_place(tmp: Path, folder: Path) -> None:
@@ -251,6 +277,9 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
         documents = {row["id"]: Document(**row) for row in _read_jsonl(folder / "documents.jsonl")}
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
         bm25 = bm25s.BM25.load(str(folder / "bm25"))
+        sentence_spans = np.load(folder / "sentences.npy", allow_pickle=False)
+        offsets = np.load(folder / "sentence_offsets.npy", allow_pickle=False)
+        sentence_vectors = np.load(folder / "sentence_vectors.npy", allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
         raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
     if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dimension"):
@@ -260,7 +289,13 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
         )
     if bm25.scores["num_docs"] != len(chunks):
         raise CorruptIndexError(f"index at {folder} is inconsistent: BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}: {fix}")
-    return Index(folder, manifest, documents, chunks, vectors, bm25)
+    if (len(offsets) != len(chunks) + 1 or int(offsets[-1]) != len(sentence_spans)
+            or len(sentence_spans) != len(sentence_vectors)
+            or sentence_vectors.shape[1:] != (vectors.d,)):
+        raise CorruptIndexError(
+            f"index at {folder} is inconsistent: {len(sentence_spans)} sentences, {len(sentence_vectors)} sentence "
+            f"vectors and {len(offsets) - 1} sentence offsets for {len(chunks)} chunks: {fix}")
+    return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors)
 
 
 def set_manifest_values(folder: Path | str, **values) -> dict:

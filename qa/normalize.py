@@ -10,6 +10,8 @@ from functools import lru_cache
 
 # Full-width ASCII block (U+FF01..U+FF5E) and the ideographic space, to their half-width forms.
 _HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Variant characters that OpenCC's t2s leaves alone but scraped traditional text uses (陜西 for 陝西).
+_VARIANTS = str.maketrans({"陜": "陕", "衞": "卫", "淸": "清"})
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -22,7 +24,7 @@ def _t2s():
 
 def normalize(text: str) -> str:
     """Matching form of ``text``: simplified script, half-width characters, case-folded."""
-    return _t2s().convert(text.translate(_HALF)).casefold()
+    return _t2s().convert(text.translate(_HALF)).translate(_VARIANTS).casefold()
 
 
 def has_cjk(text: str) -> bool:

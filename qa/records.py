@@ -62,21 +62,79 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Constraint:
+    """Something a question pins down that its evidence must also say.
+
+    ``kind`` is ``place`` (a gazetteer place: any of its names counts), ``name`` (another named
+    entity: a person, organization or foreign place), or ``year`` (``year``, optionally ``month``).
+    ``forms`` are the normalized strings any one of which, found in the evidence, meets it.
+    """
+
+    kind: str
+    text: str  # as written in the question
+    forms: tuple[str, ...] = ()
+    year: int | None = None
+    month: int | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question constrains and what kind of answer it asks for.
+
+    ``asks`` is one of ``number``, ``date``, ``person``, ``place``, ``name`` or ``open``;
+    ``topic`` is the question without its constraints and question words (``破案率`` for
+    ``成都的破案率是多少``), used to word a refusal.
+    """
+
+    text: str
+    constraints: tuple[Constraint, ...] = ()
+    asks: str = "open"
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class Support:
+    """Whether evidence meets every constraint of a question; ``missing`` lists those it does not."""
+
+    ok: bool
+    missing: tuple[Constraint, ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
+    """The reply to a question.
+
+    Answered: ``answer`` is the sentence, ``answer_span`` the exact figure/date/name inside it (when
+    the question asks for one), ``citations`` the numbered passages, [1] the one the answer is from.
+    Refused: ``answered`` is false, ``reason`` says why (``no_match``: nothing relevant;
+    ``missing``: the corpus has the topic but not the question's ``missing`` places, names or
+    years; ``no_answer``: relevant passages but none says what is asked), and ``related`` lists the
+    passages that were found, which are *not* citations of an answer.
+    """
+
     question: str
     answer: str
     answered: bool
     citations: list[Citation] = field(default_factory=list)
     query: str = ""  # what was searched (the question, or its rewrite in a conversation)
     confidence: float = 0.0
+    answer_span: str | None = None
+    reason: str | None = None
+    missing: tuple[str, ...] = ()
+    related: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        def plain(c: Citation) -> dict:
+            return {k: v for k, v in asdict(c).items() if k != "path"}
+
         out = {
             "question": self.question,
             "answer": self.answer,
             "answered": self.answered,
-            "citations": [
-                {k: v for k, v in asdict(c).items() if k != "path"} for c in self.citations
-            ],
+            "answer_span": self.answer_span,
+            "citations": [plain(c) for c in self.citations],
         }
+        if not self.answered:
+            out.update(reason=self.reason or "no_match", missing=list(self.missing),
+                       related=[plain(c) for c in self.related])
         return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from qa.evaluate import METRICS, Result
+from qa.evaluate import ANSWER_METRICS, METRICS, Result
 
 
 def _fmt(v) -> str:
@@ -13,10 +13,12 @@ def _fmt(v) -> str:
 
 
 def table(results: Sequence[Result]) -> list[list[str]]:
-    header = ["dataset", "retriever", *METRICS, "p50 ms", "p95 ms", "build s"]
+    """Retrieval metrics, then the answer-level ones when any result has them."""
+    metrics = METRICS + [m for m in ANSWER_METRICS if any(r.metrics.get(m) is not None for r in results)]
+    header = ["dataset", "retriever", *metrics, "p50 ms", "p95 ms", "build s"]
     rows = [header]
     for r in results:
-        rows.append([r.dataset, r.retriever, *(_fmt(r.metrics.get(m)) for m in METRICS),
+        rows.append([r.dataset, r.retriever, *(_fmt(r.metrics.get(m)) for m in metrics),
                      f"{r.latency_ms['p50']:.0f}", f"{r.latency_ms['p95']:.0f}", f"{r.build_seconds:.0f}"])
     return rows
 
@@ -71,16 +73,20 @@ def write_report(results: Sequence[Result], folder: Path | str, max_failures: in
     chart(results, folder / "chart.png")
     lines = ["# Retrieval evaluation", "", markdown_table(results), "", "![RR@10 by dataset and retriever](chart.png)", "",
              "Document-level metrics (ir-measures) score a document by its best chunk. AnswerRecall@k: share of "
-             "questions whose top-k chunks contain a gold answer after normalization.", ""]
+             "questions whose top-k chunks contain a gold answer after normalization. AnswerAccuracy: answered, "
+             "and the answer sentence contains a gold answer; SpanAccuracy: the answer span contains it (questions "
+             "asking for a figure, date, person, place or name); CitationPrecision: citation [1] contains it; "
+             "RefusalRate: answerable questions refused; FalseAnswerRate: unanswerable questions answered.", ""]
     for r in results:
         lines += [f"## Failures: {r.dataset} · {r.retriever} ({len(r.failures)} of {r.queries})", ""]
         if not r.failures:
-            lines += ["None: every question found its gold document in the top 10.", ""]
+            lines += ["None: every question found its gold document in the top 10 and was answered as expected.", ""]
             continue
-        lines += ["| query | question | gold | retrieved (top 5) |", "|---|---|---|---|"]
+        lines += ["| query | question | gold | retrieved (top 5) or answer |", "|---|---|---|---|"]
         for f in r.failures[:max_failures]:
             q = f["question"].replace("|", "\\|")
-            lines.append(f"| {f['query_id']} | {q} | {', '.join(f['gold'])} | {', '.join(f['retrieved'])} |")
+            got = ", ".join(f["retrieved"]) if "retrieved" in f else f"{f['kind']}: {f['answer'][:80]}".replace("|", "\\|")
+            lines.append(f"| {f['query_id']} | {q} | {', '.join(f['gold'])} | {got} |")
         if len(r.failures) > max_failures:
             lines.append(f"| … | {len(r.failures) - max_failures} more in the JSON output | | |")
         lines.append("")

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 MAX_UPLOAD = "20mb"
 MAX_UNZIPPED = 200 * 2**20
+EVAL_NEAR_MISSES = 100  # unanswerable questions derived per BEIR set in the Evaluate tab (FalseAnswerRate)
 EXAMPLES = ["桂林的破案率是多少", "白城市公安局举办了多少期公安大讲堂", "商洛累計辦理戶政、出入境、車駕管業務多少筆",
             "How many telecom fraud criminals were caught in Guilin?"]
 CSS = """
@@ -44,9 +45,17 @@ class AppSettings:
 def answer_markdown(result: Answer) -> str:
     """The chat reply: the answer with inline markers, then the cited sources (all text escaped)."""
     if not result.answered:
-        return html.escape(NOT_FOUND)
+        lines = [html.escape(result.answer or NOT_FOUND)]
+        if result.related:
+            lines += ["", "**相关段落**（仅供参考，不是答案的来源）"]
+            for c in result.related:
+                meta = " · ".join(html.escape(x) for x in (c.title, c.date, c.source) if x)
+                lines.append(f"- {meta}")
+        return "\n".join(lines)
     markers = " ".join(f"[{c.n}]" for c in result.citations[:1])
     lines = [f"{html.escape(result.answer)} {markers}", "", "**来源**"]
+    if result.answer_span:
+        lines[:0] = [f"**答案：{html.escape(result.answer_span)}**", ""]
     for c in result.citations:
         meta = " · ".join(html.escape(x) for x in (c.title, c.date, c.source) if x)
         lines.append(f"[{c.n}] {meta} · 相关度 {c.score:.2f}")
@@ -155,14 +164,15 @@ def build_app(engine: Engine, settings: AppSettings):
 
     def run_eval(upload, chosen_set, retriever, progress=gr.Progress(track_tqdm=True)):
         from embeddings import default_cache_dir
-        from qa.evaluate import evaluate, index_for, load_beir, load_questions
+        from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
         from qa.report import chart, table
 
         kinds = ["hybrid", "dense", "bm25"] if retriever == "all" else [retriever]
 
         def on_beir(ds):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
             idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), default_cache_dir(), progress=True)
-            return [evaluate(idx, engine.encoder, ds.queries, kind, dataset=ds.name, build_seconds=build_s, progress=True)
+            qs = ds.queries + near_misses(ds.queries, ds.documents, EVAL_NEAR_MISSES)
+            return [evaluate(idx, engine.encoder, qs, kind, dataset=ds.name, build_seconds=build_s, progress=True)
                     for kind in kinds]
 
         try:

@@ -27,7 +27,7 @@ def test_roundtrip_and_manifest(built, fake_encoder):
     assert [c.id for c in again.chunks] == [c.id for c in built.chunks]
     assert again.vectors.ntotal == len(again.chunks)
     m = json.loads((built.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert m["format_version"] == 1 and m["model"] == fake_encoder.name and m["dimension"] == 64
+    assert m["format_version"] == 2 and m["model"] == fake_encoder.name and m["dimension"] == 64
     assert m["chunking"] == {"size": 300, "overlap": 60, "with_title": False} and "t2s" in m["normalization"]
     assert set(m["documents"]) == {d.id for d in again.documents.values()}
     assert all(len(v["hash"]) == 16 for v in m["documents"].values())

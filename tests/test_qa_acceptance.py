@@ -80,7 +80,10 @@ def test_unanswerable_via_cli(index_dir):
 def test_nothing_shown_has_pinyin_or_chrome(engine):
     for q in [s["text"] for s in SEED] + ["商洛公安科技赋能", "白城新闻网版权所有", "商洛 報道"]:
         result = engine.ask(q)
-        shown = [result.answer] + [f"{c.title}\n{c.text}\n{c.source or ''}" for c in result.citations]
+        # what the corpus contributes: the answer sentence, citations and, with a refusal, related passages
+        # (a refusal quotes the question's own words, which are the user's, not the corpus's)
+        shown = ([result.answer] if result.answered else []) + [
+            f"{c.title}\n{c.text}\n{c.source or ''}" for c in result.citations + result.related]
         for text in shown:
             assert not PINYIN.search(text), text
             assert not any(ch in text for ch in CHROME), text

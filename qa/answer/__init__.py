@@ -1,0 +1,124 @@
+"""Hits -> an answer a person can trust, or a refusal that says why and shows what is there.
+
+    question.py  what a question constrains (places, names, years) and asks for (a figure, a date, ...)
+    support.py   does the evidence meet it: constraints in the article, the right kind of sentence
+    select.py    which sentence answers, and the exact span inside it
+    cite.py      numbered citations; related passages shown with a refusal
+
+The answer is the best sentence among passages whose article meets every constraint of the
+question; a question about 成都 is never answered from an article that does not mention 成都.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from qa.answer.cite import citation, distinct, related
+from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, gazetteer
+from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, answer_span, confidence, score
+from qa.answer.support import article_text, check, meets
+from qa.index import Index
+from qa.normalize import normalize
+from qa.records import Answer, Hit, Question
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND = "语料中没有找到与问题相关的内容。"
+_KIND_WORDS = {"number": "数字", "date": "日期"}
+
+__all__ = ["AnswerSettings", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS", "NOT_FOUND", "QuestionError", "analyze",
+           "answer", "check_question"]
+
+
+def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, settings: AnswerSettings = AnswerSettings(),
+           *, query: str | None = None, analysis: Question | None = None, k: int = 5) -> Answer:
+    """Answer ``question`` from ``hits`` (ranked, possibly more than ``k``) or refuse, saying why.
+
+    ``query`` is what was searched (a follow-up's rewrite), ``qvec`` its vector, ``analysis`` its
+    :func:`analyze` result; at most ``k`` passages are cited.
+    """
+    query = query or question
+    q = analysis or analyze(query)
+    if not hits:
+        return Answer(question, NOT_FOUND, False, query=query, reason="no_match")
+    supported = [h for h in hits if check(q, index.documents[h.chunk.doc_id]).ok]
+    if not supported:
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k)
+    pool = distinct(supported)[:k]
+    found = score(q, qvec, pool, index, settings)
+    if found is None:
+        any_sentence = score(q, qvec, pool, index, settings, typed=False)
+        conf = confidence(float(any_sentence.dense.max()), max(any_sentence.context))
+        if conf < settings.threshold:
+            return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
+        text = f"找到了相关内容，但其中没有一句给出所问的{_KIND_WORDS.get(q.asks, '内容')}。"
+        return Answer(question, text, False, query=query, confidence=conf, reason="no_answer",
+                      related=related(index, pool))
+    best = int(np.argmax(found.total))
+    best_hit, best_start, best_end = found.spans[best]
+    conf = confidence(float(found.dense[best]), found.context[best_hit])
+    log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
+              found.context[best_hit], conf)
+    if conf < settings.threshold:
+        return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
+
+    # Citation [1] is the passage the answer comes from; the others follow in retrieval order,
+    # each with its own best sentence marked.
+    best_in_hit: dict[int, int] = {}
+    for i, (h, _, _) in enumerate(found.spans):
+        if h not in best_in_hit or found.total[i] > found.total[best_in_hit[h]]:
+            best_in_hit[h] = i
+    order = [best_hit] + [h for h in range(len(pool)) if h != best_hit and h in best_in_hit]
+    citations = []
+    for h in order:
+        _, s, e = found.spans[best_in_hit[h]]
+        citations.append(citation(index, pool[h], len(citations) + 1, s, e, found.total[best_in_hit[h]]))
+    sentence = found.texts[best]
+    span = answer_span(q, sentence)
+    return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
+                  answer_span=sentence[span[0]:span[1]] if span else None)
+
+
+def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k) -> Answer:
+    """No retrieved article meets every constraint: name what is missing, show what is there."""
+    docs = [index.documents[h.chunk.doc_id] for h in hits]
+    texts = [article_text(d) for d in docs]
+    # Missing from every retrieved article (成都), else from the nearest one (a year it does not cover).
+    missing = [c for c in q.constraints if not any(meets(c, t, d.date) for t, d in zip(texts, docs))]
+    if not missing:
+        missing = list(check(q, docs[0]).missing)
+    top = distinct(hits)[:k]
+    near = score(q, qvec, top, index, settings, typed=False)
+    conf = confidence(float(near.dense.max()), max(near.context)) if near else 0.0
+    names = "、".join(f"「{c.text}」" for c in missing)
+    about = q.topic if q.topic and len(q.topic) <= 10 else "内容"
+    text = f"语料中没有关于{names}的{about}。"
+    shown = []
+    if near is not None and conf >= settings.threshold:
+        shown = related(index, top)
+        best_i = int(np.argmax(near.total))
+        where = _places(index, top[near.spans[best_i][0]], {normalize(c.text) for c in missing})
+        best = near.texts[best_i].strip()
+        text += f"相关内容{f'（{where}）' if where else ''}：{best}"
+    return Answer(question, text, False, query=query, confidence=conf, reason="missing",
+                  missing=tuple(c.text for c in missing), related=shown)
+
+
+def _places(index: Index, hit: Hit, exclude: set[str]) -> str:
+    """The province- or city-level places a passage's article is about (桂林), for a refusal."""
+    gaz = gazetteer()
+    doc = index.documents[hit.chunk.doc_id]
+    names: list[str] = []
+    for text in (normalize(doc.title), normalize(hit.chunk.text)):
+        for _, _, alias in gaz.find(text):
+            codes = gaz.aliases[alias]
+            if alias in exclude or alias in gaz.weak or not any(gaz.places[c].level < 2 for c in codes):
+                continue
+            short = min(gaz.forms(codes), key=len)
+            if short not in names:
+                names.append(short)
+        if names:
+            break
+    return "、".join(names[:2])
