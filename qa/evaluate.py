@@ -303,8 +303,9 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
     the questions that failed them (a wrong or refused answer, a false answer)."""
     from tqdm.auto import tqdm
 
-    from qa.answer import analyze
+    from qa.answer import QuestionError, analyze
     from qa.engine import Engine
+    from qa.records import Answer
 
     engine = Engine(index, encoder)
     answerable = [q for q in queries if q.answers and not q.unanswerable]
@@ -313,7 +314,11 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
     typed = 0
     failures = []
     for q in tqdm(answerable + unanswerable, desc=f"{dataset or 'questions'} · answers", unit="q", disable=not progress):
-        result = engine.ask(q.text, k=k, retriever=retriever)
+        try:
+            result = engine.ask(q.text, k=k, retriever=retriever)
+        except QuestionError as exc:  # e.g. an empty question in the set: counted as not answered
+            log.warning("question %s cannot be asked: %s", q.id, exc)
+            result = Answer(q.text, str(exc), False, reason="no_match")
         if q.unanswerable:
             counts["FalseAnswerRate"] += result.answered
             if result.answered:

@@ -66,7 +66,8 @@ class Constraint:
     """Something a question pins down that its evidence must also say.
 
     ``kind`` is ``place`` (a gazetteer place: any of its names counts), ``name`` (another named
-    entity: a person, organization or foreign place), or ``year`` (``year``, optionally ``month``).
+    entity: a person, organization or foreign place) or ``year`` (``year``,
+    optionally ``month``).
     ``forms`` are the normalized strings any one of which, found in the evidence, meets it.
     """
 

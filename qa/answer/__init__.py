@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, gazetteer
 from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, answer_span, confidence, score
-from qa.answer.support import article_text, check, meets
+from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_names
 from qa.index import Index
 from qa.normalize import normalize
 from qa.records import Answer, Hit, Question
@@ -43,26 +43,28 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     q = analysis or analyze(query)
     if not hits:
         return Answer(question, NOT_FOUND, False, query=query, reason="no_match")
+    unknown = unknown_names(q, index)
     supported = [h for h in hits if check(q, index.documents[h.chunk.doc_id]).ok]
-    if not supported:
-        return _refuse_missing(question, query, q, hits, index, qvec, settings, k)
+    if not supported or unknown:
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k, unknown)
+    # Among articles that meet the places and years, those that also name the question's people and
+    # organizations come first (stable: retrieval order otherwise).
+    supported.sort(key=lambda h: -names_met(q, index.documents[h.chunk.doc_id]))
     pool = distinct(supported)[:k]
     found = score(q, qvec, pool, index, settings)
-    if found is None:
-        any_sentence = score(q, qvec, pool, index, settings, typed=False)
-        conf = confidence(float(any_sentence.dense.max()), max(any_sentence.context))
-        if conf < settings.threshold:
-            return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
+    # Is the corpus about this at all? The closest sentence of the passages and the best coverage
+    # of the question's words.
+    conf = confidence(float(found.dense.max()), max(found.context))
+    if conf < settings.threshold:
+        return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
+    if not found.fit.any():
         text = f"找到了相关内容，但其中没有一句给出所问的{_KIND_WORDS.get(q.asks, '内容')}。"
         return Answer(question, text, False, query=query, confidence=conf, reason="no_answer",
                       related=related(index, pool))
     best = int(np.argmax(found.total))
     best_hit, best_start, best_end = found.spans[best]
-    conf = confidence(float(found.dense[best]), found.context[best_hit])
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
               found.context[best_hit], conf)
-    if conf < settings.threshold:
-        return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
 
     # Citation [1] is the passage the answer comes from; the others follow in retrieval order,
     # each with its own best sentence marked.
@@ -81,16 +83,18 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
                   answer_span=sentence[span[0]:span[1]] if span else None)
 
 
-def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k) -> Answer:
+def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=()) -> Answer:
     """No retrieved article meets every constraint: name what is missing, show what is there."""
     docs = [index.documents[h.chunk.doc_id] for h in hits]
     texts = [article_text(d) for d in docs]
     # Missing from every retrieved article (成都), else from the nearest one (a year it does not cover).
-    missing = [c for c in q.constraints if not any(meets(c, t, d.date) for t, d in zip(texts, docs))]
-    if not missing:
+    hard = [c for c in q.constraints if c.kind in HARD]
+    missing = [c for c in hard if not any(meets(c, t, d.date) for t, d in zip(texts, docs))]
+    if not missing and not unknown:
         missing = list(check(q, docs[0]).missing)
+    missing += [c for c in unknown if c not in missing]
     top = distinct(hits)[:k]
-    near = score(q, qvec, top, index, settings, typed=False)
+    near = score(q, qvec, top, index, settings)
     conf = confidence(float(near.dense.max()), max(near.context)) if near else 0.0
     names = "、".join(f"「{c.text}」" for c in missing)
     about = q.topic if q.topic and len(q.topic) <= 10 else "内容"

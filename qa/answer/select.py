@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer.question import gazetteer
-from qa.answer.support import dates, figures, fits
+from qa.answer.support import HARD, dates, figures, fits
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Hit, Question
@@ -32,9 +32,10 @@ class AnswerSettings:
 
     threshold: float = DEFAULT_THRESHOLD
     lexical_weight: float = 0.3
-    context_weight: float = 0.2
+    context_weight: float = 0.1
     retrieval_weight: float = 0.1
-    figure_weight: float = 0.03
+    figure_weight: float = 0.01
+    unfit_penalty: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Candidates:
     dense: np.ndarray
     total: np.ndarray
     context: list[float]  # per hit: coverage of the question by its passage and title
+    fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
 
 
 def units(text: str) -> set[str]:
@@ -63,23 +65,36 @@ def coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
     """IDF-weighted share of the question's content words that occur in each of ``texts``.
 
     A word the corpus never uses (``火星`` in a police corpus) weighs most, so a question about
-    something absent scores low even when its other words match. The question's constraints are
-    left out: the support check judges them against the whole article. A question without Chinese
-    is not judged this way (1.0): over Chinese text only the dense score can speak for it.
+    something absent scores low even when its other words match. Words of the question's places
+    and years count as covered: the support check has found them in the article. A question
+    without Chinese is not judged this way (1.0): over Chinese text only the dense score can speak for it.
     """
     words = terms(question.text) if has_cjk(question.text) else set()
-    constrained = {f for c in question.constraints for f in c.forms} | {normalize(c.text) for c in question.constraints}
-    words = {w for w in words if w not in constrained and not any(w in f for f in constrained)}
+    hard = [c for c in question.constraints if c.kind in HARD]
+    constrained = {f for c in hard for f in c.forms} | {normalize(c.text) for c in hard}
+    df = {w: index.document_frequency(w) for w in words}
+    # A piece that is neither a dictionary word nor in the corpus is a cutting artifact
+    # (网格员有多少名 -> 网格 / 员有), not a word the corpus lacks: it is not held against the passage.
+    dictionary = _jieba_words()
+    words = {w for w in words if df[w] > 0 or w in dictionary or not has_cjk(w)}
     if not words:
         return [1.0] * len(texts)
     n = max(len(index), 1)
-    weights = {w: float(np.log(1 + n / (1 + index.document_frequency(w)))) for w in words}
+    weights = {w: float(np.log(1 + n / (1 + df[w]))) for w in words}
     total = sum(weights.values())
+    met = sum(weight for w, weight in weights.items() if w in constrained or any(w in f for f in constrained))
     out = []
     for text in texts:
         norm_text = normalize(text)
-        out.append(sum(weight for w, weight in weights.items() if w in norm_text) / total)
+        out.append((met + sum(weight for w, weight in weights.items() if w in norm_text and not
+                              (w in constrained or any(w in f for f in constrained)))) / total)
     return out
+
+
+def _jieba_words() -> dict:
+    from qa.tokens import _jieba
+
+    return _jieba().dt.FREQ
 
 
 def confidence(dense_score: float, cover: float) -> float:
@@ -92,16 +107,18 @@ def confidence(dense_score: float, cover: float) -> float:
     return float(dense * cover)
 
 
-def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, settings: AnswerSettings,
-          typed: bool = True) -> Candidates | None:
-    """Score every sentence of ``hits``; with ``typed``, only those that can hold what is asked."""
+def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, settings: AnswerSettings) -> Candidates | None:
+    """Score every sentence of ``hits``.
+
+    Sentences that cannot hold what is asked (no figure for a 多少 question) lose ``unfit_penalty``
+    when some other sentence can: a soft preference, since no pattern knows every way to write a
+    figure or a date (一半, 公元前6世纪); measured better than excluding them (docs/evaluation.md).
+    """
     spans, vecs = [], []
     for h, hit in enumerate(hits):
         row = index.row_of[hit.chunk.id]
         sentence_spans, sentence_vecs = index.chunk_sentences(row)
         for (start, end), vec in zip(sentence_spans, sentence_vecs):
-            if typed and not fits(question.asks, hit.chunk.text[start:end]):
-                continue
             spans.append((h, int(start), int(end)))
             vecs.append(vec)
     if not spans:
@@ -109,9 +126,10 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     texts = [hits[h].chunk.text[s:e] for h, s, e in spans]
     dense = np.stack(vecs) @ qvec
     # The question's constraints are met by the article already; its other words decide the sentence.
-    q_units = units(question.text) - {u for c in question.constraints for f in c.forms for u in units(f)}
+    q_units = units(question.text) - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
     lexical = np.array([len(q_units & units(t)) / len(q_units) if q_units else 0.0 for t in texts])
-    if question.asks == "number" and typed:
+    fit = np.array([fits(question.asks, t) for t in texts])
+    if question.asks == "number":
         lexical += settings.figure_weight / max(settings.lexical_weight, 1e-9) * np.array(
             [min(max((_figure_fit(question, t, span) for span in figures(t)), default=0.0), 6.0) for t in texts])
     context = coverage(index, question, [f"{index.documents[hit.chunk.doc_id].title}\n{hit.chunk.text}" for hit in hits])
@@ -120,7 +138,9 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     retrieval = (hit_scores - hit_scores.min()) / spread if spread > 0 else np.ones(len(hits))
     per_hit = settings.context_weight * np.array(context) + settings.retrieval_weight * retrieval
     total = dense + settings.lexical_weight * lexical + np.array([per_hit[h] for h, _, _ in spans])
-    return Candidates(spans, texts, dense, total, context)
+    if fit.any():
+        total = total - settings.unfit_penalty * (~fit)
+    return Candidates(spans, texts, dense, total, context, fit)
 
 
 # --- the span inside the answer sentence ---------------------------------------------------------

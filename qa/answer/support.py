@@ -19,13 +19,14 @@ _MEASURE = (r"(?:[多余]?(?:人次|万元|亿元|万人|平方公里|平方米|
 # numeral that is followed by a measure word or 成/% (六次, 三成), so 一些/统一 are not figures.
 FIGURE = re.compile(
     rf"(?:约|近|超过|逾)?(?:{_DIGITS}(?:\s*(?:万|亿|千|百))*\s*(?:%|％|‰)?{_MEASURE}?"
-    rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE}))"
+    rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE})|一半|半数|过半|[数几][十百千万亿]{_MEASURE}?)"
 )
 _YEAR_FIGURE = re.compile(r"^(?:1[5-9]|20)\d{2}年$")
 DATE = re.compile(
     r"(?:(?:1[5-9]|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|(?:1[5-9]|20)\d{2}\s*年(?:代|初|底|末)?"
     r"|(?:1[5-9]|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[日号])?"
-    r"|\b(?:1[5-9]|20)\d{2}\b"
+    r"|\b(?:1[5-9]|20)\d{2}\b|(?:公元前?)?\d{1,4}\s*年|(?:公元前?)?[一二三四五六七八九十\d]{1,3}\s*世纪(?:初|末|中叶|\d+年代)?"
+    r"|[\u4e00-\u9fff]{2}[元一二三四五六七八九十]{1,3}年"  # reign years: 道光二十二年
 )
 
 
@@ -66,10 +67,43 @@ def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
     return any(form in text for form in constraint.forms)
 
 
+HARD = ("place", "year")
+
+
 def check(question: Question, doc: Document) -> Support:
-    """Every constraint of ``question`` met by the article ``doc`` (title, text or date)?"""
-    if not question.constraints:
+    """Every place and year of ``question`` met by the article ``doc`` (title, text or date)?
+
+    Other names (people, organizations) are not required of the article: jieba tags common nouns
+    as names too often (长度, 英文名). They must be known to the corpus (:func:`unknown_names`),
+    and articles that mention them are preferred (:func:`names_met`).
+    """
+    hard = [c for c in question.constraints if c.kind in HARD]
+    if not hard:
         return Support(True)
     text = article_text(doc)
-    missing = tuple(c for c in question.constraints if not meets(c, text, doc.date))
+    missing = tuple(c for c in hard if not meets(c, text, doc.date))
     return Support(not missing, missing)
+
+
+def names_met(question: Question, doc: Document) -> int:
+    names = [c for c in question.constraints if c.kind == "name"]
+    if not names:
+        return 0
+    text = article_text(doc)
+    return sum(meets(c, text) for c in names)
+
+
+def unknown_names(question: Question, index) -> tuple[Constraint, ...]:
+    """Names of ``question`` that no passage of the index contains (not even as character pairs)."""
+    vocab = index.bm25.vocab_dict
+    out = []
+    for c in question.constraints:
+        if c.kind in HARD:
+            continue
+        word = normalize(c.text)
+        if word in vocab:
+            continue
+        pairs = [word[i:i + 2] for i in range(len(word) - 1)]
+        if not pairs or not all(p in vocab for p in pairs):
+            out.append(c)
+    return tuple(out)

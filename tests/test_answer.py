@@ -1,0 +1,138 @@
+"""Question analysis, the support check and answer spans: small Chinese fixtures, no model."""
+
+import pytest
+
+from qa.answer.question import analyze, check_question, QuestionError
+from qa.answer.select import answer_span
+from qa.answer.support import check, fits, meets
+from qa.records import Document
+
+
+def places(question):
+    return [c for c in analyze(question).constraints if c.kind == "place"]
+
+
+@pytest.mark.parametrize("question,place,forms", [
+    ("桂林的破案率是多少", "桂林", {"桂林", "桂林市"}),
+    ("桂林市的破案率是多少", "桂林市", {"桂林", "桂林市"}),
+    ("白城市公安局举办了多少期公安大讲堂", "白城市", {"白城", "白城市"}),
+    ("桂林網格員有多少名", "桂林", {"桂林"}),                     # traditional script
+    ("廣西有多少個派出所", "廣西", {"广西", "广西壮族自治区"}),     # a region by its short name
+    ("宜州区的巡警大队有多少人", "宜州区", {"宜州区"}),              # a county with its suffix
+])
+def test_places_with_and_without_suffix(question, place, forms):
+    found = places(question)
+    assert [c.text for c in found] == [place]
+    assert forms <= set(found[0].forms)
+
+
+def test_a_place_inside_a_longer_word_is_not_a_place():
+    assert places("城市中心有多少个派出所") == []  # 市中 is a district's short name, but not here
+
+
+@pytest.mark.parametrize("question,pinyin,form", [
+    ("How many grid workers does Guilin have?", "Guilin", "桂林"),
+    ("How many criminal gangs did Baicheng police break up?", "Baicheng", "白城"),
+    ("What is the case clearance rate in Chengdu?", "Chengdu", "成都"),
+])
+def test_english_place_names_are_matched_by_pinyin(question, pinyin, form):
+    found = places(question)
+    assert [c.text for c in found] == [pinyin] and form in found[0].forms
+
+
+def test_english_words_are_not_places():
+    assert places("How many times did CCTV report on drug cases?") == []
+
+
+def test_years_and_months():
+    q = analyze("2022年4月桂林抓获了多少嫌疑人")
+    years = [c for c in q.constraints if c.kind == "year"]
+    assert [(c.year, c.month) for c in years] == [(2022, 4)]
+    assert [c.year for c in analyze("How many police stations did Guilin have in 2019?").constraints if c.kind == "year"] == [2019]
+
+
+def test_people_and_organizations_are_names():
+    q = analyze("黄礼微信警务室是哪个派出所的所长创建的")
+    names = [c.text for c in q.constraints if c.kind == "name"]
+    # jieba decides the extent (黄礼 or 黄礼微); either is a substring of the article's 黄礼微信警务室
+    assert any(n.startswith("黄礼") for n in names)
+    assert check(q, Document("d", "中山派出所所长黄礼创建“黄礼微信警务室”。")).ok
+    assert not check(q, Document("d", "中山派出所所长创建微信警务室。")).ok
+
+
+@pytest.mark.parametrize("question,asks", [
+    ("桂林的破案率是多少", "number"), ("白城有多少个基层所队", "number"), ("做了几次专题报道", "number"),
+    ("How many grid workers does Guilin have?", "number"), ("分局是哪一年成立的", "date"), ("几月挂牌", "date"),
+    ("When was the bureau founded?", "date"), ("创建警务室的是谁", "person"), ("Who founded it?", "person"),
+    ("现场会在哪里召开", "place"), ("这个行动叫什么", "name"), ("如何加强社会治理", "open"),
+])
+def test_what_is_asked(question, asks):
+    assert analyze(question).asks == asks
+
+
+def test_topic_is_what_remains():
+    assert analyze("成都的破案率是多少").topic == "破案率"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？？？", "桂" * 1001])
+def test_bad_questions_raise(question):
+    with pytest.raises(QuestionError):
+        check_question(question)
+
+
+GUILIN = Document("gl", "全市划分网格4370个,配备网格员3956名。总破案率达79.17%。", title="桂林市加强社会治理", date="2023-05-05")
+BAICHENG = Document("bc", "命案现案破案率达97.03%。走访群众39440人。", title="白城公安工作纪实", date="2016-11-28")
+
+
+@pytest.mark.parametrize("question,doc,ok,missing", [
+    ("桂林的破案率是多少", GUILIN, True, []),
+    ("桂林市的破案率是多少", GUILIN, True, []),
+    ("成都的破案率是多少", GUILIN, False, ["成都"]),
+    ("How many grid workers does Guilin have?", GUILIN, True, []),
+    ("What is the case clearance rate in Chengdu?", GUILIN, False, ["Chengdu"]),
+    ("2019年白城的命案现案破案率是多少", BAICHENG, False, ["2019年"]),
+    ("2016年白城的命案现案破案率是多少", BAICHENG, True, []),   # met by the publication date
+    ("白城的命案现案破案率是多少", GUILIN, False, ["白城"]),
+])
+def test_support_check(question, doc, ok, missing):
+    support = check(analyze(question), doc)
+    assert support.ok is ok
+    assert [c.text for c in support.missing] == missing
+
+
+def test_traditional_article_meets_a_simplified_question():
+    doc = Document("sl", "建成26個“陜西公安暖心警務會客廳”。", title="商洛公安")
+    assert check(analyze("商洛建成了多少个陕西公安暖心警务会客厅"), doc).ok
+
+
+def test_year_with_month():
+    q = analyze("2022年4月桂林挂牌了什么")
+    year = next(c for c in q.constraints if c.kind == "year")
+    assert meets(year, "2022年4月25日,桂林市公安局生态环境保护分局挂牌成立")
+    assert not meets(year, "2022年6月,桂林市公安局")
+    assert meets(year, "桂林市公安局", date="2022-04-30")
+
+
+@pytest.mark.parametrize("asks,sentence,ok", [
+    ("number", "配备网格员3956名。", True), ("number", "做了六次专题报道。", True),
+    ("number", "全面加强社会治理。", False), ("number", "2022年全面加强治理。", False),
+    ("date", "2022年4月25日挂牌成立。", True), ("date", "挂牌成立。", False), ("open", "挂牌成立。", True),
+])
+def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
+    assert fits(asks, sentence) is ok
+
+
+@pytest.mark.parametrize("question,sentence,span", [
+    ("桂林的破案率是多少", "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%,破案率排名全区第一", "79.17%"),
+    ("桂林配备了多少名网格员", "划分网格4370个,配备网格员3956名,配备手持终端4030部。", "3956名"),
+    ("桂林全市划分了多少个网格", "划分网格4370个,配备网格员3956名,配备手持终端4030部。", "4370个"),
+    ("抓获了多少涉案嫌疑人", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1353人"),
+    ("两年来有多少人次被记功嘉奖", "两年来共有844人次、173个集体被记功嘉奖。", "844人次"),
+    ("高清视频监控探头的比例是多少", "探头总量2931个,其中公共高清视频监控探头比例达到96.7%。", "96.7%"),
+    ("有多少个派出所加挂了牌子", "2022年4月25日,17个县(市、区)的172个派出所加挂了牌子。", "172个"),
+    ("分局是什么时候挂牌成立的", "2022年4月25日,桂林市公安局生态环境保护分局挂牌成立。", "2022年4月25日"),
+    ("如何加强社会治理", "全面加强社会治理。", None),
+])
+def test_answer_span(question, sentence, span):
+    found = answer_span(analyze(question), sentence)
+    assert (sentence[found[0]:found[1]] if found else None) == span
