@@ -4,7 +4,7 @@ import pytest
 
 from qa.answer.question import analyze, check_question, QuestionError
 from qa.answer.select import answer_span
-from qa.answer.support import check, fits, meets
+from qa.answer.support import check, fits, meets, names_met
 from qa.records import Document
 
 
@@ -56,8 +56,9 @@ def test_people_and_organizations_are_names():
     names = [c.text for c in q.constraints if c.kind == "name"]
     # jieba decides the extent (黄礼 or 黄礼微); either is a substring of the article's 黄礼微信警务室
     assert any(n.startswith("黄礼") for n in names)
-    assert check(q, Document("d", "中山派出所所长黄礼创建“黄礼微信警务室”。")).ok
-    assert not check(q, Document("d", "中山派出所所长创建微信警务室。")).ok
+    # names do not bind the article (jieba calls 长度 a place); articles naming them rank first
+    assert names_met(q, Document("d", "中山派出所所长黄礼创建“黄礼微信警务室”。")) == 1
+    assert names_met(q, Document("d", "中山派出所所长创建微信警务室。")) == 0
 
 
 @pytest.mark.parametrize("question,asks", [

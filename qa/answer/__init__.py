@@ -20,7 +20,7 @@ from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check
 from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, answer_span, confidence, score
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_names
 from qa.index import Index
-from qa.normalize import normalize
+from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Hit, Question
 
 log = logging.getLogger(__name__)
@@ -50,11 +50,13 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Among articles that meet the places and years, those that also name the question's people and
     # organizations come first (stable: retrieval order otherwise).
     supported.sort(key=lambda h: -names_met(q, index.documents[h.chunk.doc_id]))
-    pool = distinct(supported)[:k]
+    # Across languages the passage that answers ranks lower (xquad-en2zh R@5 0.93, R@10 0.97):
+    # an English question picks its sentence from twice as many passages; k are cited.
+    pool = distinct(supported)[: k if has_cjk(q.text) else 2 * k]
     found = score(q, qvec, pool, index, settings)
     # Is the corpus about this at all? The closest sentence of the passages and the best coverage
     # of the question's words.
-    conf = confidence(float(found.dense.max()), max(found.context))
+    conf = confidence(float(found.dense.max()), max(found.context), not has_cjk(q.text))
     if conf < settings.threshold:
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
@@ -72,7 +74,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     for i, (h, _, _) in enumerate(found.spans):
         if h not in best_in_hit or found.total[i] > found.total[best_in_hit[h]]:
             best_in_hit[h] = i
-    order = [best_hit] + [h for h in range(len(pool)) if h != best_hit and h in best_in_hit]
+    order = ([best_hit] + [h for h in range(len(pool)) if h != best_hit and h in best_in_hit])[:k]
     citations = []
     for h in order:
         _, s, e = found.spans[best_in_hit[h]]
@@ -95,7 +97,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     missing += [c for c in unknown if c not in missing]
     top = distinct(hits)[:k]
     near = score(q, qvec, top, index, settings)
-    conf = confidence(float(near.dense.max()), max(near.context)) if near else 0.0
+    conf = confidence(float(near.dense.max()), max(near.context), not has_cjk(q.text)) if near else 0.0
     names = "、".join(f"「{c.text}」" for c in missing)
     about = q.topic if q.topic and len(q.topic) <= 10 else "内容"
     text = f"语料中没有关于{names}的{about}。"
