@@ -346,8 +346,9 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
 
 
 def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int, seed: int = 0) -> list[Query]:
-    """Up to ``n`` unanswerable questions made from ``queries`` by swapping a place (or year, or other
-    name) for one that ``documents`` never mention: the same question about somewhere else.
+    """Up to ``n`` unanswerable questions made from ``queries`` by swapping a place (a Chinese
+    administrative division) or a year for one that ``documents`` never mention: the same question
+    about somewhere, or some time, else.
 
     A system that matches only the predicate answers these with the original place's figure; the
     derived questions let anyone measure that on their own data. Deterministic for a given ``seed``.
@@ -371,8 +372,8 @@ def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int,
         if q.unanswerable:
             continue
         constraints = analyze(q.text).constraints
-        chosen = (next((c for c in constraints if c.kind == "place"), None) or next((c for c in constraints if c.kind == "year"), None)
-                  or next((c for c in constraints if c.kind == "name"), None))
+        # Only gazetteer places and years: jieba also tags 城市 and 东西 as places.
+        chosen = next((c for c in constraints if c.kind == "place"), None) or next((c for c in constraints if c.kind == "year"), None)
         if chosen is None:
             continue
         if chosen.kind == "year":

@@ -76,6 +76,7 @@ class Constraint:
     forms: tuple[str, ...] = ()
     year: int | None = None
     month: int | None = None
+    tag: str = ""  # jieba's part of speech for a name (ns place, nr person, nt organization)
 
 
 @dataclass(frozen=True)

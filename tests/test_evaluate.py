@@ -155,3 +155,44 @@ def test_calibrate_cli_writes_the_threshold(tmp_path, monkeypatch):
     manifest = read_manifest(tmp_path / "index")
     assert manifest["calibration"]["f1"] >= 0.9 and manifest["answer_threshold"] == manifest["calibration"]["threshold"]
     assert "answer threshold" in result.stdout
+
+
+def test_unanswerable_questions_in_question_files(tmp_path, fake_encoder):
+    from qa.documents import load_documents
+    from qa.index import build_index
+
+    index = build_index(load_documents([CORPUS])[0], tmp_path / "index", fake_encoder)
+    csv_file = tmp_path / "checks.csv"
+    csv_file.write_text("question,expected_doc,expected_answer,unanswerable\n桂林的破案率是多少,000_b80b667df67e6221.txt,79.17%,\n"
+                        "成都的破案率是多少,,,true\n", encoding="utf-8")
+    jsonl = tmp_path / "checks.jsonl"
+    jsonl.write_text('{"question": "武汉全市划分了多少个网格", "unanswerable": true}\n', encoding="utf-8")
+    qs = load_questions(csv_file, index) + load_questions(jsonl, index)
+    assert [q.unanswerable for q in qs] == [False, True, True]
+    result = evaluate(index, fake_encoder, qs, "bm25")
+    # both unanswerable questions name a city the corpus never mentions: refused whatever the encoder
+    assert result.metrics["FalseAnswerRate"] == 0.0
+    assert result.metrics["R@1"] is not None and result.queries == 3
+
+
+def test_near_misses_swap_a_place_or_year_the_corpus_never_mentions():
+    from qa.evaluate import near_misses
+    from qa.records import Document
+
+    docs = [Document("gl", "2022年桂林市总破案率达79.17%。", title="桂林公安"),
+            Document("bc", "白城市命案现案破案率达97.03%。", title="白城公安")]
+    queries = [Query("q1", "桂林的破案率是多少", ("79.17%",)), Query("q2", "2022年白城的破案率是多少", ("97.03%",)),
+               Query("q3", "破案率是多少", ("79.17%",)), Query("q4", "How many police does Guilin have?", ("1",))]
+    derived = near_misses(queries, docs, 10, seed=1)
+    assert derived == near_misses(queries, docs, 10, seed=1)  # deterministic
+    assert len(derived) == 3 and all(q.unanswerable and q.id.endswith("-near-miss") for q in derived)
+    by_id = {q.id: q.text for q in derived}
+    assert "桂林" not in by_id["q1-near-miss"] and by_id["q1-near-miss"].endswith("的破案率是多少")
+    assert "白城" not in by_id["q2-near-miss"] and by_id["q2-near-miss"].startswith("2022年")  # a place before a year
+    assert "Guilin" not in by_id["q4-near-miss"] and by_id["q4-near-miss"].startswith("How many police does ")
+    corpus = "".join(d.title + d.text for d in docs)
+    from qa.answer import analyze
+    for q in derived:  # what was swapped in is a constraint the corpus never meets
+        new = [c for c in analyze(q.text).constraints if c.kind in ("place", "year")]
+        assert new and any(not any(f in corpus for f in c.forms) for c in new)
+    assert len(near_misses(queries, docs, 1)) == 1

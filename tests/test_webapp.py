@@ -62,7 +62,7 @@ def client(server):
 
 def test_design_card_question(client):
     out = client.predict(question="桂林的破案率是多少", api_name="/ask")
-    assert out["answered"] and "79.17%" in out["answer"]
+    assert out["answered"] and "79.17%" in out["answer"] and out["answer_span"] == "79.17%"
     assert "79.17%" in out["citations"][0]["text"] and out["query"] == "桂林的破案率是多少"
 
 
@@ -70,6 +70,17 @@ def test_follow_up_rewrites_the_query(client):
     out = client.predict(question="那白城呢？", history=["桂林的破案率是多少"], api_name="/ask")
     assert out["query"] == "白城的破案率是多少"
     assert out["answered"] and any("97.03%" in c["text"] for c in out["citations"])
+
+
+def test_refusal_names_what_is_missing_and_shows_related(client):
+    out = client.predict(question="成都的破案率是多少", api_name="/ask")
+    assert out["answered"] is False and out["citations"] == []
+    assert out["reason"] == "missing" and out["missing"] == ["成都"]
+    assert out["answer"].startswith("语料中没有关于「成都」的破案率")
+    assert out["related"] and all(r["doc_id"].startswith(("000_", "001_")) for r in out["related"][:1])
+    _, chat, sources, viewer = client.predict("成都的破案率是多少", [], 5, "hybrid", "", "", [], api_name="/chat")
+    rendered = chat[-1]["content"] if isinstance(chat[-1]["content"], str) else str(chat[-1]["content"])
+    assert "相关段落" in rendered and "[1]" not in rendered and "来源" not in rendered.replace("答案的来源", "")
 
 
 def test_out_of_corpus(client):
@@ -165,6 +176,12 @@ def test_browser_click_citation_shows_highlight(server, tmp_path):
         assert "79.17%" in mark.inner_text()
         assert "79.17%" in page.locator("#qa-chat").inner_text()
         page.screenshot(path=str(shots / "chat.png"), full_page=True)
+        # a question about a city the corpus never mentions: a refusal, with related passages
+        box.fill("成都的破案率是多少")
+        box.press("Enter")
+        page.locator("#qa-chat", has_text="语料中没有关于「成都」").wait_for(timeout=60_000)
+        assert "相关段落" in page.locator("#qa-chat").inner_text()
+        page.screenshot(path=str(shots / "refusal.png"), full_page=True)
         # the script payload is shown as text and runs nothing
         box.fill("紫色长颈鹿暗号")
         box.press("Enter")

@@ -234,7 +234,7 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list
             continue
         seen.add(word)
         covered.append((start, end))
-        out.append(Constraint("name", text[start:end], (word,)))
+        out.append(Constraint("name", text[start:end], (word,), tag=flag))
     return out
 
 

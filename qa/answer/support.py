@@ -107,3 +107,21 @@ def unknown_names(question: Question, index) -> tuple[Constraint, ...]:
         if not pairs or not all(p in vocab for p in pairs):
             out.append(c)
     return tuple(out)
+
+
+def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
+    """Proper nouns of an English question (capitalized, not its first word) that the corpus never
+    uses in any of their Chinese renderings (France -> 法国, 法兰西 in a police corpus): the corpus
+    cannot be about them. Common words are not judged: dictionary renderings miss too often."""
+    from qa.answer.question import glosses
+
+    vocab = index.bm25.vocab_dict
+    capitalized = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", question.text)}
+
+    def known(rendering: str) -> bool:
+        pairs = [rendering[i:i + 2] for i in range(len(rendering) - 1)]
+        return rendering in vocab or bool(pairs) and all(p in vocab for p in pairs)
+
+    as_written = {w.lower(): w for w in re.findall(r"[A-Za-z]+", question.text)}
+    return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
+                 for word, renderings in glosses(question.text) if word in capitalized and not any(known(r) for r in renderings))
