@@ -29,6 +29,7 @@ CSS = """
 #qa-source { max-height: 600px !important; overflow-y: auto !important; line-height: 1.8; }
 #qa-source .cited { background: #fff3bf; border-radius: 3px; }
 #qa-source mark.answer { background: #ffd43b; font-weight: 600; padding: 0 2px; }
+#qa-source strong.span { color: #c92a2a; }
 #qa-source .meta { color: #666; font-size: 0.9em; margin-bottom: 0.6em; }
 .qa-query { color: #888; font-size: 0.85em; }
 """
@@ -68,15 +69,20 @@ def citation_label(c: Citation) -> str:
     return f"[{c.n}] " + " · ".join(x for x in (c.title, c.date, c.source) if x)
 
 
-def source_html(doc: Document, c: Citation) -> str:
-    """The whole article, escaped, with the cited chunk highlighted and the answer sentence marked."""
+def source_html(doc: Document, c: Citation, span: str | None = None) -> str:
+    """The whole article, escaped, with the cited chunk highlighted, the answer sentence marked and
+    the answer ``span`` (a figure, date or name inside it) in bold."""
     text = doc.text
     a0, a1 = c.start + c.answer_start, c.start + c.answer_end
+    sentence = text[a0:a1]
+    at = sentence.find(span) if span else -1
+    marked = (html.escape(sentence[:at]) + "<strong class='span'>" + html.escape(span) + "</strong>"
+              + html.escape(sentence[at + len(span):])) if at >= 0 else html.escape(sentence)
     parts = [
         html.escape(text[: c.start]),
         "<span class='cited'>",
         html.escape(text[c.start : a0]),
-        "<mark class='answer'>" + html.escape(text[a0:a1]) + "</mark>",
+        "<mark class='answer'>" + marked + "</mark>",
         html.escape(text[a1 : c.end]),
         "</span>",
         html.escape(text[c.end :]),
@@ -143,7 +149,8 @@ def build_app(engine: Engine, settings: AppSettings):
             return gr.update(), chat, questions, [], gr.update(), gr.update()
         chat += [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": answer_markdown(result)}]
         labels = [citation_label(c) for c in result.citations]
-        first = source_html(engine.index.documents[result.citations[0].doc_id], result.citations[0]) if result.citations else ""
+        first = (source_html(engine.index.documents[result.citations[0].doc_id], result.citations[0], result.answer_span)
+                 if result.citations else "")
         return ("", chat, questions + [message], result.citations,
                 gr.update(choices=labels, value=labels[0] if labels else None), first)
 

@@ -23,8 +23,14 @@ def distinct(hits: list[Hit]) -> list[Hit]:
 
 
 def related(index: Index, hits: list[Hit]) -> list[Citation]:
-    """Passages shown beside a refusal: what the corpus has near the question, not an answer."""
-    return [citation(index, hit, n, 0, 0, hit.score) for n, hit in enumerate(distinct(hits), 1)]
+    """Passages shown beside a refusal, one per article: what the corpus has near the question, not an answer."""
+    seen: set[str] = set()
+    out = []
+    for hit in hits:
+        if hit.chunk.doc_id not in seen:
+            seen.add(hit.chunk.doc_id)
+            out.append(citation(index, hit, len(out) + 1, 0, 0, hit.score))
+    return out
 
 
 def _overlaps(a: Hit, b: Hit) -> bool:

@@ -74,8 +74,7 @@ def check(question: Question, doc: Document) -> Support:
     """Every place and year of ``question`` met by the article ``doc`` (title, text or date)?
 
     Other names (people, organizations) are not required of the article: jieba tags common nouns
-    as names too often (长度, 英文名). They must be known to the corpus (:func:`unknown_names`),
-    and articles that mention them are preferred (:func:`names_met`).
+    as names too often (长度, 英文名). Articles that mention them are preferred (:func:`names_met`).
     """
     hard = [c for c in question.constraints if c.kind in HARD]
     if not hard:
@@ -91,22 +90,6 @@ def names_met(question: Question, doc: Document) -> int:
         return 0
     text = article_text(doc)
     return sum(meets(c, text) for c in names)
-
-
-def unknown_names(question: Question, index) -> tuple[Constraint, ...]:
-    """Names of ``question`` that no passage of the index contains (not even as character pairs)."""
-    vocab = index.bm25.vocab_dict
-    out = []
-    for c in question.constraints:
-        if c.kind in HARD:
-            continue
-        word = normalize(c.text)
-        if word in vocab:
-            continue
-        pairs = [word[i:i + 2] for i in range(len(word) - 1)]
-        if not pairs or not all(p in vocab for p in pairs):
-            out.append(c)
-    return tuple(out)
 
 
 def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
