@@ -407,13 +407,20 @@ def _latency(retriever, queries: Sequence[Query]) -> dict[str, float]:
 
 
 def calibrate(engine, positives: Sequence[str], negatives: Sequence[str], progress: bool = False) -> dict:
-    """Pick the answer threshold with the best F1 for 'answerable' (positives) vs not (negatives)."""
+    """Pick the answer threshold with the best F1 for 'answerable' (positives) vs not (negatives).
+
+    A question refused whatever the threshold (a place or year its corpus lacks: near misses) is
+    scored -1, so it neither needs nor pulls the threshold; among equally good thresholds the
+    highest is kept, the safer side for unanswerable questions unlike the negatives given.
+    """
     from tqdm.auto import tqdm
 
     scored = []
     for label, questions in ((1, positives), (0, negatives)):
         for q in tqdm(questions, desc="calibrating" if label else "calibrating (negatives)", disable=not progress):
-            scored.append((engine.ask(q, threshold=-1.0).confidence, label))
+            result = engine.ask(q, threshold=-1.0)
+            # refused whatever the threshold (a place or year the corpus lacks, nothing of what is asked)
+            scored.append((result.confidence if result.answered else -1.0, label))
     candidates = sorted({round(s, 4) for s, _ in scored})
     best = {"f1": -1.0}
     for t in candidates:
@@ -423,10 +430,10 @@ def calibrate(engine, positives: Sequence[str], negatives: Sequence[str], progre
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best["f1"]:
-            below = [c for c in candidates if c < t]
+        if f1 >= best["f1"]:  # ties: the highest threshold, the safer side for questions unlike the negatives
+            below = [c for c in candidates if -1.0 < c < t]  # -1: refused whatever the threshold
             # halfway to the next lower score: the same split, with a margin on both sides
-            threshold = (t + below[-1]) / 2 if below else t
+            threshold = (t + below[-1]) / 2 if below else max(0.0, t - 0.05)
             best = {"threshold": round(threshold, 4), "f1": round(f1, 4), "precision": round(precision, 4), "recall": round(recall, 4)}
     best.update(positives=len(positives), negatives=len(negatives))
     return best

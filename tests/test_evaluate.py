@@ -104,14 +104,15 @@ def test_question_file_formats(tmp_path, fake_encoder):
 
 def test_calibration_picks_the_best_f1_threshold():
     class Stub:
-        conf = {"a": 0.9, "b": 0.7, "c": 0.55, "x": 0.5, "y": 0.2, "z": 0.1}
+        conf = {"a": 0.9, "b": 0.7, "c": 0.55, "x": 0.5, "y": 0.2, "z": 0.1, "w": 0.95}
 
         def ask(self, q, threshold=None):
             from qa.records import Answer
 
-            return Answer(q, "", True, confidence=self.conf[q])
+            # "w" names a city the corpus lacks: refused at any threshold, however close its passages
+            return Answer(q, "", q != "w", confidence=self.conf[q], reason="missing" if q == "w" else None)
 
-    found = calibrate(Stub(), ["a", "b", "c"], ["x", "y", "z"])
+    found = calibrate(Stub(), ["a", "b", "c"], ["x", "y", "z", "w"])
     assert found["f1"] == 1.0 and 0.5 < found["threshold"] < 0.55
     assert found["precision"] == found["recall"] == 1.0
 
