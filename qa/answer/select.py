@@ -81,7 +81,7 @@ def coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
     # A piece that is neither a dictionary word nor in the corpus is a cutting artifact
     # (网格员有多少名 -> 网格 / 员有), not a word the corpus lacks: it is not held against the passage.
     dictionary = _jieba_words()
-    words = {w for w in words if df[w] > 0 or w in dictionary or not has_cjk(w)}
+    words = {w for w in words if (df[w] > 0 or w in dictionary or not has_cjk(w)) and not _QUESTION_NOISE.search(w)}
     if not words:
         return [1.0] * len(texts)
     n = max(len(index), 1)
@@ -94,6 +94,12 @@ def coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
         out.append((met + sum(weight for w, weight in weights.items() if w in norm_text and not
                               (w in constrained or any(w in f for f in constrained)))) / total)
     return out
+
+
+# Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
+# point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
+# count as rare words the passage lacks.
+_QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
 
 
 def _english_coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
