@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    from qa.engine import Engine, QueryCache, ensure_index
+    from qa.engine import QueryCache, ensure_index
 
     folder = args.index or Path(tempfile.mkdtemp(prefix="qa-bench-")) / "index"
     engine = ensure_index(folder, ROOT / "corpus")

