@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -43,25 +44,34 @@ class AppSettings:
     model: str | None = None
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+
+
+def text_md(text: str) -> str:
+    """Corpus or user text for the chat's markdown: HTML escaped, markdown punctuation escaped, and
+    URLs broken with a zero-width space, so a document can show neither markup nor a link."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)).replace("://", ":\u200b//").replace("www.", "www\u200b.")
+
+
 def answer_markdown(result: Answer) -> str:
     """The chat reply: the answer with inline markers, then the cited sources (all text escaped)."""
     if not result.answered:
-        lines = [html.escape(result.answer or NOT_FOUND)]
+        lines = [text_md(result.answer or NOT_FOUND)]
         if result.related:
             lines += ["", "**相关段落**（仅供参考，不是答案的来源）"]
             for c in result.related:
-                meta = " · ".join(html.escape(x) for x in (c.title, c.date, c.source) if x)
+                meta = " · ".join(text_md(x) for x in (c.title, c.date, c.source) if x)
                 lines.append(f"- {meta}")
         return "\n".join(lines)
     markers = " ".join(f"[{c.n}]" for c in result.citations[:1])
-    lines = [f"{html.escape(result.answer)} {markers}", "", "**来源**"]
+    lines = [f"{text_md(result.answer)} {markers}", "", "**来源**"]
     if result.answer_span:
-        lines[:0] = [f"**答案：{html.escape(result.answer_span)}**", ""]
+        lines[:0] = [f"**答案：{text_md(result.answer_span)}**", ""]
     for c in result.citations:
-        meta = " · ".join(html.escape(x) for x in (c.title, c.date, c.source) if x)
-        lines.append(f"[{c.n}] {meta} · 相关度 {c.score:.2f}")
+        meta = " · ".join(text_md(x) for x in (c.title, c.date, c.source) if x)
+        lines.append(f"\\[{c.n}\\] {meta} · 相关度 {c.score:.2f}")
     if result.query and result.query != result.question:
-        lines += ["", f"<span class='qa-query'>检索：{html.escape(result.query)}</span>"]
+        lines += ["", f"<span class='qa-query'>检索：{text_md(result.query)}</span>"]
     return "\n".join(lines)
 
 
@@ -147,7 +157,7 @@ def build_app(engine: Engine, settings: AppSettings):
         except QuestionError as exc:
             gr.Warning(str(exc))
             return gr.update(), chat, questions, [], gr.update(), gr.update()
-        chat += [{"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": answer_markdown(result)}]
+        chat += [{"role": "user", "content": text_md(message)}, {"role": "assistant", "content": answer_markdown(result)}]
         labels = [citation_label(c) for c in result.citations]
         first = (source_html(engine.index.documents[result.citations[0].doc_id], result.citations[0], result.answer_span)
                  if result.citations else "")

@@ -14,7 +14,7 @@ from conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
 PAYLOAD = ("安全测试专栏\n2020年01月01日\n本文用于检验页面转义：<script>window.__xss=1</script>"
-           "以及<img src=x onerror=\"window.__xss=2\">等内容。紫色长颈鹿是这次测试的暗号。\n")
+           "以及<img src=x onerror=\"window.__xss=2\">等内容。紫色长颈鹿是这次测试的暗号，详见[点此领奖](http://evil.example/x)。\n")
 
 
 def free_port() -> int:
@@ -96,6 +96,7 @@ def test_script_payload_is_escaped(client):
     rendered = chat[-1]["content"] if isinstance(chat[-1]["content"], str) else str(chat[-1]["content"])
     for html in (viewer, rendered):
         assert "<script>" not in html and "<img src=x" not in html
+    assert "](http://" not in rendered and "http://evil" not in rendered  # no markdown link, no autolink
     assert "&lt;script&gt;" in viewer and "&lt;img src=x onerror" in viewer
     assert "<mark class='answer'>" in viewer
 
@@ -189,5 +190,7 @@ def test_browser_click_citation_shows_highlight(server, tmp_path):
         page.locator("#qa-source mark.answer", has_text="紫色长颈鹿").wait_for(timeout=60_000)
         assert "<script>window.__xss=1</script>" in page.locator("#qa-source").inner_text()
         assert page.evaluate("window.__xss") is None
+        assert page.locator("#qa-chat a[href*='evil.example']").count() == 0  # markdown in a document is text
+        assert "[点此领奖]" in page.locator("#qa-chat").inner_text()
         page.screenshot(path=str(shots / "payload.png"), full_page=True)
         browser.close()

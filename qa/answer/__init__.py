@@ -81,7 +81,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     for i, (h, _, _) in enumerate(found.spans):
         if h not in best_in_hit or found.total[i] > found.total[best_in_hit[h]]:
             best_in_hit[h] = i
-    order = ([best_hit] + [h for h in range(len(pool)) if h != best_hit and h in best_in_hit])[:k]
+    # Other passages are cited only when they come close to answering too, not merely because they
+    # were retrieved (a question about one article does not cite four unrelated ones).
+    close = [h for h in range(len(pool)) if h != best_hit and h in best_in_hit
+             and found.total[best_in_hit[h]] >= found.total[best] - settings.citation_margin]
+    order = ([best_hit] + close)[:k]
     citations = []
     for h in order:
         _, s, e = found.spans[best_in_hit[h]]

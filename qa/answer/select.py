@@ -39,6 +39,7 @@ class AnswerSettings:
     counted_noun_weight: float = 0.02
     measure_weight: float = 0.05
     unfit_penalty: float = 0.05
+    citation_margin: float = 0.15  # other passages are cited when their best sentence scores within this of the answer's
 
 
 @dataclass(frozen=True)
