@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer.english import glosses
-from qa.answer.span import figure_features, units
+from qa.answer.span import figure_features, names, units
 from qa.answer.support import HARD, fits
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
@@ -39,6 +39,7 @@ class AnswerSettings:
     counted_noun_weight: float = 0.02
     measure_weight: float = 0.05
     unfit_penalty: float = 0.05
+    nameless_penalty: float = 0.02  # a 谁/哪里/叫什么 question: sentences naming no person/place/name lose this
     citation_margin: float = 0.15  # other passages are cited when their best sentence scores within this of the answer's
 
 
@@ -183,4 +184,9 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     total = dense + settings.lexical_weight * lexical + extra + np.array([per_hit[h] for h, _, _ in spans])
     if fit.any():
         total = total - settings.unfit_penalty * (~fit)
+    if question.asks in ("person", "place", "name"):
+        asked = normalize(question.text)
+        named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
+        if named.any():
+            total = total - settings.nameless_penalty * (~named)
     return Candidates(spans, texts, dense, total, context, fit)

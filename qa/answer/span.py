@@ -43,7 +43,7 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
     elif question.asks == "date":
         options = dates(sentence)
     else:
-        options = _names(question.asks, sentence)
+        options = names(question.asks, sentence)
     options = [(a, b) for a, b in options if normalize(sentence[a:b].strip()) not in norm_question]
     if question.asks == "number":
         taken = dates(sentence)  # 4月 of 2022年4月25日 is a date, not a count
@@ -142,7 +142,9 @@ def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
     return out
 
 
-def _names(asks: str, sentence: str) -> list[tuple[int, int]]:
+def names(asks: str, sentence: str) -> list[tuple[int, int]]:
+    """Spans of the people (``person``), places (``place``) or names (``name``: titles in 《》 or quotes,
+    proper nouns) in ``sentence``."""
     from qa.answer.question import posseg
 
     tags = {"person": ("nr",), "place": ("ns",), "name": ("nz", "nt", "nr", "ns")}[asks]
