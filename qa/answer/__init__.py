@@ -21,7 +21,7 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question
-from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, confidence, score
+from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, confidence, coverage, score
 from qa.answer.span import answer_span
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
 from qa.index import Index
@@ -61,9 +61,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # an English question picks its sentence from twice as many passages; k are cited.
     pool = distinct(supported)[: k if has_cjk(q.text) else 2 * k]
     found = score(q, qvec, pool, index, settings)
-    # Is the corpus about this at all? The closest sentence of the passages and the best coverage
-    # of the question's words.
-    conf = confidence(float(found.dense.max()), max(found.context), not has_cjk(q.text))
+    # Is the corpus about this at all? The closest sentence of the passages, and how much of the
+    # question's wording the best of their articles (title and text) covers.
+    articles = list({h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values())
+    conf = confidence(float(found.dense.max()), max(coverage(index, q, [f"{d.title}\n{d.text}" for d in articles])),
+                      not has_cjk(q.text))
     if conf < settings.threshold:
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
