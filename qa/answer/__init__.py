@@ -64,7 +64,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Is the corpus about this at all? The closest sentence of the passages, and how much of the
     # question's wording the best of their articles (title and text) covers.
     articles = list({h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values())
-    conf = confidence(float(found.dense.max()), max(coverage(index, q, [f"{d.title}\n{d.text}" for d in articles])),
+    conf = confidence(float(found.dense.max()), max(coverage(index, q, [article_text(d) for d in articles], normalized=True)),
                       not has_cjk(q.text))
     if conf < settings.threshold:
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")

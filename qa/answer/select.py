@@ -55,7 +55,7 @@ class Candidates:
     fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
 
 
-def coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
+def coverage(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
     """IDF-weighted share of the question's content words that occur in each of ``texts``.
 
     A word the corpus never uses (``火星`` in a police corpus) weighs most, so a question about
@@ -64,7 +64,7 @@ def coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
     without Chinese is not judged this way (1.0): over Chinese text only the dense score can speak for it.
     """
     if not has_cjk(question.text):
-        return _english_coverage(index, question, texts)
+        return _english_coverage(index, question, texts, normalized)
     words = terms(question.text)
     hard = [c for c in question.constraints if c.kind in HARD]
     constrained = {f for c in hard for f in c.forms} | {normalize(c.text) for c in hard}
@@ -81,7 +81,7 @@ def coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
     met = sum(weight for w, weight in weights.items() if w in constrained or any(w in f for f in constrained))
     out = []
     for text in texts:
-        norm_text = normalize(text)
+        norm_text = text if normalized else normalize(text)
         out.append((met + sum(weight for w, weight in weights.items() if w in norm_text and not
                               (w in constrained or any(w in f for f in constrained)))) / total)
     return out
@@ -93,7 +93,7 @@ def coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
 _QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
 
 
-def _english_coverage(index: Index, question: Question, texts: list[str]) -> list[float]:
+def _english_coverage(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
     """Coverage for an English question, through CC-CEDICT's Chinese renderings of its words: the
     IDF-weighted share of its words that each text uses, above a floor (0.3 + 0.7 × share: below
     the default threshold, so a text sharing none of them is refused), since dictionary renderings are loose (workers -> 职工, not the 网格员 of the text); the floor was fit on
@@ -109,7 +109,7 @@ def _english_coverage(index: Index, question: Question, texts: list[str]) -> lis
     total = sum(weights)
     out = []
     for text in texts:
-        norm_text = normalize(text)
+        norm_text = text if normalized else normalize(text)
         here = sum(w for w, (_, renderings) in zip(weights, words) if any(r in norm_text for r in renderings)) / total
         out.append(ENGLISH_COVERAGE_FLOOR + (1 - ENGLISH_COVERAGE_FLOOR) * here)
     return out
