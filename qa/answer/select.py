@@ -90,7 +90,7 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
 # Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
 # point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
 # count as rare words the passage lacks.
-_QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
+_QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|何时|何种|何处|何地|何人|多久|多长|多大|多远|多高|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
 
 
 def _english_coverage(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
