@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Sequence
 
-from qa.answer.question import posseg
+from qa.tokens import posseg
 
 log = logging.getLogger(__name__)
 

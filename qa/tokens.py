@@ -32,6 +32,20 @@ def _jieba():
     return jieba
 
 
+def dictionary() -> dict[str, int]:
+    """jieba's word list with frequencies: a word in it is a word, not a cutting artifact."""
+    return _jieba().dt.FREQ
+
+
+@lru_cache(maxsize=1)
+def posseg():
+    """jieba's part-of-speech tagger (ns place, nr person, nt organization, ...)."""
+    import jieba.posseg
+
+    _jieba()
+    return jieba.posseg
+
+
 def tokenize(text: str, bigrams: bool = True) -> list[str]:
     """Tokens of ``text`` after normalization (simplified, half-width, case-folded)."""
     norm = normalize(text)

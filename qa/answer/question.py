@@ -10,16 +10,13 @@ organizations, foreign places) are jieba's proper-noun tags.
 
 from __future__ import annotations
 
-import logging
 import re
-from functools import lru_cache
 
 from qa.answer.english import english_places
 from qa.answer.places import gazetteer
 from qa.normalize import has_cjk, normalize
 from qa.records import Constraint, Question
-
-log = logging.getLogger(__name__)
+from qa.tokens import dictionary, posseg
 
 MAX_QUESTION_CHARS = 1000
 
@@ -64,15 +61,6 @@ _QUESTION_WORDS = re.compile(
 
 _YEAR_ZH = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 _YEAR_EN = re.compile(r"\b((?:1[5-9]|20)\d{2})\b")
-
-@lru_cache(maxsize=1)
-def posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg
-
 
 # jieba proper-noun tags: person, place, organization. ``nz`` (other proper noun) is left out: jieba
 # gives it to common nouns (长度, 英文名) too often for it to bind an answer.
@@ -126,15 +114,13 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list
         if key not in seen:
             seen.add(key)
             out.append(Constraint("place", text[start:end], gaz.forms(codes)))
-    from qa.tokens import _jieba
-
-    dictionary = _jieba().dt.FREQ
+    known = dictionary()
     for start, end, word, flag in tokens:
         if not flag.startswith(_NAME_TAGS) or len(word) < 2 or not has_cjk(word):
             continue
         # Outside jieba's dictionary its tagger guesses; a guess binds only as a full personal name
         # (罗保铭), not as fragments such as 冈是 or 松才 from 巴利冈是 / 鸡毛松才.
-        if word not in dictionary and not (flag.startswith("nr") and len(word) == 3):
+        if word not in known and not (flag.startswith("nr") and len(word) == 3):
             continue
         if any(a < end and start < b for a, b in covered) or word in seen:
             continue

@@ -20,7 +20,7 @@ from qa.answer.support import HARD, fits
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Hit, Question
-from qa.tokens import terms
+from qa.tokens import dictionary, terms
 
 DEFAULT_THRESHOLD = 0.4
 ENGLISH_COVERAGE_FLOOR = 0.3
@@ -71,8 +71,8 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
     df = {w: index.document_frequency(w) for w in words}
     # A piece that is neither a dictionary word nor in the corpus is a cutting artifact
     # (网格员有多少名 -> 网格 / 员有), not a word the corpus lacks: it is not held against the passage.
-    dictionary = _jieba_words()
-    words = {w for w in words if (df[w] > 0 or w in dictionary or not has_cjk(w)) and not _QUESTION_NOISE.search(w)}
+    known = dictionary()
+    words = {w for w in words if (df[w] > 0 or w in known or not has_cjk(w)) and not _QUESTION_NOISE.search(w)}
     if not words:
         return [1.0] * len(texts)
     n = max(len(index), 1)
@@ -125,12 +125,6 @@ def _english_overlap(question: Question, texts: list[str]) -> np.ndarray:
         norm_text = normalize(text)
         out.append(sum(any(r in norm_text for r in renderings) for _, renderings in words) / len(words))
     return np.array(out)
-
-
-def _jieba_words() -> dict:
-    from qa.tokens import _jieba
-
-    return _jieba().dt.FREQ
 
 
 def confidence(dense_score: float, cover: float, cross_lingual: bool = False) -> float:

@@ -14,7 +14,7 @@ from qa.answer.places import gazetteer
 from qa.answer.support import dates, figures
 from qa.normalize import has_cjk, normalize
 from qa.records import Question
-from qa.tokens import terms
+from qa.tokens import posseg, terms
 
 _BIGRAM_SOURCE = re.compile(r"[\u3400-\u9fff]{2,}|[a-z0-9]+")
 
@@ -145,8 +145,6 @@ def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
 def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     """Spans of the people (``person``), places (``place``) or names (``name``: titles in 《》 or quotes,
     proper nouns) in ``sentence``."""
-    from qa.answer.question import posseg
-
     tags = {"person": ("nr",), "place": ("ns",), "name": ("nz", "nt", "nr", "ns")}[asks]
     out, pos = [], 0
     for token in posseg().cut(sentence):
