@@ -85,13 +85,16 @@ class Question:
 
     ``asks`` is one of ``number``, ``date``, ``person``, ``place``, ``name`` or ``open``;
     ``topic`` is the question without its constraints and question words (``破案率`` for
-    ``成都的破案率是多少``), used to word a refusal.
+    ``成都的破案率是多少``), used to word a refusal; ``glosses`` render an English question's words in
+    Chinese, computed once here for every later step.
     """
 
     text: str
     constraints: tuple[Constraint, ...] = ()
     asks: str = "open"
     topic: str = ""
+    # English questions: (word, its Chinese renderings) for the words a dictionary knows
+    glosses: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True)

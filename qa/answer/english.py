@@ -73,13 +73,13 @@ def _lemmas(word: str) -> list[str]:
     return out
 
 
-def glosses(question: str) -> tuple[tuple[str, frozenset[str]], ...]:
+def glosses(question: str, places: set[str]) -> tuple[tuple[str, frozenset[str]], ...]:
     """(English content word, its Chinese renderings) for the words of an English question that
-    the dictionary knows; place names are constraints and are left out."""
+    the dictionary knows; ``places`` (lower-cased, already constraints) are left out. Called once per
+    question by :func:`qa.answer.question.analyze`; later steps read ``Question.glosses``."""
     if has_cjk(question):
         return ()
     table = _english_to_chinese()
-    places = {c.text.lower() for c in english_places(question)}
     out = []
     for word in _EN_WORD.findall(question):
         lower = word.lower()

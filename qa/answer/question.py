@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.english import english_places
+from qa.answer.english import english_places, glosses
 from qa.answer.places import gazetteer
 from qa.normalize import has_cjk, normalize
 from qa.records import Constraint, Question
@@ -73,6 +73,7 @@ def analyze(question: str) -> Question:
     norm = normalize(text)
     constraints: list[Constraint] = []
     covered: list[tuple[int, int]] = []  # spans of the normalized question already taken
+    rendered: tuple = ()  # an English question's words in Chinese
 
     for m in _YEAR_ZH.finditer(norm):
         month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
@@ -84,9 +85,11 @@ def analyze(question: str) -> Question:
         if not constraints:
             for m in _YEAR_EN.finditer(norm):
                 constraints.append(Constraint("year", m.group(1), (m.group(1),), int(m.group(1))))
-        constraints += english_places(text)
+        places = english_places(text)
+        constraints += places
+        rendered = glosses(text, {c.text.lower() for c in places})
     asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(text)), "open")
-    return Question(text, tuple(constraints), asks, _topic(text, constraints))
+    return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered)
 
 
 def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list[Constraint]:

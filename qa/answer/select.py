@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer.english import glosses
 from qa.answer.span import figure_features, names, units
 from qa.answer.support import HARD, fits
 from qa.index import Index
@@ -60,8 +59,8 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
 
     A word the corpus never uses (``火星`` in a police corpus) weighs most, so a question about
     something absent scores low even when its other words match. Words of the question's places
-    and years count as covered: the support check has found them in the article. A question
-    without Chinese is not judged this way (1.0): over Chinese text only the dense score can speak for it.
+    and years count as covered: the support check has found them in the article. An English
+    question is judged through its words' Chinese renderings (:func:`_english_coverage`).
     """
     if not has_cjk(question.text):
         return _english_coverage(index, question, texts, normalized)
@@ -78,12 +77,13 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
     n = max(len(index), 1)
     weights = {w: float(np.log(1 + n / (1 + df[w]))) for w in words}
     total = sum(weights.values())
-    met = sum(weight for w, weight in weights.items() if w in constrained or any(w in f for f in constrained))
+    in_constraints = {w for w in weights if w in constrained or any(w in f for f in constrained)}
+    met = sum(weights[w] for w in in_constraints)
+    rest = {w: weight for w, weight in weights.items() if w not in in_constraints}
     out = []
     for text in texts:
         norm_text = text if normalized else normalize(text)
-        out.append((met + sum(weight for w, weight in weights.items() if w in norm_text and not
-                              (w in constrained or any(w in f for f in constrained)))) / total)
+        out.append((met + sum(weight for w, weight in rest.items() if w in norm_text)) / total)
     return out
 
 
@@ -100,7 +100,7 @@ def _english_coverage(index: Index, question: Question, texts: list[str], normal
     xquad-en2zh against its questions asked of cmrc2018-trial (docs/evaluation.md). A word
     none of whose renderings the corpus uses at all is a missing constraint instead
     (:func:`qa.answer.support.unknown_words`). Words the dictionary does not know are not judged."""
-    words = glosses(question.text)
+    words = question.glosses
     if not words:
         return [1.0] * len(texts)
     n = max(len(index), 1)
@@ -117,7 +117,7 @@ def _english_coverage(index: Index, question: Question, texts: list[str], normal
 
 def _english_overlap(question: Question, texts: list[str]) -> np.ndarray:
     """Share of an English question's words that some Chinese rendering of them occurs in each text."""
-    words = glosses(question.text)
+    words = question.glosses
     if not words:
         return np.zeros(len(texts))
     out = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.english import glosses
 from qa.answer.places import gazetteer
 from qa.answer.support import dates, figures
 from qa.normalize import has_cjk, normalize
@@ -114,8 +113,7 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
     left = _CLAUSE.split(sentence[:span[0]])[-1][-12:]
     right = _CLAUSE.split(sentence[span[1]:])[0][:8]
     if not has_cjk(question.text):  # English: its words' Chinese renderings near the figure
-        words = glosses(question.text)
-        return sum(1.0 * any(r in normalize(left) for r in g) + 0.6 * any(r in normalize(right) for r in g) for _, g in words)
+        return sum(1.0 * any(r in normalize(left) for r in g) + 0.6 * any(r in normalize(right) for r in g) for _, g in question.glosses)
     q = normalize(question.text)
     fit = 0.0
     unit, noun_units = _counted(question)

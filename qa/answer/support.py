@@ -96,8 +96,6 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     """Proper nouns of an English question (capitalized, not its first word) that the corpus never
     uses in any of their Chinese renderings (France -> 法国, 法兰西 in a police corpus): the corpus
     cannot be about them. Common words are not judged: dictionary renderings miss too often."""
-    from qa.answer.english import glosses
-
     vocab = index.bm25.vocab_dict
     capitalized = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", question.text)}
 
@@ -107,4 +105,4 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
 
     as_written = {w.lower(): w for w in re.findall(r"[A-Za-z]+", question.text)}
     return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
-                 for word, renderings in glosses(question.text) if word in capitalized and not any(known(r) for r in renderings))
+                 for word, renderings in question.glosses if word in capitalized and not any(known(r) for r in renderings))
