@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-
-import numpy as np
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from qa.answer import AnswerSettings, analyze, answer, check_question
 from qa.chunking import ChunkSettings
@@ -102,13 +102,22 @@ class QueryCache:
         with self._lock:
             return self._encode(texts)
 
+    def remember(self, texts, vectors) -> None:
+        """Take vectors of ``texts`` encoded elsewhere in one batch (an evaluation's questions)."""
+        with self._lock:
+            for t, v in zip(texts, vectors):
+                self._remember(t, v)
+
+    def _remember(self, text, vector) -> None:
+        if len(self._cache) >= self.size:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[text] = vector
+
     def _encode(self, texts):
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if todo:
             for t, v in zip(todo, self.inner.encode_queries(todo)):
-                if len(self._cache) >= self.size:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[t] = v
+                self._remember(t, v)
         return np.stack([self._cache[t] for t in texts])
 
     def encode_passages(self, texts):

@@ -203,24 +203,6 @@ def index_for(dataset: Dataset, encoder, chunking: ChunkSettings, cache_dir: Pat
     return index, time.perf_counter() - started, False
 
 
-class _PrecomputedQueries:
-    """Wraps an encoder so that questions embedded in one batch are not embedded again one by one."""
-
-    def __init__(self, encoder, texts: Sequence[str], vectors: np.ndarray):
-        self._encoder = encoder
-        self._cache = dict(zip(texts, vectors))
-        self.name, self.dim, self.prompts = encoder.name, encoder.dim, encoder.prompts
-
-    def encode_queries(self, texts):
-        texts = list(texts)
-        if all(t in self._cache for t in texts):
-            return np.stack([self._cache[t] for t in texts])
-        return self._encoder.encode_queries(texts)
-
-    def encode_passages(self, texts):
-        return self._encoder.encode_passages(texts)
-
-
 def _doc_run(hits) -> dict[str, float]:
     best: dict[str, float] = {}
     for h in hits:
@@ -243,6 +225,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
     from ir_measures import RR, R, nDCG
     from tqdm.auto import tqdm
 
+    from qa.engine import QueryCache
     from qa.retrieve import make_retriever
 
     started = time.perf_counter()
@@ -250,7 +233,10 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
     texts = [q.text for q in queries]
     if query_vectors is None and retriever != "bm25":
         query_vectors = encoder.encode_queries(texts)
-    fast = _PrecomputedQueries(encoder, texts, query_vectors) if query_vectors is not None else encoder
+    fast = encoder
+    if query_vectors is not None:  # questions embedded in one batch are not embedded again one by one
+        fast = QueryCache(encoder, size=len(texts) + 64)
+        fast.remember(texts, query_vectors)
     r = make_retriever(retriever, index, fast)
     runs, answer_hits = {}, {}
     for q in tqdm(queries, desc=f"{dataset or 'questions'} · {retriever}", unit="q", disable=not progress):
