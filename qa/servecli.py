@@ -29,7 +29,8 @@ def serve(
     s = _settings(index, model)
     eval_dir = eval_dir or (Path(os.environ["QA_EVAL_DIR"]) if os.environ.get("QA_EVAL_DIR") else None)
     run(AppSettings(s.index_dir, s.corpus_dir, eval_dir, s.model),
-        host=host or os.environ.get("QA_HOST", "127.0.0.1"), port=int(port or os.environ.get("QA_PORT", 7860)))
+        host=host or os.environ.get("QA_HOST", "127.0.0.1"), port=int(port or os.environ.get("QA_PORT", 7860)),
+        announce=lambda line: typer.echo(line, err=True))
 
 
 def main() -> None:

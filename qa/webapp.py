@@ -10,6 +10,7 @@ import html
 import logging
 import re
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,11 +260,14 @@ def build_app(engine: Engine, settings: AppSettings):
     return demo
 
 
-def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, **launch):
-    """Open (or first build) the index, then run the app until interrupted."""
+def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, announce=log.info, **launch):
+    """Open (or first build) the index, then run the app until interrupted; ``announce`` gets one
+    line saying which model (and from where) and which index are served."""
     from qa.engine import ensure_index
 
     engine = ensure_index(settings.index_dir, settings.corpus_dir, model=settings.model, progress=True)
+    threading.Thread(target=engine.warm_up, name="warm-up", daemon=True).start()
+    announce(f"model {engine.encoder.name} ({engine.encoder.source}); index {settings.index_dir} ({len(engine.index)} chunks)")
     demo = build_app(engine, settings)
     demo.queue(default_concurrency_limit=2, max_size=64)
     demo.launch(server_name=host, server_port=port, max_file_size=MAX_UPLOAD, css=CSS, show_error=True, **launch)

