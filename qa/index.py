@@ -28,13 +28,12 @@ import numpy as np
 
 from qa.chunking import ChunkSettings, indexed_text, sentences, split
 from qa.records import Chunk, Document
-from qa.tokens import tokenize
+from qa.tokens import TOKENIZER, tokenize
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2  # 2: sentence vectors stored for the answer step
 NORMALIZATION = "opencc-t2s+fullwidth-to-halfwidth+casefold"
-TOKENIZER = "jieba-search+han-bigrams"
 MANIFEST = "manifest.json"
 
 
@@ -266,6 +265,11 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
         raise IndexMismatchError(
             f"index at {folder} has format version {manifest.get('format_version')}, this version of qa reads "
             f"{FORMAT_VERSION}: {fix}"
+        )
+    if manifest.get("tokenizer", TOKENIZER) != TOKENIZER:
+        raise IndexMismatchError(
+            f"index at {folder} holds BM25 tokens of {manifest.get('tokenizer')!r}; this version of qa "
+            f"tokenizes questions as {TOKENIZER!r}, so keyword search would not match: {fix}"
         )
     if model is not None and manifest.get("model") != model:
         raise IndexMismatchError(

@@ -39,6 +39,14 @@ def test_model_mismatch_is_a_clear_error(built):
         open_index(built.folder, model="BAAI/bge-m3")
 
 
+def test_index_of_another_tokenizer_is_reported(built):
+    m = json.loads((built.folder / "manifest.json").read_text(encoding="utf-8"))
+    m["tokenizer"] = "whitespace"
+    (built.folder / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="'whitespace'.*--rebuild"):
+        open_index(built.folder)
+
+
 def test_missing_index(tmp_path):
     with pytest.raises(IndexNotFoundError, match="qa ingest"):
         open_index(tmp_path / "nowhere")
