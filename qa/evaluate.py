@@ -190,8 +190,11 @@ def index_for(dataset: Dataset, encoder, chunking: ChunkSettings, cache_dir: Pat
     """The dataset's index, built once and cached by corpus hash + model + chunking."""
     from qa.index import IndexFolderError, build_index, open_index
 
-    key = hashlib.sha256(json.dumps([dataset.fingerprint, encoder.name, encoder.prompts, asdict(chunking)],
-                                    ensure_ascii=False).encode()).hexdigest()[:12]
+    parts = [dataset.fingerprint, encoder.name, encoder.prompts, asdict(chunking)]
+    backend = getattr(encoder, "backend", "torch")
+    if backend != "torch":  # float32 keys stay as they were, so cached indexes remain valid
+        parts.append(backend)
+    key = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:12]
     folder = Path(cache_dir) / "eval-indexes" / f"{dataset.name}-{key}"
     try:
         index = open_index(folder, model=encoder.name)

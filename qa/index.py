@@ -149,6 +149,15 @@ def build_index(
     if not documents:
         raise ValueError("no documents to index: give at least one readable .txt, .md, .html or corpus.jsonl file")
     started = time.perf_counter()
+    stages: dict[str, float] = {}  # seconds per stage, kept in the manifest (benchmarks/bench_ingest.py reads it)
+    mark = started
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        stages[stage] = round(stages.get(stage, 0.0) + now - mark, 3)
+        mark = now
+
     chunks = [c for doc in documents for c in split(doc, chunking)]
     by_id = {d.id: d for d in documents}
     texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
@@ -159,6 +168,7 @@ def build_index(
     offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(sp) for sp in spans])
     sentence_vectors = np.zeros((int(offsets[-1]), encoder.dim), dtype=np.float16)
+    lap("chunk")
     todo = []
     for i, c in enumerate(chunks):
         hit = cached.get(c.id)
@@ -175,11 +185,15 @@ def build_index(
         sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
         sentence_vectors[rows] = _encode_with_progress(encoder, sentence_texts, progress, what="sentences")
     sentence_spans = np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2)
+    lap("embed")
 
     faiss_index = faiss.IndexFlatIP(encoder.dim)
     faiss_index.add(vectors)
+    corpus_tokens = [tokenize(t) or [""] for t in texts]
+    lap("tokenize")
     bm25 = bm25s.BM25()
-    bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+    bm25.index(corpus_tokens, show_progress=False)
+    lap("bm25")
 
     per_doc: dict[str, int] = {}
     for c in chunks:
@@ -189,6 +203,7 @@ def build_index(
         "model": encoder.name,
         "dimension": encoder.dim,
         "prompts": dict(getattr(encoder, "prompts", {})),
+        "encoder_backend": getattr(encoder, "backend", "torch"),
         "normalization": NORMALIZATION,
         "tokenizer": TOKENIZER,
         "chunking": asdict(chunking),
@@ -208,7 +223,9 @@ def build_index(
         np.save(tmp / "sentence_offsets.npy", offsets)
         np.save(tmp / "sentence_vectors.npy", sentence_vectors)
         _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
+        lap("write")
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
+        manifest["build_stages"] = stages
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_into_place(tmp, folder)
     except BaseException:
