@@ -211,3 +211,60 @@ def test_marker_records_every_file(tmp_path, encoder):
     folder = Path(re.search(r"at (\S+)", encoder.source).group(1))
     record = json.loads((folder / bundled.MARKER).read_text(encoding="utf-8"))
     assert "model.safetensors" in record["files"] and record["model"] == bundled.MODEL_ID
+
+
+@pytest.fixture(scope="module")
+def int8_encoder():
+    return load_encoder(backend="onnx-int8")
+
+
+@pytest.fixture(scope="module")
+def float32_encoder():
+    return load_encoder(backend="torch")
+
+
+def test_int8_backend_stays_close_to_float32(int8_encoder, float32_encoder):
+    assert int8_encoder.backend == "onnx-int8" and float32_encoder.backend == "torch"
+    texts = fidelity_texts()
+    for kind in ("query", "document"):
+        a = float32_encoder.encode_queries(texts) if kind == "query" else float32_encoder.encode_passages(texts)
+        b = int8_encoder.encode_queries(texts) if kind == "query" else int8_encoder.encode_passages(texts)
+        assert b.dtype == np.float32 and b.shape == a.shape
+        np.testing.assert_allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+        cos = (a * b).sum(axis=1)
+        worst = sorted(zip(cos, texts))[:3]
+        assert cos.mean() >= 0.99 and cos.min() >= 0.985, f"{kind}: mean {cos.mean():.4f}, lowest {[(round(float(c), 4), t[:30]) for c, t in worst]}"
+
+
+def test_int8_conversion_is_cached_and_rebuilt_when_damaged(int8_encoder, monkeypatch):
+    from embeddings import onnx
+
+    folder = int8_encoder.runner.folder
+    assert onnx.is_complete(folder, onnx.fingerprint(int8_encoder.model))
+    assert not onnx.is_complete(folder, "weights of another model")
+    calls = []
+    monkeypatch.setattr(onnx, "build", lambda *a, **kw: calls.append(a) or a[1])
+    load_encoder(backend="onnx-int8")  # a complete copy is reused, not rebuilt
+    assert calls == []
+
+
+def test_int8_backend_falls_back_to_torch_with_one_warning(monkeypatch, caplog):
+    import logging
+
+    from embeddings import onnx
+
+    def broken(*a, **kw):
+        raise RuntimeError("exporter exploded")
+
+    monkeypatch.setattr(onnx, "is_complete", lambda *a: False)
+    monkeypatch.setattr(onnx, "build", broken)
+    with caplog.at_level(logging.WARNING):
+        enc = load_encoder(backend="onnx-int8")
+    assert enc.backend == "torch" and enc.encode_queries(["桂林"]).shape == (1, 384)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "exporter exploded" in warnings[0] and "using torch" in warnings[0]
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown encoder backend 'tpu'.*torch, onnx-int8"):
+        load_encoder(backend="tpu")
