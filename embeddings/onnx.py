@@ -1,11 +1,15 @@
-"""The int8 encoder: the same model run by ONNX Runtime, weights quantized to 8 bits.
+"""The ONNX Runtime encoders: the same model, compiled (``onnx-fp32``) or with 8-bit weights (``onnx-int8``).
 
-``build(st, folder)`` converts a loaded sentence-transformers model (a Transformer followed by mean
-pooling) once, offline: ``torch.onnx.export`` of the transformer, ONNX Runtime's transformer graph
-optimizer (attention and layer-norm fusion), then ONNX Runtime's dynamic int8 quantization of the
-matrix multiplications, per output channel (per-tensor scales lose too much: mean cosine 0.987 to
-float32; per-channel keeps 0.997). The word-embedding table stays float32. The result is written
-atomically with a marker, beside the model it came from.
+``build(st, folder, kind)`` converts a loaded sentence-transformers model (a Transformer followed by
+mean pooling) once, offline: ``torch.onnx.export`` of the transformer, ONNX Runtime's transformer
+graph optimizer (layer-norm and GELU fusion), and for ``onnx-int8`` ONNX Runtime's dynamic int8
+quantization of the weight matrix multiplications, per output channel (per-tensor scales lose too
+much: mean cosine 0.987 to float32; per-channel keeps 0.997). The word-embedding table stays
+float32. The result is written atomically with a marker, beside the model it came from.
+
+What they are worth here is in docs/performance.md: onnx-fp32 gives the same vectors ~1.5x faster;
+onnx-int8 ~2.5x faster with cosine >= 0.99 to float32, but costs 0.015 RR@10 on English questions
+over Chinese passages (xquad-en2zh), so neither is the default.
 
 :class:`OnnxModel` runs it: it takes token ids and returns mean-pooled vectors, which is all the
 :class:`~embeddings.encoder.Encoder` needs from a backend.
@@ -25,13 +29,13 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-KIND = "onnx-int8"
+KINDS = ("onnx-fp32", "onnx-int8")
 MARKER = "corpus-qa-onnx.json"
 FORMAT = 1  # bump when the conversion recipe changes: older folders are rebuilt
 
 
 class OnnxUnsupportedError(RuntimeError):
-    """This model cannot be run through the int8 path (the message says why)."""
+    """This model cannot be run through ONNX Runtime here (the message says why)."""
 
 
 def supported(st) -> str | None:
@@ -61,18 +65,18 @@ def fingerprint(st) -> str:
     return h.hexdigest()
 
 
-def is_complete(folder: Path, weights: str) -> bool:
-    """True when ``folder`` holds a finished conversion, of this recipe, of the weights ``weights``."""
+def is_complete(folder: Path, weights: str, kind: str = "onnx-int8") -> bool:
+    """True when ``folder`` holds a finished ``kind`` conversion, of this recipe, of the weights ``weights``."""
     try:
         record = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
-        return (record.get("format") == FORMAT and record.get("weights") == weights
+        return (record.get("format") == FORMAT and record.get("weights") == weights and record.get("kind") == kind
                 and (Path(folder) / "model.onnx").stat().st_size == record["bytes"])
     except (OSError, ValueError, KeyError):
         return False
 
 
-def build(st, folder: Path, source: str, weights: str) -> Path:
-    """Convert ``st`` into ``folder/model.onnx`` (int8), atomically; returns the folder."""
+def build(st, folder: Path, source: str, weights: str, kind: str = "onnx-int8") -> Path:
+    """Convert ``st`` into ``folder/model.onnx`` (``kind``: onnx-fp32 or onnx-int8), atomically; returns the folder."""
     import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -80,10 +84,12 @@ def build(st, folder: Path, source: str, weights: str) -> Path:
 
     why = supported(st)
     if why:
-        raise OnnxUnsupportedError(f"cannot build an int8 encoder for this model: {why}")
+        raise OnnxUnsupportedError(f"cannot build an {kind} encoder for this model: {why}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown ONNX encoder kind {kind!r}: {', '.join(KINDS)}")
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    log.info("building the int8 ONNX encoder in %s (one-time, ~30 s)", folder)
+    log.info("building the %s encoder in %s (one-time, ~30 s)", kind, folder)
     transformer = st[0].auto_model.eval()
     config = transformer.config
 
@@ -111,11 +117,14 @@ def build(st, folder: Path, source: str, weights: str) -> Path:
                                   opset_version=17, dynamo=False)
             fused = optimizer.optimize_model(str(tmp / "fp32.onnx"), model_type="bert", num_heads=config.num_attention_heads,
                                              hidden_size=config.hidden_size, opt_level=1)
-            fused.save_model_to_file(str(tmp / "fused.onnx"))
-            quantize_dynamic(str(tmp / "fused.onnx"), str(tmp / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
-                             op_types_to_quantize=["MatMul", "Attention"],
-                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
-        record = {"format": FORMAT, "kind": KIND, "source": source, "weights": weights, "dim": int(config.hidden_size),
+            if kind == "onnx-fp32":
+                fused.save_model_to_file(str(tmp / "model.onnx"))
+            else:
+                fused.save_model_to_file(str(tmp / "fused.onnx"))
+                quantize_dynamic(str(tmp / "fused.onnx"), str(tmp / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                                 op_types_to_quantize=["MatMul", "Attention"],
+                                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        record = {"format": FORMAT, "kind": kind, "source": source, "weights": weights, "dim": int(config.hidden_size),
                   "bytes": (tmp / "model.onnx").stat().st_size}
         built = tmp / "out"
         built.mkdir()
@@ -135,9 +144,10 @@ def build(st, folder: Path, source: str, weights: str) -> Path:
 class OnnxModel:
     """An ONNX Runtime session over ``folder/model.onnx``: token ids in, mean-pooled vectors out."""
 
-    def __init__(self, folder: Path, threads: int | None = None):
+    def __init__(self, folder: Path, kind: str = "onnx-int8", threads: int | None = None):
         import onnxruntime as ort
 
+        self.kind = kind
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
         options.inter_op_num_threads = 1

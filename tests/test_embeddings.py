@@ -240,8 +240,9 @@ def test_int8_conversion_is_cached_and_rebuilt_when_damaged(int8_encoder, monkey
     from embeddings import onnx
 
     folder = int8_encoder.runner.folder
-    assert onnx.is_complete(folder, onnx.fingerprint(int8_encoder.model))
-    assert not onnx.is_complete(folder, "weights of another model")
+    assert onnx.is_complete(folder, onnx.fingerprint(int8_encoder.model), "onnx-int8")
+    assert not onnx.is_complete(folder, "weights of another model", "onnx-int8")
+    assert not onnx.is_complete(folder, onnx.fingerprint(int8_encoder.model), "onnx-fp32")
     calls = []
     monkeypatch.setattr(onnx, "build", lambda *a, **kw: calls.append(a) or a[1])
     load_encoder(backend="onnx-int8")  # a complete copy is reused, not rebuilt
@@ -266,5 +267,5 @@ def test_int8_backend_falls_back_to_torch_with_one_warning(monkeypatch, caplog):
 
 
 def test_unknown_backend_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown encoder backend 'tpu'.*torch, onnx-int8"):
+    with pytest.raises(ValueError, match="unknown encoder backend 'tpu'.*torch, onnx-fp32, onnx-int8"):
         load_encoder(backend="tpu")
