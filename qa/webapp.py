@@ -267,7 +267,6 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
     from qa.engine import ensure_index
 
     engine = ensure_index(settings.index_dir, settings.corpus_dir, model=settings.model, progress=True)
-    threading.Thread(target=engine.warm_up, name="warm-up", daemon=True).start()
     enc = engine.encoder
     announce(f"model {enc.name} ({getattr(enc, 'source', '?')}, {getattr(enc, 'backend', '?')}); "
              f"index {settings.index_dir} ({len(engine.index)} chunks)")
@@ -277,5 +276,11 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
     # same CPU (8 clients x 10 questions here: limit 1, 2 and 4 all gave p95 350-390 ms). The queue
     # holds up to 64 waiting requests; beyond that a visitor is told the server is busy.
     demo.queue(default_concurrency_limit=max(1, os.cpu_count() or 1), max_size=64)
-    demo.launch(server_name=host, server_port=port, max_file_size=MAX_UPLOAD, css=CSS, show_error=True, **launch)
+    block = not launch.pop("prevent_thread_lock", False)
+    demo.launch(server_name=host, server_port=port, max_file_size=MAX_UPLOAD, css=CSS, show_error=True,
+                prevent_thread_lock=True, **launch)
+    # only once the page is served, so that loading them does not delay it
+    threading.Thread(target=engine.warm_up, name="warm-up", daemon=True).start()
+    if block:
+        demo.block_thread()
     return demo

@@ -23,6 +23,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_LOG: dict = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """python app.py on a free localhost port, over the sample corpus plus a script payload."""
@@ -48,9 +51,18 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("server did not start within 300 s")
+    SERVER_LOG["path"] = root / "server.log"
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+
+
+def test_start_says_which_model_and_index_in_one_line_without_warnings(server):
+    lines = [line for line in SERVER_LOG["path"].read_text(encoding="utf-8").splitlines() if line.strip()]
+    model_lines = [line for line in lines if line.startswith("model ")]
+    assert len(model_lines) == 1 and "intfloat/multilingual-e5-small" in model_lines[0] and "chunks)" in model_lines[0]
+    assert "torch" in model_lines[0] or "onnx" in model_lines[0]
+    assert not [line for line in lines if "Retrying" in line or "WARNING" in line or "Traceback" in line]
 
 
 @pytest.fixture(scope="module")
