@@ -91,11 +91,34 @@ def test_nothing_shown_has_pinyin_or_chrome(engine):
             assert not any(ch in text for ch in CHROME), text
 
 
-@pytest.mark.parametrize("question,message", [("", "empty"), ("   ", "empty"), ("桂" * 10_000, "10000 characters")])
+@pytest.mark.parametrize("question,message", [
+    ("", "empty"), ("   ", "empty"), ("桂" * 10_000, "10000 characters"),
+    ("？！。，、；：……", "no words"), ("😀😂🤔👍🔥", "no words"), ("\x00", "empty"), ("\x00\u200b\ufeff", "empty"),
+    ("a", "nothing to search for"), ("是什么？", "nothing to search for"), ("谁", "nothing to search for"),
+])
 def test_bad_questions(index_dir, question, message):
     result = run("ask", question, "--index", index_dir)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_control_characters_are_dropped_not_searched(engine):
+    plain, with_nul = engine.ask("桂林的破案率是多少"), engine.ask("桂林\x00的破案率\u200b是多少")
+    assert with_nul.answered and with_nul.answer == plain.answer and "\x00" not in with_nul.query
+
+
+@pytest.mark.parametrize("question,reason", [
+    ("한국어 문장도 있습니다", "language"), ("桂林경찰서의 검거율은?", "language"), ("Сколько полицейских в Гуйлине?", "language"),
+    ("asdf qwer", "no_match"), ("'; DROP TABLE--", "missing"), ("hello world", "missing"),
+])
+def test_content_free_or_foreign_questions_are_refused(engine, question, reason):
+    result = engine.ask(question)
+    assert not result.answered and result.reason == reason and not result.citations, (result.answer, result.confidence)
+
+
+def test_keyword_searches_with_two_known_terms_still_answer(engine):
+    result = engine.ask("Guilin telecom fraud")
+    assert result.answered and "诈骗" in result.answer
 
 
 def test_ingest_with_bad_inputs_indexes_the_good_ones(tmp_path, encoder, monkeypatch):

@@ -20,7 +20,7 @@ import numpy as np
 
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
-from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question
+from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
 from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, confidence, coverage, score
 from qa.answer.span import answer_span
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
@@ -31,6 +31,7 @@ from qa.records import Answer, Hit, Question
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "语料中没有找到与问题相关的内容。"
+FOREIGN = "只能回答中文或英文的问题：这种文字无法与语料可靠地匹配。"
 _KIND_WORDS = {"number": "数字", "date": "日期"}
 
 __all__ = ["AnswerSettings", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS", "NOT_FOUND", "QuestionError", "analyze",
@@ -57,6 +58,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     """
     query = query or question
     q = analysis or analyze(query)
+    if foreign_script(query):
+        return Answer(question, FOREIGN, False, query=query, reason="language")
     if not hits:
         return Answer(question, NOT_FOUND, False, query=query, reason="no_match")
     # An English proper noun the corpus never renders (France) is a missing subject. Chinese names are

@@ -35,7 +35,7 @@ def english_places(text: str) -> list[Constraint]:
 _ENGLISH_WORDS = {"china", "chinese", "hong kong"}
 
 
-_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_EN_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")  # TABLE-- is the word TABLE
 _EN_STOP = frozenset("""a an the of to in on at for by is are was were be been being what which who whom whose how many much
 when where why did do does done and or with from that this these those it its as into than then there their they he she
 his her him we our you your i me my not no yes can could would should will shall may might have has had also about

@@ -16,7 +16,7 @@ from qa.answer.english import english_places, glosses
 from qa.answer.places import gazetteer
 from qa.normalize import has_cjk, normalize
 from qa.records import Constraint, Question
-from qa.tokens import dictionary, posseg
+from qa.tokens import dictionary, posseg, tokenize
 
 MAX_QUESTION_CHARS = 1000
 
@@ -25,8 +25,16 @@ class QuestionError(ValueError):
     """The question cannot be asked as given; the message says why."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_OTHER_LETTER = re.compile(r"[^\W\d_A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def check_question(question: str) -> str:
-    q = (question or "").strip()
+    """The question as it will be searched (control and invisible characters removed), or a
+    :class:`QuestionError` saying why it cannot be asked."""
+    q = _CONTROL.sub(" ", question or "").strip()
     if not q:
         raise QuestionError("the question is empty: type a question, e.g. 桂林的破案率是多少")
     if len(q) > MAX_QUESTION_CHARS:
@@ -35,7 +43,17 @@ def check_question(question: str) -> str:
         )
     if not re.search(r"\w", q):
         raise QuestionError("the question has no words in it: type a question, e.g. 桂林的破案率是多少")
+    if not tokenize(q, bigrams=False):
+        raise QuestionError("the question has nothing to search for (only question words or punctuation): "
+                            "say what it is about, e.g. 桂林的破案率是多少")
     return q
+
+
+def foreign_script(question: str) -> bool:
+    """True when most letters of ``question`` are neither Chinese nor Latin (Korean, Russian, Arabic,
+    kana, ...): the embedding model matches such text to Chinese news only as noise."""
+    other = len(_OTHER_LETTER.findall(question))
+    return other > 0 and other >= len(_HAN.findall(question)) + len(_LATIN.findall(question))
 
 
 # --- what is asked -------------------------------------------------------------------------------

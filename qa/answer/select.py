@@ -99,10 +99,11 @@ def _english_coverage(index: Index, question: Question, texts: list[str], normal
     the default threshold, so a text sharing none of them is refused), since dictionary renderings are loose (workers -> 职工, not the 网格员 of the text); the floor was fit on
     xquad-en2zh against its questions asked of cmrc2018-trial (docs/evaluation.md). A word
     none of whose renderings the corpus uses at all is a missing constraint instead
-    (:func:`qa.answer.support.unknown_words`). Words the dictionary does not know are not judged."""
+    (:func:`qa.answer.support.unknown_words`). Words the dictionary does not know are not judged;
+    a question with no word the dictionary knows covers nothing."""
     words = question.glosses
-    if not words:
-        return [1.0] * len(texts)
+    if not words:  # nothing in it the corpus could be matched on (asdf qwer): only noise would answer
+        return [0.0] * len(texts)
     n = max(len(index), 1)
     dfs = [max(index.document_frequency(r) for r in renderings) for _, renderings in words]
     weights = [float(np.log(1 + n / (1 + df))) for df in dfs]

@@ -92,10 +92,23 @@ def names_met(question: Question, doc: Document) -> int:
     return sum(meets(c, text) for c in names)
 
 
+_ASKING = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|"
+                     r"would|should|has|have|had|name|list|tell|give|describe|explain|find|show)\b", re.IGNORECASE)
+
+
+def keywords_only(question: Question) -> bool:
+    """An English input that is not a question (no question word, no question mark): a few words
+    typed as a search, or not meant as a question at all (hello world, DROP TABLE)."""
+    return "?" not in question.text and question.asks == "open" and not _ASKING.search(question.text)
+
+
 def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     """Proper nouns of an English question (capitalized, not its first word) that the corpus never
     uses in any of their Chinese renderings (France -> 法国, 法兰西 in a police corpus): the corpus
-    cannot be about them. Common words are not judged: dictionary renderings miss too often."""
+    cannot be about them. Common words are not judged (dictionary renderings miss too often), except
+    in input that is only keywords and has fewer than two terms the corpus uses (places included):
+    there the nearest sentence would be shown for one shared word (hello world -> 世界级旅游名城).
+    Two terms the corpus uses (Guilin telecom fraud: 桂林, 诈骗) make a search worth answering."""
     vocab = index.bm25.vocab_dict
     capitalized = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", question.text)}
 
@@ -103,6 +116,10 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
         pairs = [rendering[i:i + 2] for i in range(len(rendering) - 1)]
         return rendering in vocab or bool(pairs) and all(p in vocab for p in pairs)
 
+    if keywords_only(question):
+        used = sum(any(known(r) for r in renderings) for _, renderings in question.glosses)
+        if used + sum(c.kind == "place" for c in question.constraints) < 2:
+            capitalized = {word for word, _ in question.glosses}
     as_written = {w.lower(): w for w in re.findall(r"[A-Za-z]+", question.text)}
     return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
                  for word, renderings in question.glosses if word in capitalized and not any(known(r) for r in renderings))
