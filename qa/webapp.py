@@ -23,6 +23,11 @@ from qa.records import Answer, Citation, Document
 
 log = logging.getLogger(__name__)
 
+# Offline means offline: no usage analytics or version checks from Gradio, no telemetry from the
+# Hugging Face libraries (set before gradio is imported; a user can still override them).
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
 MAX_UPLOAD = "20mb"
 MAX_UNZIPPED = 200 * 2**20
 EVAL_NEAR_MISSES = 100  # unanswerable questions derived per BEIR set in the Evaluate tab (FalseAnswerRate)
@@ -214,7 +219,7 @@ def build_app(engine: Engine, settings: AppSettings):
         png = chart(results, Path(tempfile.mkdtemp(prefix="qa-chart-")) / "chart.png")
         return {"headers": rows[0], "data": rows[1:]}, str(png)
 
-    with gr.Blocks(title="corpus-qa 新闻语料问答") as demo:
+    with gr.Blocks(title="corpus-qa 新闻语料问答", analytics_enabled=False) as demo:
         gr.Markdown("## 新闻语料问答\n用中文（简体或繁体）或英文提问，回答附带可核查的来源。点击右侧来源查看原文。")
         citations = gr.State([])
         questions = gr.State([])

@@ -13,8 +13,10 @@ import pytest
 from conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.slow
-PAYLOAD = ("安全测试专栏\n2020年01月01日\n本文用于检验页面转义：<script>window.__xss=1</script>"
-           "以及<img src=x onerror=\"window.__xss=2\">等内容。紫色长颈鹿是这次测试的暗号，详见[点此领奖](http://evil.example/x)。\n")
+PAYLOAD = ("![t](http://127.0.0.1:9/title.png)安全测试专栏\n2020年01月01日 来源：![o](http://127.0.0.1:9/outlet.png)\n"
+           "本文用于检验页面转义：<script>window.__xss=1</script>"
+           "以及<img src=x onerror=\"window.__xss=2\">等内容。紫色长颈鹿是这次测试的暗号，详见[点此领奖](http://evil.example/x)"
+           "和![图](http://127.0.0.1:9/body.png)、$\\href{http://127.0.0.1:9/tex}{x}$。\n")
 
 
 def free_port() -> int:
@@ -179,6 +181,8 @@ def test_browser_click_citation_shows_highlight(server, tmp_path):
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
             "--no-first-run", "--disable-component-update", "--disable-sync"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
         page.goto(server)
         box = page.locator("#qa-input textarea")
         box.fill("桂林的破案率是多少")
@@ -204,5 +208,10 @@ def test_browser_click_citation_shows_highlight(server, tmp_path):
         assert page.evaluate("window.__xss") is None
         assert page.locator("#qa-chat a[href*='evil.example']").count() == 0  # markdown in a document is text
         assert "[点此领奖]" in page.locator("#qa-chat").inner_text()
+        assert page.locator("img[src*='127.0.0.1:9']").count() == 0
         page.screenshot(path=str(shots / "payload.png"), full_page=True)
+        page.wait_for_timeout(1000)
+        # nothing a document says makes the browser fetch anything: every request goes to the app
+        elsewhere = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
+        assert elsewhere == [], elsewhere
         browser.close()
