@@ -137,10 +137,22 @@ def _from_html(raw: str) -> tuple[str, str, str | None, str | None]:
     return doc.text, doc.title or "", doc.date, doc.sitename
 
 
-def load_file(path: Path) -> list[Document]:
-    """All documents in one file (one for an article, many for a BEIR ``corpus.jsonl``)."""
+def load_file(path: Path, skipped: list[Skipped] | None = None) -> list[Document]:
+    """All documents in one file (one for an article, many for a BEIR ``corpus.jsonl``); records of
+    a ``corpus.jsonl`` that cannot be documents are added to ``skipped`` and the others kept."""
     if not path.exists():
         raise DocumentError("the path does not exist")
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DocumentError("its file name is not valid UTF-8 (e.g. a GBK name from an old archive): "
+                            "rename it, e.g. with `convmv -f gbk -t utf-8`") from None
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        raise DocumentError("PDF files are not supported yet: convert it to text (e.g. `pdftotext`) and index that")
+    if suffix not in SUFFIXES:
+        raise DocumentError(f"{suffix or 'files without an extension'} is not a supported type "
+                            f"(supported: {' '.join(sorted(SUFFIXES))})")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise DocumentError(f"the file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit")
@@ -148,13 +160,23 @@ def load_file(path: Path) -> list[Document]:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"it cannot be read ({exc.strerror})") from exc
+    if data.startswith(b"%PDF-"):
+        raise DocumentError("it is a PDF file (named .txt or similar); PDF is not supported yet")
     raw = decode(data, str(path))
-    suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        return list(_from_jsonl(raw, path))
+        docs, bad = [], []
+        for item in _from_jsonl(raw, path):
+            (bad if isinstance(item, Skipped) else docs).append(item)
+        if skipped is not None:
+            skipped.extend(bad)
+        if not docs:
+            raise DocumentError(f"none of its records is a document ({bad[0].reason if bad else 'it is empty'})")
+        return docs
     if suffix in HTML_SUFFIXES:
         text, title, date, site = _from_html(raw)
         doc = clean(text, title=title)
+        if _only_navigation(doc.text):
+            raise DocumentError("the page holds only navigation or page furniture (short link lines), no article text")
         doc = _with(doc, date=doc.date or (date[:10] if date else None), source=doc.source or site)
     else:
         doc = clean(raw)
@@ -169,27 +191,70 @@ def _with(doc: Document, **changes) -> Document:
     return replace(doc, **changes)
 
 
+def _only_navigation(text: str) -> bool:
+    """Text of a page that is all menu: every line short, none a sentence (频道0 频道1 ...)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(len(line) <= 12 for line in lines) and not re.search(r"[。！？.!?]", text)
+
+
 def _from_jsonl(raw: str, path: Path):
-    for lineno, line in enumerate(raw.splitlines(), 1):
+    """Documents of a BEIR corpus.jsonl, and a Skipped for each line that is not one."""
+    for lineno, line in enumerate(raw.split("\n"), 1):
         if not line.strip():
             continue
+        where = f"{path}:{lineno}"
         try:
             row = json.loads(line)
-            doc_id, text = str(row["_id"]), row["text"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DocumentError(f"line {lineno} is not a BEIR corpus record with _id and text ({exc})") from exc
-        doc = clean(text, title=row.get("title") or "")
+        except ValueError as exc:
+            yield Skipped(where, f"not a JSON line ({exc})")
+            continue
+        if not isinstance(row, dict) or "_id" not in row or "text" not in row:
+            yield Skipped(where, "not a BEIR corpus record with _id and text")
+            continue
+        text, title = row["text"], row.get("title")
+        bad = [f"{name} is {_kind(value)}, not a string" for name, value in (("text", text), ("title", title))
+               if not isinstance(value, str) and not (name == "title" and value is None)]
+        if not isinstance(row["_id"], (str, int)):
+            bad.append(f"_id is {_kind(row['_id'])}")
+        if bad:
+            yield Skipped(f"{where} (_id {str(row['_id'])[:40]})", "; ".join(bad))
+            continue
+        if not text.strip():
+            yield Skipped(f"{where} (_id {row['_id']})", "text is empty")
+            continue
+        doc_id = str(row["_id"])
+        doc = clean(text, title=title or "")
         yield _with(doc, id=doc_id, path=f"{path.name}#{doc_id}")
 
 
-def iter_files(paths: Iterable[Path | str]) -> Iterable[Path]:
-    """Expand folders recursively into files with a supported suffix; plain files are kept as given."""
+def _kind(value) -> str:
+    return {type(None): "null", bool: "a boolean", int: "a number", float: "a number", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def iter_files(paths: Iterable[Path | str], skipped: list[Skipped] | None = None) -> Iterable[Path]:
+    """Expand folders recursively into files with a supported suffix (hidden ones left out); plain
+    files are kept as given. Folders that cannot be listed or entered are added to ``skipped``."""
+    import os
+
+    def unreadable(exc: OSError) -> None:
+        if skipped is not None:
+            skipped.append(Skipped(str(exc.filename), f"the folder cannot be read ({exc.strerror})"))
+
     for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts))
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        found = []
+        for folder, subfolders, files in os.walk(p, onerror=unreadable):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            found += [Path(folder) / f for f in files if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES]
+        yield from sorted(found)
+
+
+def _shown(path: Path) -> str:
+    """A path fit to print and store: undecodable bytes of a file name shown as \\xNN."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def load_documents(paths: Iterable[Path | str]) -> tuple[list[Document], list[Skipped]]:
@@ -197,12 +262,12 @@ def load_documents(paths: Iterable[Path | str]) -> tuple[list[Document], list[Sk
     docs: list[Document] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()
-    for path in iter_files(paths):
+    for path in iter_files(paths, skipped):
         try:
-            loaded = load_file(path)
+            loaded = load_file(path, skipped)
         except DocumentError as exc:
-            skipped.append(Skipped(str(path), str(exc)))
-            log.warning("skipped %s: %s", path, exc)
+            skipped.append(Skipped(_shown(path), str(exc)))
+            log.debug("skipped %s: %s", path, exc)  # reported once, by the caller
             continue
         for doc in loaded:
             if doc.id in seen:  # same file name in two folders: keep both, distinguishable

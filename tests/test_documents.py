@@ -1,6 +1,7 @@
 """Loading and cleaning documents: encodings, pinyin ruby, page chrome, metadata, bad files."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -103,10 +104,90 @@ def test_beir_jsonl(tmp_path):
     assert [(d.id, d.title) for d in docs] == [("d1", "标题一"), ("d2", "第二篇")]
 
 
-def test_malformed_jsonl_names_the_line(tmp_path):
+def test_malformed_jsonl_line_is_skipped_and_named(tmp_path):
     path = tmp_path / "corpus.jsonl"
     path.write_text('{"_id": "a", "text": "好"}\n{not json}\n', encoding="utf-8")
-    with pytest.raises(DocumentError, match="line 2"):
+    skipped = []
+    assert [d.id for d in load_file(path, skipped)] == ["a"]
+    assert len(skipped) == 1 and skipped[0].path.endswith("corpus.jsonl:2") and "JSON" in skipped[0].reason
+
+
+@pytest.mark.parametrize("record,reason", [
+    ('{"_id": "n", "text": 12345}', "text is a number"),
+    ('{"_id": "z", "text": null}', "text is null"),
+    ('{"_id": "l", "text": ["桂林", "破案率"]}', "text is a list"),
+    ('{"_id": "t", "text": "正文。", "title": 7}', "title is a number"),
+    ('{"_id": "u", "text": "正文。", "title": ["标题"]}', "title is a list"),
+    ('["_id", "text"]', "not a BEIR corpus record"),
+    ('{"_id": "e", "text": "   "}', "text is empty"),
+])
+def test_jsonl_records_of_the_wrong_type_are_skipped_not_fatal(tmp_path, record, reason):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"_id": "ok", "text": "桂林的破案率达到79.17%。", "title": null}\n' + record + "\n", encoding="utf-8")
+    docs, skipped = load_documents([path])
+    assert [d.id for d in docs] == ["ok"]
+    assert len(skipped) == 1 and reason in skipped[0].reason and ":2" in skipped[0].path
+
+
+def test_unreadable_subfolder_is_reported_and_the_rest_indexed(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text("桂林的破案率达到79.17%。", encoding="utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("白城。", encoding="utf-8")
+    if os.geteuid() == 0:  # root reads any folder: make this one fail the way it does for a user
+        real = os.scandir
+
+        def scandir(path="."):
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    else:
+        locked.chmod(0)
+    try:
+        docs, skipped = load_documents([tmp_path])
+    finally:
+        locked.chmod(0o755)
+    assert [d.id for d in docs] == ["a"]
+    assert [(s.path, s.reason) for s in skipped] == [(str(locked), "the folder cannot be read (Permission denied)")]
+
+
+def test_file_name_that_is_not_utf8_is_skipped_before_any_work(tmp_path):
+    import os
+
+    name = os.fsdecode("桂林".encode("gbk") + b".txt")  # as a GBK-named file from an old archive appears
+    (tmp_path / name).write_bytes("桂林的破案率。".encode("utf-8"))
+    (tmp_path / "good.txt").write_text("白城的破案率。", encoding="utf-8")
+    docs, skipped = load_documents([tmp_path])
+    assert [d.id for d in docs] == ["good"]
+    assert len(skipped) == 1 and "not valid UTF-8" in skipped[0].reason and "\\x" in skipped[0].path
+    skipped[0].path.encode("utf-8")  # printable and storable
+
+
+def test_navigation_only_html_is_page_furniture(tmp_path):
+    links = "".join(f'<li><a href="/c{i}">频道{i}</a></li>' for i in range(30))
+    path = tmp_path / "nav.html"
+    path.write_text(f"<html><body><nav><ul>{links}</ul></nav><div><ul>{links}</ul></div></body></html>", encoding="utf-8")
+    with pytest.raises(DocumentError, match="only navigation"):
+        load_file(path)
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "report.txt"])
+def test_pdf_is_skipped_with_a_reason_not_indexed_as_syntax(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nstream\n" + b"x" * 200 + b"\nendstream\n%%EOF\n")
+    with pytest.raises(DocumentError, match="PDF"):
+        load_file(path)
+
+
+def test_unsupported_file_given_by_name_is_skipped(tmp_path):
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(DocumentError, match="not a supported type"):
         load_file(path)
 
 

@@ -133,11 +133,18 @@ def test_ingest_with_bad_inputs_indexes_the_good_ones(tmp_path, encoder, monkeyp
     (src / "big5.txt").write_bytes("商洛公安\n商洛公安建成26個暖心警務會客廳，服務群眾。".encode("big5"))
     (src / "empty.txt").write_bytes(b"")
     (src / "binary.txt").write_bytes(bytes(range(256)) * 4)
-    result = run("ingest", src, tmp_path / "missing-folder", "--index", tmp_path / "index")
+    import os
+
+    (src / os.fsdecode("桂林".encode("gbk") + b".txt")).write_text("桂林。", encoding="utf-8")
+    (src / "corpus.jsonl").write_text('{"_id": "j1", "text": "商洛公安民辅警走访群众。"}\n{"_id": "j2", "text": 42}\n', encoding="utf-8")
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = run("ingest", src, tmp_path / "missing-folder", pdf, "--index", tmp_path / "index")
     assert result.exit_code == 3, result.output
-    assert "indexed 3 documents" in result.output
-    for name, reason in [("empty.txt", "empty"), ("binary.txt", "binary"), ("missing-folder", "does not exist")]:
-        assert re.search(rf"skipped \S*{name}: .*{reason}", result.output), result.output
+    assert "indexed 4 documents" in result.output
+    for name, reason in [("empty.txt", "empty"), ("binary.txt", "binary"), ("missing-folder", "does not exist"),
+                         ("scan.pdf", "PDF"), (r"\\xb9\\xf0\\xc1\\xd6.txt", "not valid UTF-8"), ("corpus.jsonl:2", "text is a number")]:
+        assert len(re.findall(rf"skipped \S*{name}[^\n]*{reason}", result.output)) == 1, (name, result.output)
     from qa.index import open_index
 
     docs = open_index(tmp_path / "index").documents
