@@ -82,6 +82,8 @@ def ingest(
     rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything (needed to change model or chunking)"),
     chunk_size: int = typer.Option(300, help="Chunk size in characters"),
     chunk_overlap: int = typer.Option(60, help="Overlap between chunks in characters"),
+    max_doc_chars: int = typer.Option(None, "--max-doc-chars", min=1,
+                                      help="Skip documents longer than this many characters [env QA_MAX_DOC_CHARS; default 300000]"),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ):
     """Build (or update) the index from documents."""
@@ -93,8 +95,11 @@ def ingest(
     s = _settings(index, model)
     sources = paths or [s.corpus_dir]
     try:
+        from qa.documents import MAX_DOC_CHARS
+
+        limit = max_doc_chars or int(os.environ.get("QA_MAX_DOC_CHARS") or MAX_DOC_CHARS)
         built, skipped = run_ingest(sources, s.index_dir, model=s.model, chunking=ChunkSettings(chunk_size, chunk_overlap),
-                                    rebuild=rebuild, progress=True)
+                                    rebuild=rebuild, progress=True, max_doc_chars=limit)
     except NothingToIndexError as exc:
         for sk in exc.skipped:
             typer.secho(f"skipped {sk.path}: {sk.reason}", fg="yellow", err=True)

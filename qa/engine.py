@@ -11,7 +11,7 @@ import numpy as np
 
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.chunking import ChunkSettings
-from qa.documents import load_documents
+from qa.documents import MAX_DOC_CHARS, load_documents
 from qa.index import Index, IndexNotFoundError, build_index, open_index
 from qa.records import Answer, Hit, Skipped
 from qa.retrieve import FusionSettings, Retriever, make_retriever
@@ -139,14 +139,15 @@ def _prompt_options(index: Index) -> dict:
 
 
 def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: ChunkSettings = ChunkSettings(),
-           rebuild: bool = False, progress: bool = False, encoder=None) -> tuple[Index, list[Skipped]]:
+           rebuild: bool = False, progress: bool = False, encoder=None,
+           max_doc_chars: int = MAX_DOC_CHARS) -> tuple[Index, list[Skipped]]:
     """Load documents from ``paths`` and (re)build the index at ``folder``; returns it and skipped files."""
     from embeddings import load_encoder
 
     folder = Path(folder)
     if not rebuild and model is not None and (folder / "manifest.json").exists():
         open_index(folder, model=model)  # raises a clear mismatch error before any work
-    docs, skipped = load_documents(paths)
+    docs, skipped = load_documents(paths, max_chars=max_doc_chars)
     if not docs:
         raise NothingToIndexError(skipped)
     encoder = encoder or load_encoder(model)

@@ -194,3 +194,23 @@ def test_unsupported_file_given_by_name_is_skipped(tmp_path):
 def test_whitespace_normalized():
     doc = clean("标题行很长很长\n\n\n第一段　　有全角空格\t和制表符。\n\n第二段。")
     assert doc.text == "标题行很长很长\n第一段 有全角空格 和制表符。\n第二段。"
+
+
+def test_a_document_over_the_length_limit_is_skipped_before_any_work(tmp_path):
+    (tmp_path / "line.txt").write_text("桂林" * 1_000_000, encoding="utf-8")  # one 2-million-character line
+    (tmp_path / "news.txt").write_text("白城新闻\n白城市公安局举办公安大讲堂31期。", encoding="utf-8")
+    docs, skipped = load_documents([tmp_path])
+    assert [d.id for d in docs] == ["news"]
+    assert len(skipped) == 1 and "2,000,000 characters" in skipped[0].reason and "--max-doc-chars" in skipped[0].reason
+    docs, skipped = load_documents([tmp_path], max_chars=5)
+    assert docs == [] and len(skipped) == 2
+
+
+def test_the_length_limit_is_a_cli_flag(tmp_path):
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+
+    (tmp_path / "news.txt").write_text("白城新闻\n白城市公安局举办公安大讲堂31期。", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--index", str(tmp_path / "idx"), "--max-doc-chars", "5"])
+    assert result.exit_code == 4 and "over the limit of 5 per document" in result.output
