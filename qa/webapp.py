@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.answer import NOT_FOUND, QuestionError
+from qa.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError
 from qa.conversation import rewrite
 from qa.engine import Engine
 from qa.records import Answer, Citation, Document
@@ -30,6 +30,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 MAX_UPLOAD = "20mb"
 MAX_UNZIPPED = 200 * 2**20
+MAX_HISTORY = 50  # earlier questions read by the /ask API (only the last few drive a rewrite)
 EVAL_NEAR_MISSES = 100  # unanswerable questions derived per BEIR set in the Evaluate tab (FalseAnswerRate)
 EXAMPLES = ["桂林的破案率是多少", "白城市公安局举办了多少期公安大讲堂", "商洛累計辦理戶政、出入境、車駕管業務多少筆",
             "How many telecom fraud criminals were caught in Guilin?"]
@@ -143,6 +144,22 @@ def safe_extract(zip_path: Path, dest: Path) -> Path:
     return found[0]
 
 
+def _json_kind(value) -> str:
+    return {type(None): "null", bool: "a boolean", int: "a number", float: "a number", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+_TEMP_PATH = re.compile(r"(?:/[^\s/:'\"]+)*/(?:tmp|gradio|qa-upload-[^/\s]*)(?:/[^\s:'\"]+)*")
+
+
+def _without_paths(message: str, upload) -> str:
+    """An error message fit for the page: the upload named by its own file name, no server paths."""
+    if upload is not None:
+        path = Path(upload if isinstance(upload, str) else upload.name)
+        message = message.replace(str(path), path.name)
+    return _TEMP_PATH.sub(lambda m: Path(m.group()).name or "…", message)
+
+
 def eval_sets(eval_dir: Path | None) -> list[str]:
     if not eval_dir or not eval_dir.is_dir():
         return []
@@ -182,8 +199,18 @@ def build_app(engine: Engine, settings: AppSettings):
 
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer ``question``; ``history`` is the earlier questions of the conversation, oldest first."""
-        query = rewrite(question.strip(), list(history or []))
-        result = engine.ask(question, query=query)
+        if not isinstance(question, str):
+            raise gr.Error(f"question must be text, got {_json_kind(question)}", print_exception=False)
+        if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
+            raise gr.Error("history must be a list of the earlier questions, as text", print_exception=False)
+        if history and len(history) > MAX_HISTORY:
+            raise gr.Error(f"history holds {len(history)} questions; at most {MAX_HISTORY} are read", print_exception=False)
+        try:
+            query = rewrite(question.strip(), [h[:MAX_QUESTION_CHARS] for h in history or []])
+            result = engine.ask(question, query=query)
+        except QuestionError as exc:  # the asker's mistake: one log line, no traceback
+            log.info("question refused: %s", exc)
+            raise gr.Error(str(exc), print_exception=False) from None
         return {**result.to_dict(), "query": result.query}
 
     def run_eval(upload, chosen_set, retriever, progress=gr.Progress(track_tqdm=True)):
@@ -213,8 +240,9 @@ def build_app(engine: Engine, settings: AppSettings):
                 results = on_beir(load_beir(settings.eval_dir / chosen_set))
             else:
                 raise ValueError("upload a question file (CSV/JSONL) or a BEIR zip, or choose an evaluation set")
-        except ValueError as exc:
-            raise gr.Error(str(exc))
+        except ValueError as exc:  # bad upload or set: say what, without server paths or a traceback
+            log.info("evaluation refused: %s", exc)
+            raise gr.Error(_without_paths(str(exc), upload), print_exception=False) from None
         rows = table(results)
         png = chart(results, Path(tempfile.mkdtemp(prefix="qa-chart-")) / "chart.png")
         return {"headers": rows[0], "data": rows[1:]}, str(png)

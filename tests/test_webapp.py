@@ -80,6 +80,27 @@ def test_design_card_question(client):
     assert "79.17%" in out["citations"][0]["text"] and out["query"] == "桂林的破案率是多少"
 
 
+@pytest.mark.parametrize("kwargs,words", [
+    ({"question": None}, "question must be text, got null"),
+    ({"question": 123}, "question must be text, got a number"),
+    ({"question": "桂林的破案率是多少", "history": [123]}, "history must be a list of the earlier questions"),
+    ({"question": "桂林的破案率是多少", "history": "桂林"}, "history must be a list"),
+    ({"question": "？！。"}, "no words"),
+    ({"question": "是什么"}, "nothing to search for"),
+])
+def test_api_input_errors_answer_in_words_and_log_no_traceback(client, kwargs, words):
+    from gradio_client.exceptions import AppError
+
+    before = SERVER_LOG["path"].read_text(encoding="utf-8")
+    with pytest.raises(AppError) as err:
+        client.predict(**kwargs, api_name="/ask")
+    message = str(err.value)
+    assert words in message and "Traceback" not in message and "NoneType" not in message and "/tmp" not in message
+    time.sleep(0.5)
+    added = SERVER_LOG["path"].read_text(encoding="utf-8")[len(before):]
+    assert "Traceback" not in added, added[-1500:]
+
+
 def test_follow_up_rewrites_the_query(client):
     out = client.predict(question="那白城呢？", history=["桂林的破案率是多少"], api_name="/ask")
     assert out["query"] == "白城的破案率是多少"
@@ -215,3 +236,28 @@ def test_browser_click_citation_shows_highlight(server, tmp_path):
         elsewhere = [u for u in requested if not u.startswith((server, "data:", "blob:"))]
         assert elsewhere == [], elsewhere
         browser.close()
+
+
+@pytest.mark.parametrize("name,content,words", [
+    ("my checks.csv", "question,expected_doc\n,000_b80b667df67e6221\n", "my checks.csv:2: the question is empty"),
+    ("bad-set.zip", None, "the zip holds no corpus.jsonl"),
+])
+def test_evaluate_errors_name_the_upload_not_the_server_path(client, tmp_path, name, content, words):
+    import zipfile
+
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    path = tmp_path / name
+    if content is None:
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("readme.txt", "no corpus here")
+    else:
+        path.write_text(content, encoding="utf-8")
+    before = SERVER_LOG["path"].read_text(encoding="utf-8")
+    with pytest.raises(AppError) as err:
+        client.predict(handle_file(str(path)), None, "hybrid", api_name="/evaluate")
+    message = str(err.value)
+    assert words in message and "/tmp" not in message and "gradio" not in message.lower(), message
+    time.sleep(0.5)
+    assert "Traceback" not in SERVER_LOG["path"].read_text(encoding="utf-8")[len(before):]
