@@ -30,6 +30,11 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 MAX_UPLOAD = "20mb"
 MAX_UNZIPPED = 200 * 2**20
+# What one visitor may make the server do from the Evaluate tab (a 3,000-document upload kept both
+# cores busy for minutes). Named in the error; raised through the environment by whoever runs it.
+MAX_EVAL_DOCUMENTS = int(os.environ.get("QA_EVAL_MAX_DOCUMENTS") or 500)
+MAX_EVAL_CHARACTERS = int(os.environ.get("QA_EVAL_MAX_CHARACTERS") or 1_000_000)
+MAX_EVAL_QUESTIONS = int(os.environ.get("QA_EVAL_MAX_QUESTIONS") or 2_000)
 MAX_HISTORY = 50  # earlier questions read by the /ask API (only the last few drive a rewrite)
 EVAL_NEAR_MISSES = 100  # unanswerable questions derived per BEIR set in the Evaluate tab (FalseAnswerRate)
 EXAMPLES = ["桂林的破案率是多少", "白城市公安局举办了多少期公安大讲堂", "商洛累計辦理戶政、出入境、車駕管業務多少筆",
@@ -166,9 +171,30 @@ def eval_sets(eval_dir: Path | None) -> list[str]:
     return sorted(p.name for p in eval_dir.iterdir() if (p / "corpus.jsonl").exists())
 
 
+def _check_upload_size(documents: int, characters: int, questions: int) -> None:
+    for what, n, limit, env in (("documents", documents, MAX_EVAL_DOCUMENTS, "QA_EVAL_MAX_DOCUMENTS"),
+                                ("characters of text", characters, MAX_EVAL_CHARACTERS, "QA_EVAL_MAX_CHARACTERS"),
+                                ("questions", questions, MAX_EVAL_QUESTIONS, "QA_EVAL_MAX_QUESTIONS")):
+        if n > limit:
+            raise ValueError(f"the upload has {n:,} {what}; this server evaluates at most {limit:,} ({env}). "
+                             "Run larger sets with `qa eval` on the command line")
+
+
+def _scratch() -> Path:
+    """This server's own temporary folder (uploads unpacked, their indexes, charts), removed when it
+    stops, SIGTERM included."""
+    import atexit
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="qa-server-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def build_app(engine: Engine, settings: AppSettings):
     import gradio as gr
 
+    scratch = _scratch()
     outlets = sorted({d.source or "未知" for d in engine.index.documents.values()})
 
     def respond(message, chat, questions, k, retriever, date_from, date_to, chosen_outlets):
@@ -220,8 +246,8 @@ def build_app(engine: Engine, settings: AppSettings):
 
         kinds = ["hybrid", "dense", "bm25"] if retriever == "all" else [retriever]
 
-        def on_beir(ds):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
-            idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), default_cache_dir(), progress=True)
+        def on_beir(ds, cache=None):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
+            idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), cache or default_cache_dir(), progress=True)
             qs = ds.queries + near_misses(ds.queries, ds.documents, EVAL_NEAR_MISSES)
             return [evaluate(idx, engine.encoder, qs, kind, dataset=ds.name, build_seconds=build_s, progress=True)
                     for kind in kinds]
@@ -231,10 +257,14 @@ def build_app(engine: Engine, settings: AppSettings):
             if upload is not None:
                 path = Path(upload if isinstance(upload, str) else upload.name)
                 if path.suffix.lower() == ".zip":
-                    with tempfile.TemporaryDirectory(prefix="qa-upload-") as tmp:
-                        results = on_beir(load_beir(safe_extract(path, Path(tmp))))
+                    # unpacked and indexed in this server's scratch folder, all removed afterwards
+                    with tempfile.TemporaryDirectory(prefix="qa-upload-", dir=scratch) as tmp:
+                        ds = load_beir(safe_extract(path, Path(tmp) / "set"))
+                        _check_upload_size(len(ds.documents), sum(len(d.text) for d in ds.documents), len(ds.queries))
+                        results = on_beir(ds, cache=Path(tmp) / "cache")
                 else:
                     qs = load_questions(path, engine.index)
+                    _check_upload_size(0, 0, len(qs))
                     results = [evaluate(engine.index, engine.encoder, qs, kind, dataset=path.name, progress=True) for kind in kinds]
             elif chosen_set and settings.eval_dir and chosen_set in eval_sets(settings.eval_dir):
                 results = on_beir(load_beir(settings.eval_dir / chosen_set))
@@ -244,10 +274,11 @@ def build_app(engine: Engine, settings: AppSettings):
             log.info("evaluation refused: %s", exc)
             raise gr.Error(_without_paths(str(exc), upload), print_exception=False) from None
         rows = table(results)
-        png = chart(results, Path(tempfile.mkdtemp(prefix="qa-chart-")) / "chart.png")
+        png = chart(results, scratch / "chart.png")  # one at a time (see run.click): Gradio copies it out
         return {"headers": rows[0], "data": rows[1:]}, str(png)
 
-    with gr.Blocks(title="corpus-qa 新闻语料问答", analytics_enabled=False) as demo:
+    # Uploads and outputs Gradio keeps are deleted after an hour, and when the server stops.
+    with gr.Blocks(title="corpus-qa 新闻语料问答", analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         gr.Markdown("## 新闻语料问答\n用中文（简体或繁体）或英文提问，回答附带可核查的来源。点击右侧来源查看原文。")
         citations = gr.State([])
         questions = gr.State([])
@@ -289,9 +320,15 @@ def build_app(engine: Engine, settings: AppSettings):
         send.click(respond, inputs, outputs, api_visibility="private").then(None, None, None, js=scroll)
         sources.select(show_source, [sources, citations], viewer, api_visibility="private").then(None, None, None, js=scroll)
         clear.click(new_conversation, None, [chat, questions, citations, sources, viewer, box], api_visibility="private")
-        run.click(run_eval, [upload, chosen_set, eval_retriever], [metrics, plot], api_name="evaluate", api_visibility="undocumented")
+        # One evaluation at a time per server; others wait in the queue instead of sharing the cores.
+        run.click(run_eval, [upload, chosen_set, eval_retriever], [metrics, plot], api_name="evaluate",
+                  api_visibility="undocumented", concurrency_limit=1, concurrency_id="evaluate")
         gr.api(ask_api, api_name="ask")
     return demo
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, announce=log.info, **launch):
@@ -309,6 +346,11 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
     # same CPU (8 clients x 10 questions here: limit 1, 2 and 4 all gave p95 350-390 ms). The queue
     # holds up to 64 waiting requests; beyond that a visitor is told the server is busy.
     demo.queue(default_concurrency_limit=max(1, os.cpu_count() or 1), max_size=64)
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (systemd, docker stop, kill) ends the server like Ctrl-C: cleanups run, nothing left in /tmp
+        signal.signal(signal.SIGTERM, _interrupt)
     block = not launch.pop("prevent_thread_lock", False)
     demo.launch(server_name=host, server_port=port, max_file_size=MAX_UPLOAD, css=CSS, show_error=True,
                 prevent_thread_lock=True, **launch)

@@ -47,7 +47,8 @@ def test_start_and_a_question_make_no_outside_connection(tmp_path):
     (tmp_path / "hook" / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
     log = tmp_path / "net.jsonl"
     env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "GRADIO_ANALYTICS_ENABLED", "HF_HUB_DISABLE_TELEMETRY")}
-    env.update(QA_NET_LOG=str(log), QA_CORPUS_DIR=str(CORPUS), PYTHONPATH=str(tmp_path / "hook") + os.pathsep + env.get("PYTHONPATH", ""))
+    (tmp_path / "tmp").mkdir()
+    env.update(QA_NET_LOG=str(log), QA_CORPUS_DIR=str(CORPUS), TMPDIR=str(tmp_path / "tmp"), PYTHONPATH=str(tmp_path / "hook") + os.pathsep + env.get("PYTHONPATH", ""))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -67,8 +68,10 @@ def test_start_and_a_question_make_no_outside_connection(tmp_path):
         assert result["answered"]
         time.sleep(5)  # the warm-up thread and anything scheduled after the first request
     finally:
-        proc.terminate()
+        proc.terminate()  # SIGTERM, as systemd or docker stop would send
         proc.wait(timeout=30)
+    assert proc.returncode == 0, (tmp_path / "server.log").read_text()[-1500:]
+    assert not [p.name for p in (tmp_path / "tmp").iterdir() if p.name.startswith("qa-")], "a stopped server leaves nothing"
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert any(r["event"] == "socket.connect" for r in records), "the hook saw nothing: the test would prove nothing"
     outside = [r for r in records if not _is_local(r)]

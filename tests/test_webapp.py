@@ -36,7 +36,9 @@ def server(tmp_path_factory):
     shutil.copytree(CORPUS, corpus)
     (corpus / "xss.txt").write_text(PAYLOAD, encoding="utf-8")
     port = free_port()
-    env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1"}
+    (root / "tmp").mkdir()
+    SERVER_LOG["tmp"] = root / "tmp"  # the server's TMPDIR: what it leaves there is checked
+    env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1", "TMPDIR": str(root / "tmp")}
     log = open(root / "server.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--index", str(root / "index"), "--port", str(port)],
                             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
@@ -261,3 +263,42 @@ def test_evaluate_errors_name_the_upload_not_the_server_path(client, tmp_path, n
     assert words in message and "/tmp" not in message and "gradio" not in message.lower(), message
     time.sleep(0.5)
     assert "Traceback" not in SERVER_LOG["path"].read_text(encoding="utf-8")[len(before):]
+
+
+def _beir_zip(path, documents: int, questions: int = 2):
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("set/corpus.jsonl", "".join(json.dumps({"_id": f"d{i}", "title": f"标题{i}", "text": f"第{i}号文件讲的是编号{i}的案件。"},
+                                                          ensure_ascii=False) + "\n" for i in range(documents)))
+        z.writestr("set/queries.jsonl", "".join(json.dumps({"_id": f"q{i}", "text": f"编号{i}的案件"}, ensure_ascii=False) + "\n"
+                                                for i in range(questions)))
+        z.writestr("set/qrels/test.tsv", "query-id\tcorpus-id\tscore\n" + "".join(f"q{i}\td{i}\t1\n" for i in range(questions)))
+
+
+def test_evaluate_upload_over_the_limit_is_refused_before_any_work(client, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    _beir_zip(tmp_path / "big.zip", documents=501)
+    started = time.time()
+    with pytest.raises(AppError, match="501 documents.*at most 500 \\(QA_EVAL_MAX_DOCUMENTS\\)"):
+        client.predict(handle_file(str(tmp_path / "big.zip")), None, "hybrid", api_name="/evaluate")
+    assert time.time() - started < 30  # refused, not indexed
+
+
+def test_evaluate_upload_leaves_no_index_or_files_behind(client, tmp_path):
+    from embeddings import default_cache_dir
+    from gradio_client import handle_file
+
+    cached = default_cache_dir() / "eval-indexes"
+    before = set(cached.glob("set-*")) if cached.exists() else set()
+    _beir_zip(tmp_path / "small.zip", documents=6, questions=3)
+    for _ in range(2):
+        table, chart = client.predict(handle_file(str(tmp_path / "small.zip")), None, "all", api_name="/evaluate")
+        assert len(table["data"]) == 3 and Path(chart).exists()
+    assert (set(cached.glob("set-*")) if cached.exists() else set()) == before
+    scratch = [p for p in SERVER_LOG["tmp"].iterdir() if p.name.startswith("qa-server-")]
+    assert len(scratch) == 1
+    assert [p.name for p in scratch[0].iterdir()] == ["chart.png"]  # no unpacked uploads, indexes or chart folders
