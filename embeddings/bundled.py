@@ -281,13 +281,18 @@ def materialize(folder: Path) -> Path:
     try:
         _write_model(read_packed(src), tmp)
         built = tmp / "st"
-        record = {"model": MODEL_ID, "source": str(src), "files": _files_record(built)}
-        (built / MARKER).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        if folder.exists():
-            stale = folder.with_name(folder.name + f".stale-{os.getpid()}")
-            folder.rename(stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        built.rename(folder)
+        install(built, folder, MARKER, {"model": MODEL_ID, "source": str(src), "files": _files_record(built)})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+def install(built: Path, folder: Path, marker: str, record: dict) -> None:
+    """Write ``record`` as ``built/marker``, then rename ``built`` to ``folder``, replacing an older
+    copy: the marker is the last file written, so a folder with a valid marker is complete."""
+    (built / marker).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    if folder.exists():
+        stale = folder.with_name(folder.name + f".stale-{os.getpid()}")
+        folder.rename(stale)
+        shutil.rmtree(stale, ignore_errors=True)
+    built.rename(folder)

@@ -82,6 +82,8 @@ def build(st, folder: Path, source: str, weights: str, kind: str = "onnx-int8") 
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
 
+    from embeddings.bundled import install
+
     why = supported(st)
     if why:
         raise OnnxUnsupportedError(f"cannot build an {kind} encoder for this model: {why}")
@@ -129,12 +131,7 @@ def build(st, folder: Path, source: str, weights: str, kind: str = "onnx-int8") 
         built = tmp / "out"
         built.mkdir()
         (tmp / "model.onnx").rename(built / "model.onnx")
-        (built / MARKER).write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        if folder.exists():
-            stale = folder.with_name(folder.name + f".stale-{os.getpid()}")
-            folder.rename(stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        built.rename(folder)
+        install(built, folder, MARKER, record)
     finally:
         quiet.setLevel(level)
         shutil.rmtree(tmp, ignore_errors=True)
