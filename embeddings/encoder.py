@@ -166,7 +166,7 @@ def default_backend() -> str:
 
 
 def _onnx_folder(name: str, source: str, cache_dir: Path, kind: str) -> Path:
-    if "bundled" in source:
+    if source.startswith("bundled copy at "):  # as _load_bundled describes it
         bundled_copy = _bundled_folder(cache_dir)
         return bundled_copy.with_name(f"{bundled_copy.name}-{kind}")
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(Path(name).expanduser().resolve()) if Path(name).expanduser().is_dir() else name)

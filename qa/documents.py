@@ -170,10 +170,10 @@ def load_file(path: Path, skipped: list[Skipped] | None = None) -> list[Document
         docs, bad = [], []
         for item in _from_jsonl(raw, path):
             (bad if isinstance(item, Skipped) else docs).append(item)
+        if not docs and not bad:
+            raise DocumentError("it holds no records")
         if skipped is not None:
-            skipped.extend(bad)
-        if not docs:
-            raise DocumentError(f"none of its records is a document ({bad[0].reason if bad else 'it is empty'})")
+            skipped.extend(bad)  # each bad record once, by line; the good ones are kept
         return docs
     if suffix in HTML_SUFFIXES:
         text, title, date, site = _from_html(raw)
@@ -215,10 +215,10 @@ def _from_jsonl(raw: str, path: Path):
             yield Skipped(where, "not a BEIR corpus record with _id and text")
             continue
         text, title = row["text"], row.get("title")
-        bad = [f"{name} is {_kind(value)}, not a string" for name, value in (("text", text), ("title", title))
+        bad = [f"{name} is {json_kind(value)}, not a string" for name, value in (("text", text), ("title", title))
                if not isinstance(value, str) and not (name == "title" and value is None)]
         if not isinstance(row["_id"], (str, int)):
-            bad.append(f"_id is {_kind(row['_id'])}")
+            bad.append(f"_id is {json_kind(row['_id'])}")
         if bad:
             yield Skipped(f"{where} (_id {str(row['_id'])[:40]})", "; ".join(bad))
             continue
@@ -230,7 +230,8 @@ def _from_jsonl(raw: str, path: Path):
         yield _with(doc, id=doc_id, path=f"{path.name}#{doc_id}")
 
 
-def _kind(value) -> str:
+def json_kind(value) -> str:
+    """How a JSON value of the wrong type is named in a message: null, a number, a list, ..."""
     return {type(None): "null", bool: "a boolean", int: "a number", float: "a number", list: "a list",
             dict: "an object"}.get(type(value), type(value).__name__)
 

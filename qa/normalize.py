@@ -12,7 +12,7 @@ from functools import lru_cache
 _HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # Variant characters that OpenCC's t2s leaves alone but scraped traditional text uses (陜西 for 陝西).
 _VARIANTS = str.maketrans({"陜": "陕", "衞": "卫", "淸": "清"})
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
@@ -28,4 +28,4 @@ def normalize(text: str) -> str:
 
 
 def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+    return bool(CJK.search(text))

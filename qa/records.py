@@ -76,7 +76,6 @@ class Constraint:
     forms: tuple[str, ...] = ()
     year: int | None = None
     month: int | None = None
-    tag: str = ""  # jieba's part of speech for a name (ns place, nr person, nt organization)
 
 
 @dataclass(frozen=True)

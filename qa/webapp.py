@@ -18,6 +18,7 @@ from pathlib import Path
 
 from qa.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError
 from qa.conversation import rewrite
+from qa.documents import json_kind
 from qa.engine import Engine
 from qa.records import Answer, Citation, Document
 
@@ -149,11 +150,6 @@ def safe_extract(zip_path: Path, dest: Path) -> Path:
     return found[0]
 
 
-def _json_kind(value) -> str:
-    return {type(None): "null", bool: "a boolean", int: "a number", float: "a number", list: "a list",
-            dict: "an object"}.get(type(value), type(value).__name__)
-
-
 _TEMP_PATH = re.compile(r"(?:/[^\s/:'\"]+)*/(?:tmp|gradio|qa-upload-[^/\s]*)(?:/[^\s:'\"]+)*")
 
 
@@ -226,7 +222,7 @@ def build_app(engine: Engine, settings: AppSettings):
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer ``question``; ``history`` is the earlier questions of the conversation, oldest first."""
         if not isinstance(question, str):
-            raise gr.Error(f"question must be text, got {_json_kind(question)}", print_exception=False)
+            raise gr.Error(f"question must be text, got {json_kind(question)}", print_exception=False)
         if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
             raise gr.Error("history must be a list of the earlier questions, as text", print_exception=False)
         if history and len(history) > MAX_HISTORY:

@@ -214,3 +214,10 @@ def test_the_length_limit_is_a_cli_flag(tmp_path):
     (tmp_path / "news.txt").write_text("白城新闻\n白城市公安局举办公安大讲堂31期。", encoding="utf-8")
     result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--index", str(tmp_path / "idx"), "--max-doc-chars", "5"])
     assert result.exit_code == 4 and "over the limit of 5 per document" in result.output
+
+
+def test_jsonl_with_only_bad_records_reports_each_once(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"_id": "a", "text": 1}\n{"_id": "b", "text": null}\n', encoding="utf-8")
+    docs, skipped = load_documents([path])
+    assert docs == [] and [s.path.rsplit(":", 1)[-1][:1] for s in skipped] == ["1", "2"]

@@ -14,7 +14,7 @@ import re
 
 from qa.answer.english import english_places, glosses
 from qa.answer.places import gazetteer
-from qa.normalize import has_cjk, normalize
+from qa.normalize import CJK, has_cjk, normalize
 from qa.records import Constraint, Question
 from qa.tokens import dictionary, posseg, tokenize
 
@@ -26,7 +26,6 @@ class QuestionError(ValueError):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _OTHER_LETTER = re.compile(r"[^\W\d_A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -53,7 +52,7 @@ def foreign_script(question: str) -> bool:
     """True when most letters of ``question`` are neither Chinese nor Latin (Korean, Russian, Arabic,
     kana, ...): the embedding model matches such text to Chinese news only as noise."""
     other = len(_OTHER_LETTER.findall(question))
-    return other > 0 and other >= len(_HAN.findall(question)) + len(_LATIN.findall(question))
+    return other > 0 and other >= len(CJK.findall(question)) + len(_LATIN.findall(question))
 
 
 # --- what is asked -------------------------------------------------------------------------------
@@ -147,7 +146,7 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list
             continue
         seen.add(word)
         covered.append((start, end))
-        out.append(Constraint("name", text[start:end], (word,), tag=flag))
+        out.append(Constraint("name", text[start:end], (word,)))
     return out
 
 

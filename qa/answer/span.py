@@ -73,6 +73,11 @@ _ASKS_SHARE = re.compile(r"率|比例|百分|占比|比重|percentage|proportion
 _CLAUSE = re.compile(r"[,，、;；:：()（）]")
 
 
+def _clauses(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
+    """The words just before a figure (up to 12 characters) and after it (up to 8), within its clause."""
+    return _CLAUSE.split(sentence[:span[0]])[-1][-12:], _CLAUSE.split(sentence[span[1]:])[0][:8]
+
+
 def _counted(question: Question) -> tuple[str, set[str]]:
     """The measure word after 多少/几 and the Han bigrams of the noun it counts (多少名网格员 -> 名, 网格员)."""
     m = _COUNTED.search(normalize(question.text))
@@ -94,8 +99,7 @@ def figure_features(question: Question, sentence: str) -> tuple[float, float, fl
     for span in spans:
         fit = max(fit, min(_figure_fit(question, sentence, span), 6.0))
         if noun:
-            left = _CLAUSE.split(sentence[:span[0]])[-1][-12:]
-            right = _CLAUSE.split(sentence[span[1]:])[0][:8]
+            left, right = _clauses(sentence, span)
             near_noun = max(near_noun, len(noun & (units(left) | units(right))) / len(noun))
         if unit and unit in sentence[span[0]:span[1]]:
             measure = 1.0
@@ -110,8 +114,7 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
     before the figure counting most (划分网格4370个 vs 配备网格员3956名).
     """
     figure = sentence[span[0]:span[1]]
-    left = _CLAUSE.split(sentence[:span[0]])[-1][-12:]
-    right = _CLAUSE.split(sentence[span[1]:])[0][:8]
+    left, right = _clauses(sentence, span)
     if not has_cjk(question.text):  # English: its words' Chinese renderings near the figure
         return sum(1.0 * any(r in normalize(left) for r in g) + 0.6 * any(r in normalize(right) for r in g) for _, g in question.glosses)
     q = normalize(question.text)
