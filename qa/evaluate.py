@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from qa.cancel import checkpoint
 from qa.chunking import ChunkSettings
 from qa.normalize import has_cjk, normalize
 from qa.records import Document
@@ -219,6 +220,14 @@ def _contains_answer(text: str, answers: Iterable[str]) -> bool:
     return any(normalize(a) in norm for a in answers if a)
 
 
+def _encode_queries(encoder, texts: Sequence[str], step: int = 256) -> np.ndarray:
+    parts = []
+    for i in range(0, len(texts), step):  # in slices, so a cancelled evaluation stops here too
+        checkpoint()
+        parts.append(encoder.encode_queries(texts[i : i + step]))
+    return np.vstack(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
+
+
 def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, dataset: str = "", build_seconds: float = 0.0,
              progress: bool = False, query_vectors: np.ndarray | None = None, failure_depth: int = 10,
              answers: bool = True) -> Result:
@@ -235,7 +244,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
     encoder = getattr(encoder, "inner", encoder)  # latency is measured without the engine's query cache
     texts = [q.text for q in queries]
     if query_vectors is None and retriever != "bm25":
-        query_vectors = encoder.encode_queries(texts)
+        query_vectors = _encode_queries(encoder, texts)
     fast = encoder
     if query_vectors is not None:  # questions embedded in one batch are not embedded again one by one
         fast = QueryCache(encoder, size=len(texts) + 64)
@@ -243,6 +252,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
     r = make_retriever(retriever, index, fast)
     runs, answer_hits = {}, {}
     for q in tqdm(queries, desc=f"{dataset or 'questions'} · {retriever}", unit="q", disable=not progress):
+        checkpoint()
         if q.unanswerable:
             continue
         hits = r.search(q.text, CHUNK_DEPTH)
@@ -303,6 +313,7 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
     typed = 0
     failures = []
     for q in tqdm(answerable + unanswerable, desc=f"{dataset or 'questions'} · answers", unit="q", disable=not progress):
+        checkpoint()
         try:
             result = engine.ask(q.text, k=k, retriever=retriever)
         except QuestionError as exc:  # e.g. an empty question in the set: counted as not answered

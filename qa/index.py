@@ -26,6 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
+from qa.cancel import checkpoint
 from qa.chunking import ChunkSettings, indexed_text, sentences, split
 from qa.records import Chunk, Document
 from qa.tokens import TOKENIZER, tokenize
@@ -106,6 +107,7 @@ def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: i
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     with tqdm(total=len(texts), desc=f"Embedding {what}", unit=what[:-1], disable=not progress) as bar:
         for i in range(0, len(order), step):
+            checkpoint()
             rows = order[i : i + step]
             out[rows] = encoder.encode_passages([texts[r] for r in rows])
             bar.update(len(rows))

@@ -23,6 +23,9 @@ def serve(
 ):
     """Start the web chat (builds the index from corpus/ first if there is none)."""
     _quiet_libraries(verbose)
+    import logging
+
+    logging.getLogger("qa.webapp").setLevel(logging.INFO)  # one line per refused question or stopped evaluation
     from qa.webapp import AppSettings
     from qa.webapp import serve as run
 

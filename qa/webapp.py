@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError
+from qa.cancel import Cancelled, cancellable
 from qa.conversation import rewrite
 from qa.documents import json_kind
 from qa.engine import Engine
@@ -176,6 +177,24 @@ def _check_upload_size(documents: int, characters: int, questions: int) -> None:
                              "Run larger sets with `qa eval` on the command line")
 
 
+def _client_gone():
+    """A check that turns true once Gradio has given up on the running event (its page or
+    client disconnected: the queue marks the event not alive, but only stops generators itself)."""
+    from gradio.context import LocalContext
+
+    blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
+
+    def gone() -> bool:
+        queue = getattr(blocks, "_queue", None)
+        for job in getattr(queue, "active_jobs", None) or ():
+            for event in job or ():
+                if event._id == event_id:
+                    return not event.alive
+        return False
+
+    return gone
+
+
 def _scratch() -> Path:
     """This server's own temporary folder (uploads unpacked, their indexes, charts), removed when it
     stops, SIGTERM included."""
@@ -236,11 +255,25 @@ def build_app(engine: Engine, settings: AppSettings):
         return {**result.to_dict(), "query": result.query}
 
     def run_eval(upload, chosen_set, retriever, progress=gr.Progress(track_tqdm=True)):
-        from embeddings import default_cache_dir
-        from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
         from qa.report import chart, table
 
         kinds = ["hybrid", "dense", "bm25"] if retriever == "all" else [retriever]
+        try:
+            with cancellable(_client_gone()):  # the loops inside stop once the page has gone
+                results = evaluations(upload, chosen_set, kinds)
+        except Cancelled:  # nobody is waiting for the figures: stop spending the CPU on them
+            log.info("evaluation stopped: the client disconnected")
+            raise gr.Error("evaluation stopped: the page that asked for it was closed", print_exception=False) from None
+        except ValueError as exc:  # bad upload or set: say what, without server paths or a traceback
+            log.info("evaluation refused: %s", exc)
+            raise gr.Error(_without_paths(str(exc), upload), print_exception=False) from None
+        rows = table(results)
+        png = chart(results, scratch / "chart.png")  # one at a time (see run.click): Gradio copies it out
+        return {"headers": rows[0], "data": rows[1:]}, str(png)
+
+    def evaluations(upload, chosen_set, kinds):
+        from embeddings import default_cache_dir
+        from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
 
         def on_beir(ds, cache=None):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
             idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), cache or default_cache_dir(), progress=True)
@@ -248,30 +281,20 @@ def build_app(engine: Engine, settings: AppSettings):
             return [evaluate(idx, engine.encoder, qs, kind, dataset=ds.name, build_seconds=build_s, progress=True)
                     for kind in kinds]
 
-        try:
-            results = []
-            if upload is not None:
-                path = Path(upload if isinstance(upload, str) else upload.name)
-                if path.suffix.lower() == ".zip":
-                    # unpacked and indexed in this server's scratch folder, all removed afterwards
-                    with tempfile.TemporaryDirectory(prefix="qa-upload-", dir=scratch) as tmp:
-                        ds = load_beir(safe_extract(path, Path(tmp) / "set"))
-                        _check_upload_size(len(ds.documents), sum(len(d.text) for d in ds.documents), len(ds.queries))
-                        results = on_beir(ds, cache=Path(tmp) / "cache")
-                else:
-                    qs = load_questions(path, engine.index)
-                    _check_upload_size(0, 0, len(qs))
-                    results = [evaluate(engine.index, engine.encoder, qs, kind, dataset=path.name, progress=True) for kind in kinds]
-            elif chosen_set and settings.eval_dir and chosen_set in eval_sets(settings.eval_dir):
-                results = on_beir(load_beir(settings.eval_dir / chosen_set))
-            else:
-                raise ValueError("upload a question file (CSV/JSONL) or a BEIR zip, or choose an evaluation set")
-        except ValueError as exc:  # bad upload or set: say what, without server paths or a traceback
-            log.info("evaluation refused: %s", exc)
-            raise gr.Error(_without_paths(str(exc), upload), print_exception=False) from None
-        rows = table(results)
-        png = chart(results, scratch / "chart.png")  # one at a time (see run.click): Gradio copies it out
-        return {"headers": rows[0], "data": rows[1:]}, str(png)
+        if upload is not None:
+            path = Path(upload if isinstance(upload, str) else upload.name)
+            if path.suffix.lower() == ".zip":
+                # unpacked and indexed in this server's scratch folder, all removed afterwards
+                with tempfile.TemporaryDirectory(prefix="qa-upload-", dir=scratch) as tmp:
+                    ds = load_beir(safe_extract(path, Path(tmp) / "set"))
+                    _check_upload_size(len(ds.documents), sum(len(d.text) for d in ds.documents), len(ds.queries))
+                    return on_beir(ds, cache=Path(tmp) / "cache")
+            qs = load_questions(path, engine.index)
+            _check_upload_size(0, 0, len(qs))
+            return [evaluate(engine.index, engine.encoder, qs, kind, dataset=path.name, progress=True) for kind in kinds]
+        if chosen_set and settings.eval_dir and chosen_set in eval_sets(settings.eval_dir):
+            return on_beir(load_beir(settings.eval_dir / chosen_set))
+        raise ValueError("upload a question file (CSV/JSONL) or a BEIR zip, or choose an evaluation set")
 
     # Uploads and outputs Gradio keeps are deleted after an hour, and when the server stops.
     with gr.Blocks(title="corpus-qa 新闻语料问答", analytics_enabled=False, delete_cache=(600, 3600)) as demo:

@@ -265,12 +265,15 @@ def test_evaluate_errors_name_the_upload_not_the_server_path(client, tmp_path, n
     assert "Traceback" not in SERVER_LOG["path"].read_text(encoding="utf-8")[len(before):]
 
 
-def _beir_zip(path, documents: int, questions: int = 2):
+def _beir_zip(path, documents: int, questions: int = 2, paragraphs: int = 1):
     import json
     import zipfile
 
+    def text(i):
+        return f"第{i}号文件讲的是编号{i}的案件。" + "".join(f"警方在第{j}天走访了{i * j + 7}户群众，记录了{j}条线索。" for j in range(1, paragraphs))
+
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("set/corpus.jsonl", "".join(json.dumps({"_id": f"d{i}", "title": f"标题{i}", "text": f"第{i}号文件讲的是编号{i}的案件。"},
+        z.writestr("set/corpus.jsonl", "".join(json.dumps({"_id": f"d{i}", "title": f"标题{i}", "text": text(i)},
                                                           ensure_ascii=False) + "\n" for i in range(documents)))
         z.writestr("set/queries.jsonl", "".join(json.dumps({"_id": f"q{i}", "text": f"编号{i}的案件"}, ensure_ascii=False) + "\n"
                                                 for i in range(questions)))
@@ -286,6 +289,39 @@ def test_evaluate_upload_over_the_limit_is_refused_before_any_work(client, tmp_p
     with pytest.raises(AppError, match="501 documents.*at most 500 \\(QA_EVAL_MAX_DOCUMENTS\\)"):
         client.predict(handle_file(str(tmp_path / "big.zip")), None, "hybrid", api_name="/evaluate")
     assert time.time() - started < 30  # refused, not indexed
+
+
+def test_evaluate_stops_when_the_page_that_asked_for_it_disconnects(server, client, tmp_path):
+    """A long evaluation whose client goes away stops at its next checkpoint and frees the one slot."""
+    import httpx
+
+    _beir_zip(tmp_path / "slow.zip", documents=400, questions=50, paragraphs=40)  # ~1,000 chunks: minutes of embedding
+    before = SERVER_LOG["path"].read_text(encoding="utf-8")
+    api = server + "gradio_api/"
+    with httpx.Client(timeout=30) as http:
+        with open(tmp_path / "slow.zip", "rb") as f:
+            uploaded = http.post(api + "upload", files={"files": ("slow.zip", f, "application/zip")}).json()[0]
+        config = http.get(server + "config").json()
+        fn = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "evaluate")
+        upload = {"path": uploaded, "orig_name": "slow.zip", "meta": {"_type": "gradio.FileData"}}
+        joined = http.post(api + "queue/join", json={"data": [upload, None, "hybrid"], "fn_index": fn, "session_hash": "leaver",
+                                                     "event_data": None, "trigger_id": None})
+        assert joined.status_code == 200, joined.text
+        with http.stream("GET", api + "queue/data", params={"session_hash": "leaver"}, timeout=120) as stream:
+            for line in stream.iter_lines():  # stay until the embedding bar moves, then close the page
+                if '"progress"' in line and "Embedding" in line:
+                    break
+    deadline = time.time() + 90
+    while "evaluation stopped: the client disconnected" not in SERVER_LOG["path"].read_text(encoding="utf-8")[len(before):]:
+        assert time.time() < deadline, "the evaluation went on after its client left"
+        time.sleep(1)
+    from gradio_client import handle_file
+
+    _beir_zip(tmp_path / "small.zip", documents=6, questions=3)
+    started = time.time()
+    table, _ = client.predict(handle_file(str(tmp_path / "small.zip")), None, "hybrid", api_name="/evaluate")
+    assert len(table["data"]) == 1 and time.time() - started < 60  # the slot is free: not queued behind the leaver
+    assert "Traceback" not in SERVER_LOG["path"].read_text(encoding="utf-8")[len(before):]
 
 
 def test_evaluate_upload_leaves_no_index_or_files_behind(client, tmp_path):
