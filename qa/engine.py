@@ -14,7 +14,7 @@ from qa.chunking import ChunkSettings
 from qa.documents import MAX_DOC_CHARS, load_documents
 from qa.index import Index, IndexNotFoundError, build_index, open_index
 from qa.records import Answer, Hit, Skipped
-from qa.retrieve import FusionSettings, Retriever, make_retriever
+from qa.retrieve import RERANK, FusionSettings, Retriever, make_retriever
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +31,21 @@ class NothingToIndexError(ValueError):
 class Engine:
     """Answers questions over one index. Build it with :meth:`open` or :func:`qa.ensure_index`."""
 
-    def __init__(self, index: Index, encoder, fusion: FusionSettings = FusionSettings()):
-        self.index, self.fusion = index, fusion
+    def __init__(self, index: Index, encoder, fusion: FusionSettings = FusionSettings(), reranker=None):
+        """``reranker`` (``embeddings.load_reranker``): when given, every search is reranked by it."""
+        self.index, self.fusion, self.reranker = index, fusion, reranker
         self.encoder = encoder if isinstance(encoder, QueryCache) else QueryCache(encoder)
         self._retrievers: dict[str, Retriever] = {}
         self.answer_settings = AnswerSettings()
 
     @classmethod
-    def open(cls, folder: Path | str, model: str | None = None, encoder=None) -> "Engine":
+    def open(cls, folder: Path | str, model: str | None = None, encoder=None, reranker=None) -> "Engine":
         index = open_index(folder, model=model)
         if encoder is None:
             from embeddings import load_encoder
 
             encoder = load_encoder(index.model, **_prompt_options(index))
-        return cls(index, encoder)
+        return cls(index, encoder, reranker=reranker)
 
     def warm_up(self) -> None:
         """Load the answer step's dictionaries and run the encoder once, so the first visitor does
@@ -57,8 +58,10 @@ class Engine:
         return ChunkSettings(**self.index.manifest.get("chunking", {}))
 
     def retriever(self, kind: str = "hybrid") -> Retriever:
+        if self.reranker is not None and not kind.endswith(RERANK):
+            kind += RERANK
         if kind not in self._retrievers:
-            self._retrievers[kind] = make_retriever(kind, self.index, self.encoder, self.fusion)
+            self._retrievers[kind] = make_retriever(kind, self.index, self.encoder, self.fusion, self.reranker)
         return self._retrievers[kind]
 
     def search(self, query: str, k: int = 10, retriever: str = "hybrid") -> list[Hit]:
@@ -156,16 +159,16 @@ def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: Chu
 
 
 def ensure_index(folder: Path | str, corpus_dir: Path | str, *, model: str | None = None,
-                 chunking: ChunkSettings = ChunkSettings(), progress: bool = False) -> Engine:
+                 chunking: ChunkSettings = ChunkSettings(), progress: bool = False, reranker=None) -> Engine:
     """Open the index at ``folder``, first building it from ``corpus_dir`` if there is none yet."""
     from embeddings import load_encoder
 
     try:
-        return Engine.open(folder, model=model)
+        return Engine.open(folder, model=model, reranker=reranker)
     except IndexNotFoundError:
         log.info("no index at %s yet: building it from %s", folder, corpus_dir)
     encoder = load_encoder(model)
     index, skipped = ingest([corpus_dir], folder, chunking=chunking, progress=progress, encoder=encoder)
     for s in skipped:
         log.warning("skipped %s: %s", s.path, s.reason)
-    return Engine(index, encoder)
+    return Engine(index, encoder, reranker=reranker)

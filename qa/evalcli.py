@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from qa.cli import EXIT_USAGE, IndexOpt, ModelOpt, _fail, _friendly, _quiet_libraries, _settings, app
+from qa.cli import EXIT_USAGE, IndexOpt, ModelOpt, RerankerOpt, _fail, _friendly, _load_reranker, _quiet_libraries, _settings, app
 
 
 @app.command("eval")
@@ -18,6 +18,7 @@ def eval_command(
     retriever: str = typer.Option("hybrid", help="hybrid | dense | bm25 | all"),
     k: int = typer.Option(10, "-k", min=1, max=100, help="A question fails when its gold document is not in the top k"),
     model: Optional[str] = ModelOpt,
+    reranker: Optional[str] = RerankerOpt,
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the results as JSON to this file"),
     report: Optional[Path] = typer.Option(None, "--report", help="Write report.md, chart.png and failures here"),
     questions: Optional[Path] = typer.Option(None, "--questions", help="CSV/JSONL of question, expected_doc, expected_answer; run against --index"),
@@ -37,12 +38,15 @@ def eval_command(
     from qa.chunking import ChunkSettings
     from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
     from qa.report import text_table, write_report
-    from qa.retrieve import RETRIEVERS
+    from qa.retrieve import RERANK, RETRIEVERS
 
     kinds = list(RETRIEVERS) if retriever == "all" else [retriever]
     if any(kind not in RETRIEVERS for kind in kinds):
         _fail(f"unknown retriever {retriever!r}: choose hybrid, dense, bm25 or all", EXIT_USAGE)
-    s = _settings(index, model)
+    s = _settings(index, model, reranker)
+    cross = _load_reranker(s.reranker)
+    if cross is not None:  # each retriever with and without reranking, side by side
+        kinds += [kind + RERANK for kind in kinds]
     if calibrate is not None:
         return _calibrate(s, calibrate, negatives, limit, near or limit)
     if not datasets and questions is None:
@@ -57,7 +61,7 @@ def eval_command(
         qs += near_misses(qs, engine.index.documents.values(), near)
         for kind in kinds:
             results.append(evaluate(engine.index, engine.encoder, qs, kind, dataset=questions.name, progress=True,
-                                    failure_depth=k, answers=answers))
+                                    failure_depth=k, answers=answers, reranker=cross))
     if datasets:
         encoder = load_encoder(s.model)
         chunking = ChunkSettings(chunk_size, chunk_overlap)
@@ -70,7 +74,8 @@ def eval_command(
             vectors = encoder.encode_queries([q.text for q in qs]) if kinds != ["bm25"] else None
             for kind in kinds:
                 results.append(evaluate(idx, encoder, qs, kind, dataset=ds.name, build_seconds=build_s,
-                                        progress=True, query_vectors=vectors, failure_depth=k, answers=answers))
+                                        progress=True, query_vectors=vectors, failure_depth=k, answers=answers,
+                                        reranker=cross))
     typer.echo(text_table(results))
     if json_out is not None:
         payload = [r.to_dict() for r in results]

@@ -230,9 +230,10 @@ def _encode_queries(encoder, texts: Sequence[str], step: int = 256) -> np.ndarra
 
 def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, dataset: str = "", build_seconds: float = 0.0,
              progress: bool = False, query_vectors: np.ndarray | None = None, failure_depth: int = 10,
-             answers: bool = True) -> Result:
+             answers: bool = True, reranker=None) -> Result:
     """Run every query through one retriever and compute the metrics; with ``answers``, also ask
-    each question that has gold answers or is unanswerable and compute the answer-level metrics."""
+    each question that has gold answers or is unanswerable and compute the answer-level metrics.
+    A ``retriever`` ending in ``+rerank`` (e.g. ``hybrid+rerank``) is reordered by ``reranker``."""
     import ir_measures
     from ir_measures import RR, R, nDCG
     from tqdm.auto import tqdm
@@ -249,7 +250,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
     if query_vectors is not None:  # questions embedded in one batch are not embedded again one by one
         fast = QueryCache(encoder, size=len(texts) + 64)
         fast.remember(texts, query_vectors)
-    r = make_retriever(retriever, index, fast)
+    r = make_retriever(retriever, index, fast, reranker=reranker)
     runs, answer_hits = {}, {}
     for q in tqdm(queries, desc=f"{dataset or 'questions'} · {retriever}", unit="q", disable=not progress):
         checkpoint()
@@ -258,7 +259,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
         hits = r.search(q.text, CHUNK_DEPTH)
         runs[q.id] = _doc_run(hits)
         answer_hits[q.id] = [h.chunk.text for h in hits[:5]]
-    latencies = _latency(make_retriever(retriever, index, encoder), queries[:LATENCY_SAMPLE])
+    latencies = _latency(make_retriever(retriever, index, encoder, reranker=reranker), queries[:LATENCY_SAMPLE])
 
     judged = [q for q in queries if q.relevant and not q.unanswerable]
     metrics: dict[str, float | None] = {m: None for m in METRICS}
@@ -277,7 +278,8 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
 
     failures = []
     if answers:
-        answer_metrics, answer_failures = evaluate_answers(index, fast, queries, retriever, progress=progress, dataset=dataset)
+        answer_metrics, answer_failures = evaluate_answers(index, fast, queries, retriever, progress=progress, dataset=dataset,
+                                                           reranker=reranker)
         metrics.update(answer_metrics)
     for q in queries:
         if q.unanswerable:
@@ -297,7 +299,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
 
 
 def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = "hybrid", *, k: int = 5,
-                     progress: bool = False, dataset: str = "") -> tuple[dict[str, float | None], list[dict]]:
+                     progress: bool = False, dataset: str = "", reranker=None) -> tuple[dict[str, float | None], list[dict]]:
     """Ask every question with gold answers or marked unanswerable; the answer-level metrics and
     the questions that failed them (a wrong or refused answer, a false answer)."""
     from tqdm.auto import tqdm
@@ -305,8 +307,9 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
     from qa.answer import QuestionError, analyze
     from qa.engine import Engine
     from qa.records import Answer
+    from qa.retrieve import RERANK
 
-    engine = Engine(index, encoder)
+    engine = Engine(index, encoder, reranker=reranker if retriever.endswith(RERANK) else None)
     answerable = [q for q in queries if q.answers and not q.unanswerable]
     unanswerable = [q for q in queries if q.unanswerable]
     counts = {m: 0 for m in ANSWER_METRICS}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -12,6 +12,8 @@ from qa.records import Hit
 from qa.tokens import tokenize
 
 RETRIEVERS = ("hybrid", "dense", "bm25")
+RERANK = "+rerank"  # suffix of a retriever whose top candidates a cross-encoder reorders, e.g. "hybrid+rerank"
+RERANK_DEPTH = 20
 
 
 class Retriever(Protocol):
@@ -138,7 +140,31 @@ class HybridRetriever:
         return _hits(index, rows[order], score[order])
 
 
-def make_retriever(kind: str, index: Index, encoder, fusion: FusionSettings = FusionSettings()) -> Retriever:
+class RerankedRetriever:
+    """Another retriever's top ``depth`` chunks reordered by a cross-encoder's score of each
+    (question, title + passage) pair; the score of a reranked hit is the cross-encoder's. Asked for
+    more than ``depth``, the rest follow in the first retriever's order."""
+
+    def __init__(self, base: Retriever, index: Index, reranker, depth: int = RERANK_DEPTH):
+        self.base, self.index, self.reranker, self.depth = base, index, reranker, depth
+        self.name = base.name + RERANK
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        hits = self.base.search(query, max(k, self.depth))
+        head, rest = hits[: self.depth], hits[self.depth :]
+        documents = self.index.documents
+        texts = [f"{documents[h.chunk.doc_id].title}\n{h.chunk.text}".lstrip() for h in head]
+        scores = self.reranker.score(query, texts)
+        ranked = [replace(head[i], score=float(scores[i])) for i in np.argsort(-scores, kind="stable")] + rest
+        return [replace(h, rank=rank) for rank, h in enumerate(ranked[:k], 1)]
+
+
+def make_retriever(kind: str, index: Index, encoder, fusion: FusionSettings = FusionSettings(), reranker=None) -> Retriever:
+    """``kind`` is one of RETRIEVERS, or one of them + ``"+rerank"`` (which needs ``reranker``)."""
+    if kind.endswith(RERANK):
+        if reranker is None:
+            raise ValueError(f"retriever {kind!r} needs a reranker: pass --reranker NAME (a cross-encoder model)")
+        return RerankedRetriever(make_retriever(kind[: -len(RERANK)], index, encoder, fusion), index, reranker)
     if kind == "dense":
         return DenseRetriever(index, encoder)
     if kind == "bm25":

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from qa.cli import IndexOpt, ModelOpt, _friendly, _quiet_libraries, _settings, app
+from qa.cli import IndexOpt, ModelOpt, RerankerOpt, _friendly, _quiet_libraries, _settings, app
 
 
 @app.command()
@@ -18,6 +18,7 @@ def serve(
     port: int = typer.Option(None, help="Port [env QA_PORT; default 7860]"),
     index: Optional[Path] = IndexOpt,
     model: Optional[str] = ModelOpt,
+    reranker: Optional[str] = RerankerOpt,
     eval_dir: Optional[Path] = typer.Option(None, help="Folder of BEIR sets offered in the Evaluate tab [env QA_EVAL_DIR]"),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ):
@@ -29,9 +30,9 @@ def serve(
     from qa.webapp import AppSettings
     from qa.webapp import serve as run
 
-    s = _settings(index, model)
+    s = _settings(index, model, reranker)
     eval_dir = eval_dir or (Path(os.environ["QA_EVAL_DIR"]) if os.environ.get("QA_EVAL_DIR") else None)
-    run(AppSettings(s.index_dir, s.corpus_dir, eval_dir, s.model),
+    run(AppSettings(s.index_dir, s.corpus_dir, eval_dir, s.model, s.reranker),
         host=host or os.environ.get("QA_HOST", "127.0.0.1"), port=int(port or os.environ.get("QA_PORT", 7860)),
         announce=lambda line: typer.echo(line, err=True))
 

@@ -24,6 +24,7 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: Path(os.environ.get("QA_INDEX_DIR") or "index"))
     corpus_dir: Path = field(default_factory=default_corpus_dir)
     model: str | None = field(default_factory=lambda: os.environ.get("QA_MODEL") or None)
+    reranker: str | None = field(default_factory=lambda: os.environ.get("QA_RERANKER") or None)
     chunking: ChunkSettings = ChunkSettings()
     k: int = 5
     retriever: str = "hybrid"

@@ -57,6 +57,7 @@ class AppSettings:
     corpus_dir: Path
     eval_dir: Path | None = None
     model: str | None = None
+    reranker: str | None = None
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
@@ -355,10 +356,16 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
     line saying which model (and from where) and which index are served."""
     from qa.engine import ensure_index
 
-    engine = ensure_index(settings.index_dir, settings.corpus_dir, model=settings.model, progress=True)
+    reranker = None
+    if settings.reranker:
+        from embeddings import load_reranker
+
+        reranker = load_reranker(settings.reranker)
+    engine = ensure_index(settings.index_dir, settings.corpus_dir, model=settings.model, progress=True, reranker=reranker)
     enc = engine.encoder
+    reranking = f"; reranker {reranker.name} ({reranker.source})" if reranker else ""
     announce(f"model {enc.name} ({getattr(enc, 'source', '?')}, {getattr(enc, 'backend', '?')}); "
-             f"index {settings.index_dir} ({len(engine.index)} chunks)")
+             f"index {settings.index_dir} ({len(engine.index)} chunks){reranking}")
     demo = build_app(engine, settings)
     # One question at a time per core: a question is ~70 ms of CPU (encoder, BM25, FAISS, answer
     # step), the encoder already uses every core for one text, and more workers only interleave the
