@@ -199,11 +199,13 @@ def index_for(dataset: Dataset, encoder, chunking: ChunkSettings, cache_dir: Pat
     folder = Path(cache_dir) / "eval-indexes" / f"{dataset.name}-{key}"
     try:
         index = open_index(folder, model=encoder.name)
-        return index, index.manifest.get("build_seconds") or 0.0, True
+        if index.title_vectors is not None:
+            return index, index.manifest.get("build_seconds") or 0.0, True
+        log.info("adding title-aware vectors to the cached index %s", folder)  # built by an earlier version
     except IndexFolderError:
         pass
     started = time.perf_counter()
-    index = build_index(dataset.documents, folder, encoder, chunking, reuse=False, progress=progress)
+    index = build_index(dataset.documents, folder, encoder, chunking, reuse=True, progress=progress)
     return index, time.perf_counter() - started, False
 
 

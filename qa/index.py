@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -33,7 +33,8 @@ from qa.tokens import TOKENIZER, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: sentence vectors stored for the answer step
+FORMAT_VERSION = 3  # 2: sentence vectors stored for the answer step; 3: title-aware chunk vectors
+READABLE_VERSIONS = (2, 3)  # a version-2 index works without title-aware vectors (the hybrid uses the plain ones)
 NORMALIZATION = "opencc-t2s+fullwidth-to-halfwidth+casefold"
 MANIFEST = "manifest.json"
 
@@ -62,7 +63,8 @@ class Index:
     """An opened index: documents, chunks, FAISS vectors and BM25, loaded once per process."""
 
     def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
-                 sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray):
+                 sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray,
+                 title_vectors: np.ndarray | None = None):
         self.folder = folder
         self.manifest = manifest
         self.documents = documents
@@ -72,6 +74,8 @@ class Index:
         self.sentence_spans = sentence_spans
         self.sentence_offsets = sentence_offsets
         self.sentence_vectors = sentence_vectors
+        # float16, one per chunk: "title\ntext" embedded (the plain text where a document has no title)
+        self.title_vectors = title_vectors
         self.row_of = {c.id: i for i, c in enumerate(chunks)}
 
     def chunk_sentences(self, row: int) -> tuple[np.ndarray, np.ndarray]:
@@ -114,8 +118,9 @@ def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: i
     return out
 
 
-def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
-    """chunk id -> (doc hash, vector, sentence vectors) from an existing compatible index, to avoid re-embedding."""
+def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple]:
+    """chunk id -> (doc hash, vector, sentence vectors, title-aware vector or None) from an existing
+    compatible index, to avoid re-embedding."""
     try:
         old = open_index(folder, model=model)
     except IndexFolderError:
@@ -125,7 +130,9 @@ def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str,
     hashes = {d: meta["hash"] for d, meta in old.manifest["documents"].items()}
     vectors = old.vectors.reconstruct_n(0, old.vectors.ntotal)
     off = old.sentence_offsets
-    return {c.id: (hashes.get(c.doc_id, ""), vectors[i], old.sentence_vectors[off[i]:off[i + 1]])
+    titled = old.title_vectors
+    return {c.id: (hashes.get(c.doc_id, ""), vectors[i], old.sentence_vectors[off[i]:off[i + 1]],
+                   None if titled is None else titled[i])
             for i, c in enumerate(old.chunks)}
 
 
@@ -170,15 +177,25 @@ def build_index(
     offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(sp) for sp in spans])
     sentence_vectors = np.zeros((int(offsets[-1]), encoder.dim), dtype=np.float16)
+    title_vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float16)
+    # The hybrid retriever also matches each chunk as "title + text" (docs/evaluation.md: search-style
+    # queries match page titles); where that is the indexed text already, the plain vector serves.
+    titled_texts = [indexed_text(c, by_id[c.doc_id], replace(chunking, with_title=True)) for c in chunks]
     lap("chunk")
-    todo = []
+    todo, title_todo = [], []
     for i, c in enumerate(chunks):
         hit = cached.get(c.id)
         if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim and len(hit[2]) == len(spans[i]):
             vectors[i] = hit[1]
             sentence_vectors[offsets[i]:offsets[i + 1]] = hit[2]
+            if hit[3] is not None:
+                title_vectors[i] = hit[3]
+            elif titled_texts[i] != texts[i]:
+                title_todo.append(i)
         else:
             todo.append(i)
+            if titled_texts[i] != texts[i]:
+                title_todo.append(i)
     if cached:
         log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
     if todo:
@@ -186,6 +203,11 @@ def build_index(
         rows = [r for i in todo for r in range(offsets[i], offsets[i + 1])]
         sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
         sentence_vectors[rows] = _encode_with_progress(encoder, sentence_texts, progress, what="sentences")
+    plain = [i for i in range(len(chunks)) if titled_texts[i] == texts[i]]
+    title_vectors[plain] = vectors[plain]
+    if title_todo:
+        title_vectors[title_todo] = _encode_with_progress(encoder, [titled_texts[i] for i in title_todo], progress,
+                                                          what="titled chunks")
     sentence_spans = np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2)
     lap("embed")
 
@@ -211,7 +233,8 @@ def build_index(
         "chunking": asdict(chunking),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": None,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_spans), "embedded": len(todo)},
+        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_spans), "embedded": len(todo),
+                   "titled": len(title_todo)},
         "documents": {d.id: {"hash": hashes[d.id], "path": d.path, "chunks": per_doc.get(d.id, 0)} for d in documents},
         **(extra_manifest or {}),
     }
@@ -224,6 +247,7 @@ def build_index(
         np.save(tmp / "sentences.npy", sentence_spans)
         np.save(tmp / "sentence_offsets.npy", offsets)
         np.save(tmp / "sentence_vectors.npy", sentence_vectors)
+        np.save(tmp / "title_vectors.npy", title_vectors)
         _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
         lap("write")
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
@@ -233,7 +257,7 @@ def build_index(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors)
+    return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors, title_vectors)
 
 
 def _swap_into_place(tmp: Path, folder: Path) -> None:
@@ -280,10 +304,10 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
     folder = Path(folder)
     manifest = read_manifest(folder)
     fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
         raise IndexMismatchError(
             f"index at {folder} has format version {manifest.get('format_version')}, this version of qa reads "
-            f"{FORMAT_VERSION}: {fix}"
+            f"{' and '.join(map(str, READABLE_VERSIONS))}: {fix}"
         )
     if manifest.get("tokenizer", TOKENIZER) != TOKENIZER:
         raise IndexMismatchError(
@@ -303,6 +327,9 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
         sentence_spans = np.load(folder / "sentences.npy", allow_pickle=False)
         offsets = np.load(folder / "sentence_offsets.npy", allow_pickle=False)
         sentence_vectors = np.load(folder / "sentence_vectors.npy", allow_pickle=False)
+        title_vectors = None
+        if manifest["format_version"] >= 3:
+            title_vectors = np.load(folder / "title_vectors.npy", allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
         raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
     if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dimension"):
@@ -318,7 +345,9 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
         raise CorruptIndexError(
             f"index at {folder} is inconsistent: {len(sentence_spans)} sentences, {len(sentence_vectors)} sentence "
             f"vectors and {len(offsets) - 1} sentence offsets for {len(chunks)} chunks: {fix}")
-    return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors)
+    if title_vectors is not None and title_vectors.shape != (len(chunks), vectors.d):
+        raise CorruptIndexError(f"index at {folder} is inconsistent: {len(title_vectors)} title-aware vectors for {len(chunks)} chunks: {fix}")
+    return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors, title_vectors)
 
 
 def set_manifest_values(folder: Path | str, **values) -> dict:

@@ -72,22 +72,51 @@ class BM25Retriever:
 
 @dataclass(frozen=True)
 class FusionSettings:
-    """How the hybrid retriever combines the dense and BM25 runs.
+    """How the hybrid retriever combines its evidence about each candidate chunk.
 
-    ``method="convex"``: each candidate's dense cosine and BM25 score are min-max scaled over the
-    candidates of this question and mixed as ``dense_weight * dense + w * bm25``, where ``w`` is
-    ``bm25_weight`` times the share of question tokens the index vocabulary knows: an English
-    question over Chinese text then leans on the dense run instead of on stray BM25 matches.
-    ``method="rrf"``: weighted reciprocal-rank fusion with ``rrf_k``. ``depth`` is how many chunks
-    each run contributes. Defaults were fit on cmrc2018-trial and xquad-zh and confirmed on the
-    other sets (docs/evaluation.md).
+    ``method="convex"``: the candidates are the union of the dense and BM25 top ``depth``. Four
+    scores of each are min-max scaled over the candidates of this question and mixed:
+
+    - ``dense_weight`` × the cosine of the chunk's text (what the dense retriever ranks by);
+    - ``title_weight`` × the cosine of "title + text" (search-style queries often match the title
+      of the page or article more than any one paragraph of it);
+    - ``sentence_weight`` × the best cosine of one sentence of the chunk (a question about one
+      detail matches the sentence that states it better than the whole passage);
+    - ``bm25_weight`` × the BM25 score, scaled by the share of question tokens the index knows (an
+      English question over Chinese text leans on the dense side) and by how much BM25 can be
+      trusted for this query: fully when its top scores stand out (the 10th is at most
+      1 − ``concentrated[1]`` of the 1st) or the query is long (``long_query[1]`` tokens or more),
+      fading to nothing for a short query whose top BM25 scores are flat (``concentrated[0]``,
+      ``long_query[0]``): real search queries over web pages that all share their words.
+
+    ``method="rrf"``: weighted reciprocal-rank fusion of the dense and BM25 runs with ``rrf_k``.
+    Fit on dureader-train, cmrc2018-trial and xquad-zh; confirmed on drcd-dev, xquad-en2zh and
+    seed-dev (docs/evaluation.md).
     """
 
     method: str = "convex"
     depth: int = 50
-    dense_weight: float = 1.0
-    bm25_weight: float = 1.0
+    dense_weight: float = 0.5
+    title_weight: float = 1.0
+    sentence_weight: float = 1.0
+    bm25_weight: float = 2.25
+    concentrated: tuple[float, float] = (0.55, 0.75)
+    long_query: tuple[int, int] = (12, 20)
     rrf_k: int = 60
+
+    def lexical_trust(self, bm25_all: np.ndarray, tokens: int) -> float:
+        """0..1: how far BM25 is to be trusted for this query (see the class docstring)."""
+        n = min(10, len(bm25_all))
+        top = -np.partition(-bm25_all, n - 1)[:n] if n else bm25_all
+        first = float(top.max()) if n else 0.0
+        if first <= 0:
+            return 0.0
+        concentration = (first - float(top.min())) / first  # 1 - (10th best / best)
+        return max(_ramp(concentration, *self.concentrated), _ramp(tokens, *self.long_query))
+
+
+def _ramp(x: float, lo: float, hi: float) -> float:
+    return float(min(1.0, max(0.0, (x - lo) / (hi - lo))))
 
 
 def fuse(runs: Sequence[tuple[list[Hit], float]], k: int, rrf_k: int = 60) -> list[Hit]:
@@ -107,6 +136,21 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return (x - x.min()) / span if span > 0 else np.zeros_like(x)
 
 
+def _best_sentence(index: Index, rows: np.ndarray, qvec: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Per chunk row, the best cosine of one of its sentences (``fallback`` where it has none)."""
+    off = index.sentence_offsets
+    counts = (off[rows + 1] - off[rows]).astype(np.int64)
+    out = fallback.copy()
+    has = counts > 0
+    if not has.any():
+        return out
+    picked = np.concatenate([np.arange(off[r], off[r + 1]) for r in rows[has]])
+    sims = index.sentence_vectors[picked].astype(np.float32) @ qvec
+    starts = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
+    out[has] = np.maximum.reduceat(sims, starts)
+    return out
+
+
 class HybridRetriever:
     name = "hybrid"
 
@@ -117,25 +161,33 @@ class HybridRetriever:
         s = self.settings
         depth = max(k, s.depth)
         known, total = self.bm25.token_ids(query)
-        lexical = s.bm25_weight * (len(known) / total if total else 0.0)
         qvec = self.dense.encoder.encode_queries([query])[0]
         dense_hits = self.dense.search_vector(qvec, depth)
-        if not known:
-            return dense_hits[:k]
         if s.method == "rrf":
+            lexical = s.bm25_weight * (len(known) / total if total else 0.0)
             return fuse([(dense_hits, s.dense_weight), (self.bm25.search(query, depth), lexical)], k, s.rrf_k)
-        bm25_all = self.bm25.index.bm25.get_scores_from_ids(known)
-        return self._convex(qvec, dense_hits, bm25_all, lexical, depth, k)
+        bm25_all = self.bm25.index.bm25.get_scores_from_ids(known) if known else None
+        return self._convex(qvec, dense_hits, bm25_all, len(known), total, depth, k)
 
-    def _convex(self, qvec, dense_hits, bm25_all, lexical, depth, k):
+    def _convex(self, qvec, dense_hits, bm25_all, known, total, depth, k):
         index, s = self.dense.index, self.settings
         row_of = index.row_of
         cand = {row_of[h.chunk.id] for h in dense_hits}
-        top_bm25 = np.argpartition(-bm25_all, min(depth, len(bm25_all) - 1))[:depth]
-        cand.update(int(r) for r in top_bm25 if bm25_all[r] > 0)
+        lexical = 0.0
+        if bm25_all is not None:
+            top_bm25 = np.argpartition(-bm25_all, min(depth, len(bm25_all) - 1))[:depth]
+            cand.update(int(r) for r in top_bm25 if bm25_all[r] > 0)
+            lexical = s.bm25_weight * known / total * s.lexical_trust(bm25_all, total)
         rows = np.fromiter(cand, dtype=np.int64)
-        vecs = index.vectors.reconstruct_batch(rows)
-        score = s.dense_weight * _minmax(vecs @ qvec) + lexical * _minmax(bm25_all[rows].astype(np.float64))
+        dense = index.vectors.reconstruct_batch(rows) @ qvec
+        score = s.dense_weight * _minmax(dense)
+        if s.title_weight:
+            titled = dense if index.title_vectors is None else index.title_vectors[rows].astype(np.float32) @ qvec
+            score += s.title_weight * _minmax(titled)
+        if s.sentence_weight:
+            score += s.sentence_weight * _minmax(_best_sentence(index, rows, qvec, dense))
+        if lexical > 0:
+            score += lexical * _minmax(bm25_all[rows].astype(np.float64))
         order = np.argsort(-score, kind="stable")[:k]
         return _hits(index, rows[order], score[order])
 

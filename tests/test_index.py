@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from conftest import CORPUS
@@ -27,7 +28,7 @@ def test_roundtrip_and_manifest(built, fake_encoder):
     assert [c.id for c in again.chunks] == [c.id for c in built.chunks]
     assert again.vectors.ntotal == len(again.chunks)
     m = json.loads((built.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert m["format_version"] == 2 and m["model"] == fake_encoder.name and m["dimension"] == 64
+    assert m["format_version"] == 3 and m["model"] == fake_encoder.name and m["dimension"] == 64
     assert m["chunking"] == {"size": 300, "overlap": 60, "with_title": False} and "t2s" in m["normalization"]
     assert set(m["documents"]) == {d.id for d in again.documents.values()}
     assert all(len(v["hash"]) == 16 for v in m["documents"].values())
@@ -52,7 +53,8 @@ def test_missing_index(tmp_path):
         open_index(tmp_path / "nowhere")
 
 
-@pytest.mark.parametrize("damage", ["delete-vectors", "truncate-vectors", "drop-chunk", "bad-manifest", "old-format"])
+@pytest.mark.parametrize("damage", ["delete-vectors", "truncate-vectors", "drop-chunk", "bad-manifest", "old-format",
+                                    "short-title-vectors"])
 def test_corruption_detected(built, damage):
     folder = built.folder
     if damage == "delete-vectors":
@@ -69,6 +71,8 @@ def test_corruption_detected(built, damage):
         m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         m["format_version"] = 0
         (folder / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    elif damage == "short-title-vectors":
+        np.save(folder / "title_vectors.npy", np.load(folder / "title_vectors.npy")[:-1])
     with pytest.raises((CorruptIndexError, IndexMismatchError), match="--rebuild"):
         open_index(folder)
 
@@ -91,6 +95,24 @@ def test_unchanged_documents_are_not_embedded_again(built, docs, fake_encoder):
     assert again.manifest["counts"]["embedded"] == 0
     changed = build_index(docs, built.folder, fake_encoder, ChunkSettings(200, 40))
     assert changed.manifest["counts"]["embedded"] == len(changed.chunks)
+
+
+def test_an_index_of_the_previous_format_opens_and_gains_title_vectors_without_re_embedding(built, docs, fake_encoder):
+    folder = built.folder
+    (folder / "title_vectors.npy").unlink()  # what format 2 wrote
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (folder / "manifest.json").write_text(json.dumps({**m, "format_version": 2}), encoding="utf-8")
+    old = open_index(folder)
+    assert old.title_vectors is None
+    assert HybridRetriever(DenseRetriever(old, fake_encoder), BM25Retriever(old)).search("桂林的破案率", 3)
+    upgraded = build_index(docs, folder, fake_encoder)
+    counts = upgraded.manifest["counts"]
+    titles = [upgraded.documents[c.doc_id].title for c in upgraded.chunks]
+    assert counts["embedded"] == 0  # only "title + text" is embedded, for chunks that do not start with their title
+    assert counts["titled"] == sum(1 for c, t in zip(upgraded.chunks, titles) if t and not c.text.startswith(t)) > 0
+    again = open_index(folder)
+    assert again.manifest["format_version"] == 3 and again.title_vectors.shape == (len(again), fake_encoder.dim)
+    assert np.allclose(again.title_vectors, built.title_vectors, atol=1e-3)
 
 
 def test_refuses_to_replace_a_folder_that_is_not_an_index(tmp_path, docs, fake_encoder):
@@ -128,3 +150,34 @@ def test_fuse_is_weighted_reciprocal_rank(built):
     expected = {a.id: 1 / 61, b.id: 1 / 62 + 0.5 / 61, c.id: 0.5 / 62}
     assert [h.chunk.id for h in fused] == sorted(expected, key=lambda i: -expected[i])
     assert fused[0].score == pytest.approx(max(expected.values()))
+
+
+def test_hybrid_weighs_each_chunk_as_title_plus_text(tmp_path, fake_encoder):
+    """The title channel: "title + text" vectors, stored per chunk, ranked by when only they count.
+    (How much they count by default is measured, not tested: docs/evaluation.md.)"""
+    from qa.records import Document
+    from qa.retrieve import FusionSettings
+
+    docs = [Document("a", title="板蓝根颗粒的功效与作用", text="清热解毒，凉血利咽，用于肺胃热盛所致的咽喉肿痛。"),
+            Document("b", title="药店价格表", text="板蓝根颗粒每盒十二元，各大药店有售。")]
+    index = build_index(docs, tmp_path / "index", fake_encoder)
+    dense = DenseRetriever(index, fake_encoder)
+    question = "板蓝根颗粒的功效与作用"
+    only = {"dense_weight": 0.0, "title_weight": 0.0, "sentence_weight": 0.0, "bm25_weight": 0.0}
+    by_title = HybridRetriever(dense, BM25Retriever(index), FusionSettings(**{**only, "title_weight": 1.0}))
+    by_text = HybridRetriever(dense, BM25Retriever(index), FusionSettings(**{**only, "dense_weight": 1.0}))
+    assert dense.search(question, 2)[0].chunk.doc_id == "b" == by_text.search(question, 2)[0].chunk.doc_id
+    assert by_title.search(question, 2)[0].chunk.doc_id == "a"
+
+
+@pytest.mark.parametrize("scores, tokens, trust", [
+    ([10.0, 9.8, 9.7, 9.6, 9.5, 9.5, 9.4, 9.3, 9.2, 9.1, 1.0], 8, 0.0),   # short query, flat BM25: not trusted
+    ([10.0, 3.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0], 8, 1.0),   # one chunk stands out
+    ([10.0, 9.8, 9.7, 9.6, 9.5, 9.5, 9.4, 9.3, 9.2, 9.1, 1.0], 24, 1.0),  # a long question
+    ([10.0, 9.8, 9.7, 9.6, 9.5, 9.5, 9.4, 9.3, 9.2, 9.1, 1.0], 16, 0.5),  # halfway along the length ramp
+    ([0.0] * 11, 30, 0.0),                                                # nothing matched
+])
+def test_how_far_bm25_is_trusted(scores, tokens, trust):
+    from qa.retrieve import FusionSettings
+
+    assert FusionSettings().lexical_trust(np.array(scores), tokens) == pytest.approx(trust)

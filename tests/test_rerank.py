@@ -34,7 +34,7 @@ def small_index(tmp_path, fake_encoder):
     from qa.index import build_index
     from qa.records import Document
 
-    docs = [Document(f"d{i}", f"第{i}篇", f"{city}市公安局{year}年总破案率达{rate}%，举办公安大讲堂{i + 3}期。", date="", source="")
+    docs = [Document(f"d{i}", title=f"第{i}篇", text=f"{city}市公安局{year}年总破案率达{rate}%，举办公安大讲堂{i + 3}期。")
             for i, (city, year, rate) in enumerate([("桂林", 2022, 79.17), ("白城", 2019, 97.03), ("商洛", 2021, 88.5),
                                                     ("桂林", 2016, 89.04), ("白城", 2016, 93.2), ("商洛", 2018, 90.1)])]
     return build_index(docs, tmp_path / "index", fake_encoder)
