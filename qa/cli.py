@@ -45,12 +45,13 @@ def _friendly(fn):
         from embeddings import ModelUnavailableError
         from qa.answer import QuestionError
         from qa.index import IndexFolderError
+        from qa.store import IndexBusyError
 
         try:
             return fn(*args, **kwargs)
         except QuestionError as exc:
             _fail(str(exc), EXIT_USAGE)
-        except (IndexFolderError, ModelUnavailableError) as exc:
+        except (IndexFolderError, IndexBusyError, ModelUnavailableError) as exc:
             _fail(str(exc))
         except ValueError as exc:
             _fail(str(exc))

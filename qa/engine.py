@@ -15,6 +15,7 @@ from qa.documents import MAX_DOC_CHARS, load_documents
 from qa.index import Index, IndexNotFoundError, build_index, open_index
 from qa.records import Answer, Hit, Skipped
 from qa.retrieve import RERANK, FusionSettings, Retriever, make_retriever
+from qa.store import current
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: Chu
     from embeddings import load_encoder
 
     folder = Path(folder)
-    if not rebuild and model is not None and (folder / "manifest.json").exists():
+    if not rebuild and model is not None and (current(folder) / "manifest.json").exists():
         open_index(folder, model=model)  # raises a clear mismatch error before any work
     docs, skipped = load_documents(paths, max_chars=max_doc_chars)
     if not docs:

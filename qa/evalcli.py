@@ -112,4 +112,4 @@ def _calibrate(s, dataset: Path, negatives: Optional[Path], limit: int, near: in
     set_manifest_values(s.index_dir, answer_threshold=found["threshold"], calibration=found)
     typer.echo(f"answer threshold {found['threshold']:.4f}: precision {found['precision']:.3f}, recall {found['recall']:.3f}, "
                f"F1 {found['f1']:.3f} on {found['positives']} answerable and {found['negatives']} unanswerable questions; "
-               f"written to {s.index_dir / 'manifest.json'}")
+               f"written to the manifest of the index at {s.index_dir}")

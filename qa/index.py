@@ -1,6 +1,8 @@
 """Chunks -> an index folder: FAISS vectors + BM25 + chunk store + manifest.json, written atomically.
 
-Layout of an index folder (all readable files):
+The folder holds versions (qa/store/versions.py): ``CURRENT`` names the complete one in use, a build
+writes the next beside it and switches ``CURRENT`` in one rename, one writer at a time. Layout of a
+version (all readable files):
     manifest.json     format version, model, dimension, normalization, chunking, tokenizer, per-document hashes
     vectors.faiss     inner-product FAISS index over L2-normalized chunk vectors (row i = chunk i)
     bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text
@@ -9,6 +11,7 @@ Layout of an index folder (all readable files):
     sentence_offsets.npy  int64: chunk i's sentences are rows offsets[i]:offsets[i+1]
     sentence_vectors.npy  float16 L2-normalized sentence vectors (the answer step's evidence)
     documents.jsonl   one cleaned document per line (text, title, date, outlet, file name)
+    title_vectors.npy float16 vectors of each chunk as "title + text" (the hybrid's title channel)
 """
 
 from __future__ import annotations
@@ -16,9 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ import numpy as np
 from qa.cancel import checkpoint
 from qa.chunking import ChunkSettings, indexed_text, sentences, split
 from qa.records import Chunk, Document
+from qa.store import current, publish, staging, writer, written_by_us
 from qa.tokens import TOKENIZER, tokenize
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,8 @@ class Index:
     def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
                  sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray,
                  title_vectors: np.ndarray | None = None):
-        self.folder = folder
+        self.folder = folder  # the index folder as named (``--index``)
+        self.files = current(folder)  # the version whose files were read
         self.manifest = manifest
         self.documents = documents
         self.chunks = chunks
@@ -149,14 +152,30 @@ def build_index(
     """Chunk, embed and index ``documents`` into ``folder`` (replacing what is there, atomically).
 
     With ``reuse``, chunks of documents whose content is unchanged since the existing index at
-    ``folder`` keep their vectors instead of being embedded again.
+    ``folder`` keep their vectors instead of being embedded again. Raises ``IndexBusyError`` when
+    another process is writing the same index.
     """
-    import bm25s
-    import faiss
-
     folder = Path(folder)
     if not documents:
         raise ValueError("no documents to index: give at least one readable .txt, .md, .html or corpus.jsonl file")
+    _refuse_foreign(folder)
+    with writer(folder):  # one writer at a time; a dead writer's leftovers are removed first
+        return _build(documents, folder, encoder, chunking, reuse, progress, extra_manifest)
+
+
+def _refuse_foreign(folder: Path) -> None:
+    if folder.is_dir() and not (folder / "CURRENT").exists() and not (folder / MANIFEST).exists():
+        if not all(written_by_us(p.name) for p in folder.iterdir()):
+            raise IndexMismatchError(
+                f"{folder} exists and is not an index (no {MANIFEST}); refusing to replace it. Choose another --index folder."
+            )
+
+
+def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: bool, progress: bool,
+           extra_manifest: dict | None) -> Index:
+    import bm25s
+    import faiss
+
     started = time.perf_counter()
     stages: dict[str, float] = {}  # seconds per stage, kept in the manifest (benchmarks/bench_ingest.py reads it)
     mark = started
@@ -238,8 +257,7 @@ def build_index(
         "documents": {d.id: {"hash": hashes[d.id], "path": d.path, "chunks": per_doc.get(d.id, 0)} for d in documents},
         **(extra_manifest or {}),
     }
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
+    tmp = staging(folder)
     try:
         faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
         bm25.save(str(tmp / "bm25"))
@@ -252,26 +270,12 @@ def build_index(
         lap("write")
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
         manifest["build_stages"] = stages
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap_into_place(tmp, folder)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")  # last: marks it complete
+        publish(folder, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors, title_vectors)
-
-
-def _swap_into_place(tmp: Path, folder: Path) -> None:
-    if folder.exists():
-        if not (folder / MANIFEST).exists() and any(folder.iterdir()):
-            raise IndexMismatchError(
-                f"{folder} exists and is not an index (no {MANIFEST}); refusing to replace it. Choose another --index folder."
-            )
-        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-        folder.rename(old)
-        tmp.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(folder)
 
 
 def _write_jsonl(path: Path, rows) -> None:
@@ -287,7 +291,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 def read_manifest(folder: Path | str) -> dict:
     folder = Path(folder)
-    path = folder / MANIFEST
+    path = current(folder) / MANIFEST
     if not path.exists():
         raise IndexNotFoundError(f"no index at {folder}: build one with `qa ingest PATHS --index {folder}`")
     try:
@@ -298,11 +302,23 @@ def read_manifest(folder: Path | str) -> dict:
 
 def open_index(folder: Path | str, *, model: str | None = None) -> Index:
     """Open an index folder, checking that it is complete and (if ``model`` is given) built with it."""
+    folder = Path(folder)
+    try:
+        return _open(folder, model)
+    except CorruptIndexError:
+        # a writer may have switched versions and removed ours while we read it: read the new one
+        files = current(folder)
+        if files != folder and files.exists():
+            return _open(folder, model)
+        raise
+
+
+def _open(folder: Path, model: str | None) -> Index:
     import bm25s
     import faiss
 
-    folder = Path(folder)
     manifest = read_manifest(folder)
+    files = current(folder)
     fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
     if manifest.get("format_version") not in READABLE_VERSIONS:
         raise IndexMismatchError(
@@ -320,16 +336,16 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
             f"re-run `qa ingest --rebuild --model {model} --index {folder}` or drop --model"
         )
     try:
-        chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
-        documents = {row["id"]: Document(**row) for row in _read_jsonl(folder / "documents.jsonl")}
-        vectors = faiss.read_index(str(folder / "vectors.faiss"))
-        bm25 = bm25s.BM25.load(str(folder / "bm25"))
-        sentence_spans = np.load(folder / "sentences.npy", allow_pickle=False)
-        offsets = np.load(folder / "sentence_offsets.npy", allow_pickle=False)
-        sentence_vectors = np.load(folder / "sentence_vectors.npy", allow_pickle=False)
+        chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
+        documents = {row["id"]: Document(**row) for row in _read_jsonl(files / "documents.jsonl")}
+        vectors = faiss.read_index(str(files / "vectors.faiss"))
+        bm25 = bm25s.BM25.load(str(files / "bm25"))
+        sentence_spans = np.load(files / "sentences.npy", allow_pickle=False)
+        offsets = np.load(files / "sentence_offsets.npy", allow_pickle=False)
+        sentence_vectors = np.load(files / "sentence_vectors.npy", allow_pickle=False)
         title_vectors = None
         if manifest["format_version"] >= 3:
-            title_vectors = np.load(folder / "title_vectors.npy", allow_pickle=False)
+            title_vectors = np.load(files / "title_vectors.npy", allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
         raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
     if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dimension"):
@@ -353,9 +369,11 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
 def set_manifest_values(folder: Path | str, **values) -> dict:
     """Update keys of an index's manifest in place (atomically), e.g. a calibrated answer threshold."""
     folder = Path(folder)
-    manifest = read_manifest(folder)
-    manifest.update(values)
-    tmp = folder / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(folder / MANIFEST)
+    with writer(folder):
+        files = current(folder)
+        manifest = read_manifest(folder)
+        manifest.update(values)
+        tmp = files / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(files / MANIFEST)
     return manifest

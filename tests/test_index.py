@@ -27,12 +27,12 @@ def test_roundtrip_and_manifest(built, fake_encoder):
     again = open_index(built.folder, model=fake_encoder.name)
     assert [c.id for c in again.chunks] == [c.id for c in built.chunks]
     assert again.vectors.ntotal == len(again.chunks)
-    m = json.loads((built.folder / "manifest.json").read_text(encoding="utf-8"))
+    m = json.loads((built.files / "manifest.json").read_text(encoding="utf-8"))
     assert m["format_version"] == 3 and m["model"] == fake_encoder.name and m["dimension"] == 64
     assert m["chunking"] == {"size": 300, "overlap": 60, "with_title": False} and "t2s" in m["normalization"]
     assert set(m["documents"]) == {d.id for d in again.documents.values()}
     assert all(len(v["hash"]) == 16 for v in m["documents"].values())
-    assert "\\u" not in (built.folder / "chunks.jsonl").read_text(encoding="utf-8")[:2000]
+    assert "\\u" not in (built.files / "chunks.jsonl").read_text(encoding="utf-8")[:2000]
 
 
 def test_model_mismatch_is_a_clear_error(built):
@@ -41,9 +41,9 @@ def test_model_mismatch_is_a_clear_error(built):
 
 
 def test_index_of_another_tokenizer_is_reported(built):
-    m = json.loads((built.folder / "manifest.json").read_text(encoding="utf-8"))
+    m = json.loads((built.files / "manifest.json").read_text(encoding="utf-8"))
     m["tokenizer"] = "whitespace"
-    (built.folder / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    (built.files / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="'whitespace'.*--rebuild"):
         open_index(built.folder)
 
@@ -56,7 +56,7 @@ def test_missing_index(tmp_path):
 @pytest.mark.parametrize("damage", ["delete-vectors", "truncate-vectors", "drop-chunk", "bad-manifest", "old-format",
                                     "short-title-vectors"])
 def test_corruption_detected(built, damage):
-    folder = built.folder
+    folder = built.files
     if damage == "delete-vectors":
         (folder / "vectors.faiss").unlink()
     elif damage == "truncate-vectors":
@@ -74,7 +74,7 @@ def test_corruption_detected(built, damage):
     elif damage == "short-title-vectors":
         np.save(folder / "title_vectors.npy", np.load(folder / "title_vectors.npy")[:-1])
     with pytest.raises((CorruptIndexError, IndexMismatchError), match="--rebuild"):
-        open_index(folder)
+        open_index(built.folder)
 
 
 def test_failed_build_keeps_the_old_index(built, docs, fake_encoder, monkeypatch):
@@ -98,10 +98,10 @@ def test_unchanged_documents_are_not_embedded_again(built, docs, fake_encoder):
 
 
 def test_an_index_of_the_previous_format_opens_and_gains_title_vectors_without_re_embedding(built, docs, fake_encoder):
-    folder = built.folder
-    (folder / "title_vectors.npy").unlink()  # what format 2 wrote
-    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    (folder / "manifest.json").write_text(json.dumps({**m, "format_version": 2}), encoding="utf-8")
+    folder, files = built.folder, built.files
+    (files / "title_vectors.npy").unlink()  # what format 2 wrote
+    m = json.loads((files / "manifest.json").read_text(encoding="utf-8"))
+    (files / "manifest.json").write_text(json.dumps({**m, "format_version": 2}), encoding="utf-8")
     old = open_index(folder)
     assert old.title_vectors is None
     assert HybridRetriever(DenseRetriever(old, fake_encoder), BM25Retriever(old)).search("桂林的破案率", 3)
