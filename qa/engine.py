@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.chunking import ChunkSettings
 from qa.documents import MAX_DOC_CHARS, load_documents
-from qa.index import Index, IndexNotFoundError, build_index, open_index
+from qa.index import Index, IndexFolderError, IndexNotFoundError, build_index, open_index
 from qa.records import Answer, Hit, Skipped
 from qa.retrieve import RERANK, FusionSettings, Retriever, make_retriever
 from qa.store import current
@@ -94,6 +95,42 @@ class Engine:
         settings = replace(self.answer_settings, threshold=candidate)
         qvec = self.encoder.encode_queries([query])[0]
         return answer(question, hits, self.index, qvec, settings, query=query, analysis=analysis, k=k)
+
+
+class LiveEngine:
+    """The engine of the index version in use. A server asks :meth:`get` once per request; at most
+    every ``check_every`` seconds it looks whether ``qa ingest`` has made another version current,
+    opens it beside the one being served and switches to it (requests already running keep the
+    engine they got). A version that does not open is refused with a log line, the old one kept."""
+
+    def __init__(self, engine: Engine, check_every: float = 2.0):
+        self._engine, self.check_every = engine, check_every
+        self._checked = time.monotonic()
+        self._refused: Path | None = None
+        self._loading = threading.Lock()
+
+    def get(self) -> Engine:
+        if time.monotonic() - self._checked < self.check_every or not self._loading.acquire(blocking=False):
+            return self._engine  # checked lately, or another request is opening the new version
+        try:
+            self._checked = time.monotonic()
+            engine = self._engine
+            files = current(engine.index.folder)
+            if files in (engine.index.files, self._refused):
+                return engine
+            try:
+                index = open_index(engine.index.folder, model=engine.index.model)
+            except IndexFolderError as exc:
+                self._refused = files
+                log.warning("new index version %s refused, still serving %s: %s", files.name, engine.index.files.name, exc)
+                return engine
+            fresh = Engine(index, engine.encoder, engine.fusion, engine.reranker)
+            fresh.answer_settings = engine.answer_settings
+            self._engine = fresh
+            log.info("now serving index version %s (%d chunks)", index.files.name, len(index))
+            return fresh
+        finally:
+            self._loading.release()
 
 
 class QueryCache:

@@ -26,7 +26,8 @@ def serve(
     _quiet_libraries(verbose)
     import logging
 
-    logging.getLogger("qa.webapp").setLevel(logging.INFO)  # one line per refused question or stopped evaluation
+    for name in ("qa.webapp", "qa.engine"):  # one line per refused question, stopped evaluation, new index version
+        logging.getLogger(name).setLevel(logging.INFO)
     from qa.webapp import AppSettings
     from qa.webapp import serve as run
 

@@ -13,14 +13,14 @@ import re
 import tempfile
 import threading
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError
 from qa.cancel import Cancelled, cancellable
 from qa.conversation import rewrite
 from qa.documents import json_kind
-from qa.engine import Engine
+from qa.engine import Engine, LiveEngine
 from qa.records import Answer, Citation, Document
 
 log = logging.getLogger(__name__)
@@ -207,15 +207,26 @@ def _scratch() -> Path:
     return folder
 
 
-def build_app(engine: Engine, settings: AppSettings):
+def _viewed(engine: Engine, c: Citation) -> tuple[Document, Citation]:
+    """The article to show for a citation; when a newer index version no longer holds it as cited
+    (removed or changed since the answer), the cited passage itself, so the citation stays checkable."""
+    doc = engine.index.documents.get(c.doc_id)
+    if doc is not None and doc.text[c.start : c.end] == c.text:
+        return doc, c
+    gone = Document(c.doc_id, text=c.text, title=f"{c.title}（原文已更新或移除，仅显示所引段落）", date=c.date, source=c.source, path=c.path)
+    return gone, replace(c, start=0, end=len(c.text))
+
+
+def build_app(live: LiveEngine, settings: AppSettings):
     import gradio as gr
 
     scratch = _scratch()
-    outlets = sorted({d.source or "未知" for d in engine.index.documents.values()})
+    outlets = sorted({d.source or "未知" for d in live.get().index.documents.values()})
 
     def respond(message, chat, questions, k, retriever, date_from, date_to, chosen_outlets):
         message = (message or "").strip()
         chat = list(chat or [])
+        engine = live.get()  # one index version for the whole request
         try:
             query = rewrite(message, questions)
             result = engine.ask(message, k=int(k), retriever=retriever, query=query,
@@ -225,15 +236,14 @@ def build_app(engine: Engine, settings: AppSettings):
             return gr.update(), chat, questions, [], gr.update(), gr.update()
         chat += [{"role": "user", "content": text_md(message)}, {"role": "assistant", "content": answer_markdown(result)}]
         labels = [citation_label(c) for c in result.citations]
-        first = (source_html(engine.index.documents[result.citations[0].doc_id], result.citations[0], result.answer_span)
-                 if result.citations else "")
+        first = source_html(*_viewed(engine, result.citations[0]), result.answer_span) if result.citations else ""
         return ("", chat, questions + [message], result.citations,
                 gr.update(choices=labels, value=labels[0] if labels else None), first)
 
     def show_source(label, citations):
         for c in citations or []:
             if label and label.startswith(f"[{c.n}]"):
-                return source_html(engine.index.documents[c.doc_id], c)
+                return source_html(*_viewed(live.get(), c))
         return ""
 
     def new_conversation():
@@ -249,7 +259,7 @@ def build_app(engine: Engine, settings: AppSettings):
             raise gr.Error(f"history holds {len(history)} questions; at most {MAX_HISTORY} are read", print_exception=False)
         try:
             query = rewrite(question.strip(), [h[:MAX_QUESTION_CHARS] for h in history or []])
-            result = engine.ask(question, query=query)
+            result = live.get().ask(question, query=query)
         except QuestionError as exc:  # the asker's mistake: one log line, no traceback
             log.info("question refused: %s", exc)
             raise gr.Error(str(exc), print_exception=False) from None
@@ -274,6 +284,8 @@ def build_app(engine: Engine, settings: AppSettings):
 
     def evaluations(upload, chosen_set, kinds):
         from embeddings import default_cache_dir
+
+        engine = live.get()
         from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
 
         def on_beir(ds, cache=None):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
@@ -366,7 +378,7 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
     reranking = f"; reranker {reranker.name} ({reranker.source})" if reranker else ""
     announce(f"model {enc.name} ({getattr(enc, 'source', '?')}, {getattr(enc, 'backend', '?')}); "
              f"index {settings.index_dir} ({len(engine.index)} chunks){reranking}")
-    demo = build_app(engine, settings)
+    demo = build_app(LiveEngine(engine), settings)
     # One question at a time per core: a question is ~70 ms of CPU (encoder, BM25, FAISS, answer
     # step), the encoder already uses every core for one text, and more workers only interleave the
     # same CPU (8 clients x 10 questions here: limit 1, 2 and 4 all gave p95 350-390 ms). The queue

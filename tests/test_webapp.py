@@ -338,3 +338,41 @@ def test_evaluate_upload_leaves_no_index_or_files_behind(client, tmp_path):
     scratch = [p for p in SERVER_LOG["tmp"].iterdir() if p.name.startswith("qa-server-")]
     assert len(scratch) == 1
     assert [p.name for p in scratch[0].iterdir()] == ["chart.png"]  # no unpacked uploads, indexes or chart folders
+
+
+def test_a_running_server_serves_a_new_index_version_and_refuses_a_broken_one(server, client):
+    """`qa ingest` into the served index while the server runs: the next questions see the new
+    version; a version that does not open is refused with a log line and the old one kept."""
+    from qa.store import current
+
+    root = SERVER_LOG["path"].parent
+    question = "青蛙镇图书馆2025年新增了多少册藏书"
+    assert not client.predict(question=question, api_name="/ask")["answered"]
+    (root / "corpus" / "frog.txt").write_text("青蛙镇图书馆扩建完工\n2025年12月01日 来源：青蛙镇日报\n"
+                                              "青蛙镇图书馆2025年新增藏书4817册，读者借阅量同比增长12%。\n", encoding="utf-8")
+    ingest = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", str(root / "corpus"), "--index", str(root / "index")],
+                            capture_output=True, text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=root)
+    assert ingest.returncode == 0, ingest.stderr[-1500:]
+    deadline = time.time() + 60
+    while True:  # the server looks for a new version at most every 2 s, between requests
+        out = client.predict(question=question, api_name="/ask")
+        if out["answered"] or time.time() > deadline:
+            break
+        time.sleep(1)
+    assert out["answered"] and "4817" in out["answer"]
+    good = current(root / "index")
+    assert f"now serving index version {good.name}" in SERVER_LOG["path"].read_text(encoding="utf-8")
+
+    broken = root / "index" / "v-20991231-235959-abcdef"
+    broken.mkdir()
+    (broken / "manifest.json").write_text("{oops", encoding="utf-8")
+    (root / "index" / "CURRENT").write_text(broken.name + "\n", encoding="utf-8")
+    try:
+        deadline = time.time() + 30
+        while f"new index version {broken.name} refused" not in SERVER_LOG["path"].read_text(encoding="utf-8"):
+            assert time.time() < deadline, "the broken version was not noticed"
+            assert "4817" in client.predict(question=question, api_name="/ask")["answer"]  # still the good one
+            time.sleep(1)
+        assert "4817" in client.predict(question=question, api_name="/ask")["answer"]
+    finally:
+        (root / "index" / "CURRENT").write_text(good.name + "\n", encoding="utf-8")
