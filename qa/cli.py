@@ -91,13 +91,15 @@ def ingest(
     index: Optional[Path] = IndexOpt,
     model: Optional[str] = ModelOpt,
     rebuild: bool = typer.Option(False, "--rebuild", help="Re-embed everything (needed to change model or chunking)"),
+    sync: bool = typer.Option(False, "--sync", help="Afterwards the index holds exactly these documents: others are removed"),
     chunk_size: int = typer.Option(300, help="Chunk size in characters"),
     chunk_overlap: int = typer.Option(60, help="Overlap between chunks in characters"),
     max_doc_chars: int = typer.Option(None, "--max-doc-chars", min=1,
                                       help="Skip documents longer than this many characters [env QA_MAX_DOC_CHARS; default 300000]"),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ):
-    """Build (or update) the index from documents."""
+    """Add documents to the index (built if there is none): new ones are added, changed ones
+    re-indexed, unchanged ones and documents indexed from elsewhere kept as they are."""
     _quiet_libraries(verbose)
     from qa.chunking import ChunkSettings
     from qa.engine import NothingToIndexError
@@ -109,20 +111,38 @@ def ingest(
         from qa.documents import MAX_DOC_CHARS
 
         limit = max_doc_chars or int(os.environ.get("QA_MAX_DOC_CHARS") or MAX_DOC_CHARS)
-        built, skipped = run_ingest(sources, s.index_dir, model=s.model, chunking=ChunkSettings(chunk_size, chunk_overlap),
-                                    rebuild=rebuild, progress=True, max_doc_chars=limit)
+        built, skipped, report = run_ingest(sources, s.index_dir, model=s.model, chunking=ChunkSettings(chunk_size, chunk_overlap),
+                                            rebuild=rebuild, sync=sync, progress=True, max_doc_chars=limit)
     except NothingToIndexError as exc:
         for sk in exc.skipped:
             typer.secho(f"skipped {sk.path}: {sk.reason}", fg="yellow", err=True)
         _fail("no documents to index: give readable .txt, .md, .html or corpus.jsonl files", EXIT_EMPTY)
     counts = built.manifest["counts"]
-    typer.echo(f"indexed {counts['documents']} documents as {counts['chunks']} chunks "
-               f"({counts['embedded']} embedded, the rest reused) into {s.index_dir} with {built.model}")
+    typer.echo(f"{report.summary()}: the index at {s.index_dir} holds {counts['documents']} documents as "
+               f"{counts['chunks']} chunks ({counts['embedded']} embedded, the rest reused) with {built.model}")
     for sk in skipped:
         typer.secho(f"skipped {sk.path}: {sk.reason}", fg="yellow", err=True)
     if skipped:
         typer.secho(f"{len(skipped)} input(s) skipped; the other documents were indexed", fg="yellow", err=True)
         raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+@_friendly
+def remove(
+    names: List[str] = typer.Argument(..., help="Document ids or file names, as `qa ingest` and the citations show them"),
+    index: Optional[Path] = IndexOpt,
+    verbose: bool = typer.Option(False, "-v", "--verbose"),
+):
+    """Remove documents from the index (nothing is embedded; a running server switches to the result)."""
+    _quiet_libraries(verbose)
+    from qa.engine import remove as run_remove
+
+    s = _settings(index)
+    built, report, unknown = run_remove(names, s.index_dir)
+    typer.echo(f"{report.summary()}: the index at {s.index_dir} holds {built.manifest['counts']['documents']} documents")
+    for name in unknown:
+        typer.secho(f"not in the index: {name}", fg="yellow", err=True)
 
 
 def _highlight(text: str, start: int, end: int, color: bool) -> str:

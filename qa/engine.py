@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +13,8 @@ import numpy as np
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.chunking import ChunkSettings
 from qa.documents import MAX_DOC_CHARS, load_documents
-from qa.index import Index, IndexFolderError, IndexNotFoundError, build_index, open_index
-from qa.records import Answer, Hit, Skipped
+from qa.index import Index, IndexFolderError, IndexNotFoundError, build_index, content_hash, open_index
+from qa.records import Answer, Document, Hit, Skipped
 from qa.retrieve import RERANK, FusionSettings, Retriever, make_retriever
 from qa.store import current
 
@@ -179,10 +179,49 @@ def _prompt_options(index: Index) -> dict:
     return {"query_prompt": prompts.get("query"), "passage_prompt": prompts.get("document")}
 
 
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest changed, document by document (ids)."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+                f"{len(self.unchanged)} unchanged")
+
+
+def _existing_documents(folder: Path, model: str | None) -> list[Document]:
+    try:
+        return list(open_index(folder, model=model).documents.values())
+    except IndexNotFoundError:
+        return []
+
+
+def _changes(old: list[Document], new: list[Document], removed: set[str]) -> tuple[list[Document], IngestReport]:
+    """The documents of the next version, and what changed: ``new`` replaces old documents of the
+    same id, other old documents stay unless their id is in ``removed``."""
+    before = {d.id: content_hash(d) for d in old}
+    incoming = {d.id for d in new}
+    kept = [d for d in old if d.id not in incoming and d.id not in removed]
+    report = IngestReport(
+        added=tuple(d.id for d in new if d.id not in before),
+        updated=tuple(d.id for d in new if d.id in before and before[d.id] != content_hash(d)),
+        removed=tuple(sorted(i for i in removed if i in before and i not in incoming)),
+        unchanged=tuple([d.id for d in new if before.get(d.id) == content_hash(d)] + [d.id for d in kept]),
+    )
+    return kept + list(new), report
+
+
 def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: ChunkSettings = ChunkSettings(),
-           rebuild: bool = False, progress: bool = False, encoder=None,
-           max_doc_chars: int = MAX_DOC_CHARS) -> tuple[Index, list[Skipped]]:
-    """Load documents from ``paths`` and (re)build the index at ``folder``; returns it and skipped files."""
+           rebuild: bool = False, progress: bool = False, encoder=None, sync: bool = False,
+           max_doc_chars: int = MAX_DOC_CHARS) -> tuple[Index, list[Skipped], IngestReport]:
+    """Add the documents under ``paths`` to the index at ``folder`` (built if there is none): new
+    ones are added, changed ones re-indexed, unchanged ones keep their vectors, and documents
+    already indexed from elsewhere stay. With ``sync`` the index afterwards holds exactly the
+    documents under ``paths`` (the others are removed); ``rebuild`` re-embeds everything."""
     from embeddings import load_encoder
 
     folder = Path(folder)
@@ -191,9 +230,36 @@ def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: Chu
     docs, skipped = load_documents(paths, max_chars=max_doc_chars)
     if not docs:
         raise NothingToIndexError(skipped)
+    old = [] if rebuild else _existing_documents(folder, model)
+    gone = {d.id for d in old} - {d.id for d in docs} if sync else set()
+    docs, report = _changes(old, docs, gone)
     encoder = encoder or load_encoder(model)
     index = build_index(docs, folder, encoder, chunking, reuse=not rebuild, progress=progress)
-    return index, skipped
+    return index, skipped, report
+
+
+def remove(names, folder: Path | str, *, encoder=None) -> tuple[Index, IngestReport, list[str]]:
+    """Remove documents by id or by file name (as listed by ``qa ingest``); returns the new index,
+    what was removed and the names that matched nothing. Nothing is embedded."""
+    from embeddings import load_encoder
+
+    folder = Path(folder)
+    old = open_index(folder)
+
+    def names_of(d: Document) -> set[str]:
+        return {d.id, d.path, d.path.split("#")[0]}
+
+    wanted = {str(n) for n in names}
+    hit = {d.id for d in old.documents.values() if names_of(d) & wanted}
+    unknown = sorted(n for n in wanted if not any(n in names_of(d) for d in old.documents.values()))
+    if not hit:
+        raise ValueError(f"no document in the index at {folder} has the id or file name {', '.join(sorted(wanted))}")
+    docs, report = _changes(list(old.documents.values()), [], hit)
+    if not docs:
+        raise ValueError(f"removing {len(hit)} document(s) would leave the index at {folder} empty; delete the folder instead")
+    encoder = encoder or load_encoder(old.model, **_prompt_options(old))
+    index = build_index(docs, folder, encoder, ChunkSettings(**old.manifest.get("chunking", {})))
+    return index, report, unknown
 
 
 def ensure_index(folder: Path | str, corpus_dir: Path | str, *, model: str | None = None,
@@ -206,7 +272,7 @@ def ensure_index(folder: Path | str, corpus_dir: Path | str, *, model: str | Non
     except IndexNotFoundError:
         log.info("no index at %s yet: building it from %s", folder, corpus_dir)
     encoder = load_encoder(model)
-    index, skipped = ingest([corpus_dir], folder, chunking=chunking, progress=progress, encoder=encoder)
+    index, skipped, _ = ingest([corpus_dir], folder, chunking=chunking, progress=progress, encoder=encoder)
     for s in skipped:
         log.warning("skipped %s: %s", s.path, s.reason)
     return Engine(index, encoder, reranker=reranker)

@@ -135,3 +135,43 @@ def test_a_reader_holds_its_version_while_a_writer_replaces_it(tmp_path, fake_en
     hits = HybridRetriever(DenseRetriever(reader, fake_encoder), BM25Retriever(reader)).search("桂林的破案率", 2)
     assert hits and hits[0].chunk.doc_id.startswith("old")  # ... and still served, whole, from memory
     assert _ids(open_index(folder)) == {d.id for d in NEW}
+
+
+def _write(folder: Path, name: str, title: str, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"{title}\n2024年05月0{len(name) % 9 + 1}日 来源：测试日报\n{body}\n", encoding="utf-8")
+
+
+def test_ingest_adds_updates_and_keeps_and_sync_and_remove_take_away(tmp_path, fake_encoder):
+    from qa.engine import ingest, remove
+
+    a, b, folder = tmp_path / "a", tmp_path / "b", tmp_path / "index"
+    _write(a, "gl.txt", "桂林破案率", "桂林市公安局2022年总破案率达79.17%。" * 3)
+    _write(a, "bc.txt", "白城走访", "白城警方走访群众39440人。" * 3)
+    _write(a, "sl.txt", "商洛会客厅", "商洛公安建成26个暖心警务会客厅。" * 3)
+    index, _, report = ingest([a], folder, encoder=fake_encoder)
+    assert sorted(report.added) == ["bc", "gl", "sl"] and not report.updated and index.manifest["counts"]["embedded"] == 3
+
+    _write(a, "bc.txt", "白城走访", "白城警方走访群众41000人，更正了此前的数字。" * 3)  # corrected
+    _write(a, "px.txt", "凭祥草帽警察", "凭祥草帽警察巡逻边境线。" * 3)                  # new
+    index, _, report = ingest([a], folder, encoder=fake_encoder)
+    assert report.added == ("px",) and report.updated == ("bc",) and sorted(report.unchanged) == ["gl", "sl"]
+    assert index.manifest["counts"]["embedded"] == 2  # only the new and the corrected article
+
+    _write(b, "cd.txt", "成都新闻", "成都市举办警营开放日。" * 3)
+    index, _, report = ingest([b], folder, encoder=fake_encoder)
+    assert report.added == ("cd",) and len(report.unchanged) == 4 and len(index.documents) == 5  # a's stay
+    assert index.manifest["counts"]["embedded"] == 1
+
+    (a / "sl.txt").unlink()
+    index, _, report = ingest([a], folder, encoder=fake_encoder, sync=True)  # the index mirrors a/ now
+    assert sorted(report.removed) == ["cd", "sl"] and set(index.documents) == {"gl", "bc", "px"}
+    assert index.manifest["counts"]["embedded"] == 0
+
+    index, report, unknown = remove(["gl.txt", "px", "nope.txt"], folder, encoder=fake_encoder)
+    assert sorted(report.removed) == ["gl", "px"] and unknown == ["nope.txt"] and set(index.documents) == {"bc"}
+    with pytest.raises(ValueError, match="would leave the index .* empty"):
+        remove(["bc"], folder, encoder=fake_encoder)
+    with pytest.raises(ValueError, match="no document in the index"):
+        remove(["nope.txt"], folder, encoder=fake_encoder)
+    assert set(open_index(folder).documents) == {"bc"}
