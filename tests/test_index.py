@@ -152,16 +152,30 @@ def test_fuse_is_weighted_reciprocal_rank(built):
     assert fused[0].score == pytest.approx(max(expected.values()))
 
 
-def test_hybrid_weighs_each_chunk_as_title_plus_text(tmp_path, fake_encoder):
+class KeywordEncoder:
+    """Counts of a few words (plus a constant): deterministic, unlike hashed bigrams."""
+
+    name, dim, prompts = "keyword-encoder", 7, {"query": "", "document": ""}
+    WORDS = ("板蓝根", "功效", "作用", "价格", "药店", "清热")
+
+    def _encode(self, texts):
+        out = np.array([[t.count(w) for w in self.WORDS] + [0.1] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    encode_queries = encode_passages = _encode
+
+
+def test_hybrid_weighs_each_chunk_as_title_plus_text(tmp_path):
     """The title channel: "title + text" vectors, stored per chunk, ranked by when only they count.
     (How much they count by default is measured, not tested: docs/evaluation.md.)"""
     from qa.records import Document
     from qa.retrieve import FusionSettings
 
+    encoder = KeywordEncoder()
     docs = [Document("a", title="板蓝根颗粒的功效与作用", text="清热解毒，凉血利咽，用于肺胃热盛所致的咽喉肿痛。"),
             Document("b", title="药店价格表", text="板蓝根颗粒每盒十二元，各大药店有售。")]
-    index = build_index(docs, tmp_path / "index", fake_encoder)
-    dense = DenseRetriever(index, fake_encoder)
+    index = build_index(docs, tmp_path / "index", encoder)
+    dense = DenseRetriever(index, encoder)
     question = "板蓝根颗粒的功效与作用"
     only = {"dense_weight": 0.0, "title_weight": 0.0, "sentence_weight": 0.0, "bm25_weight": 0.0}
     by_title = HybridRetriever(dense, BM25Retriever(index), FusionSettings(**{**only, "title_weight": 1.0}))
