@@ -141,7 +141,7 @@ def test_ingest_with_bad_inputs_indexes_the_good_ones(tmp_path, encoder, monkeyp
     pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
     result = run("ingest", src, tmp_path / "missing-folder", pdf, "--index", tmp_path / "index")
     assert result.exit_code == 3, result.output
-    assert "indexed 4 documents" in result.output
+    assert "4 added" in result.output and "holds 4 documents" in result.output
     for name, reason in [("empty.txt", "empty"), ("binary.txt", "binary"), ("missing-folder", "does not exist"),
                          ("scan.pdf", "PDF"), (r"\\xb9\\xf0\\xc1\\xd6.txt", "not valid UTF-8"), ("corpus.jsonl:2", "text is a number")]:
         assert len(re.findall(rf"skipped \S*{name}[^\n]*{reason}", result.output)) == 1, (name, result.output)
@@ -164,7 +164,9 @@ def test_ask_with_corrupt_index_says_how_to_fix(tmp_path, index_dir):
 
     broken = tmp_path / "broken"
     shutil.copytree(index_dir, broken)
-    (broken / "vectors.faiss").write_bytes(b"garbage")
+    from qa.store import current
+
+    (current(broken) / "vectors.faiss").write_bytes(b"garbage")
     result = run("ask", "桂林的破案率是多少", "--index", broken)
     assert result.exit_code == 1
     assert "damaged" in result.output and "--rebuild" in result.output
