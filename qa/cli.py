@@ -120,6 +120,9 @@ def ingest(
     counts = built.manifest["counts"]
     typer.echo(f"{report.summary()}: the index at {s.index_dir} holds {counts['documents']} documents as "
                f"{counts['chunks']} chunks ({counts['embedded']} embedded, the rest reused) with {built.model}")
+    if counts.get("copies"):
+        typer.echo(f"{counts['duplicate_groups']} stories are held more than once ({counts['copies']} copies): "
+                   "each is cited once, from its earliest copy")
     for sk in skipped:
         typer.secho(f"skipped {sk.path}: {sk.reason}", fg="yellow", err=True)
     if skipped:
@@ -194,6 +197,8 @@ def ask(
     for c in result.citations:
         meta = " · ".join(x for x in (c.title, c.date, c.source) if x)
         typer.echo(f"\n[{c.n}] {meta}  (score {c.score:.3f}, {c.path or c.doc_id})")
+        if c.copies:
+            typer.echo(f"    the same story is also in {len(c.copies)} other document(s): {', '.join(c.copies)}")
         typer.echo("    " + _highlight(c.text, c.answer_start, c.answer_end, color).replace("\n", "\n    "))
 
 

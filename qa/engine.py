@@ -67,7 +67,9 @@ class Engine:
         return self._retrievers[kind]
 
     def search(self, query: str, k: int = 10, retriever: str = "hybrid") -> list[Hit]:
-        return self.retriever(retriever).search(check_question(query), k)
+        """The top ``k`` passages, each story once (copies of an article give way to its earliest)."""
+        hits = self.retriever(retriever).search(check_question(query), 2 * k if self.index.copies else k)
+        return one_copy(hits, self.index)[:k]
 
     def ask(self, question: str, *, k: int = 5, retriever: str = "hybrid", query: str | None = None,
             threshold: float | None = None, doc_filter=None) -> Answer:
@@ -87,7 +89,7 @@ class Engine:
         hits = self.retriever(retriever).search(query, depth)
         if doc_filter is not None:
             hits = [h for h in hits if doc_filter(self.index.documents[h.chunk.doc_id])]
-        hits = [replace(h, rank=i) for i, h in enumerate(hits, 1)]
+        hits = one_copy(hits, self.index)
         # explicit > calibrated into the index manifest (`qa eval --calibrate`) > built-in default
         for candidate in (threshold, self.index.answer_threshold, AnswerSettings.threshold):
             if candidate is not None:
@@ -95,6 +97,19 @@ class Engine:
         settings = replace(self.answer_settings, threshold=candidate)
         qvec = self.encoder.encode_queries([query])[0]
         return answer(question, hits, self.index, qvec, settings, query=query, analysis=analysis, k=k)
+
+
+def one_copy(hits: list[Hit], index: Index) -> list[Hit]:
+    """``hits`` with each story once, ranks renumbered: a copy's passages are dropped when the
+    story's canonical (earliest) copy has passages among them; if it has none, the first copy found
+    stands in for it."""
+    present = {h.chunk.doc_id for h in hits}
+    chosen: dict[str, str] = {}
+    for h in hits:
+        story = index.canonical(h.chunk.doc_id)
+        chosen.setdefault(story, story if story in present else h.chunk.doc_id)
+    kept = [h for h in hits if chosen[index.canonical(h.chunk.doc_id)] == h.chunk.doc_id]
+    return [replace(h, rank=i) for i, h in enumerate(kept, 1)]
 
 
 class LiveEngine:

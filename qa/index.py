@@ -12,6 +12,7 @@ version (all readable files):
     sentence_vectors.npy  float16 L2-normalized sentence vectors (the answer step's evidence)
     documents.jsonl   one cleaned document per line (text, title, date, outlet, file name)
     title_vectors.npy float16 vectors of each chunk as "title + text" (the hybrid's title channel)
+    duplicates.json   {copy id: canonical id} for stories held more than once (qa/duplicates.py)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 
 from qa.cancel import checkpoint
 from qa.chunking import ChunkSettings, indexed_text, sentences, split
+from qa.duplicates import find_copies
 from qa.records import Chunk, Document
 from qa.store import current, publish, staging, writer, written_by_us
 from qa.tokens import TOKENIZER, tokenize
@@ -66,7 +68,7 @@ class Index:
 
     def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
                  sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray,
-                 title_vectors: np.ndarray | None = None):
+                 title_vectors: np.ndarray | None = None, copies: dict[str, str] | None = None):
         self.folder = folder  # the index folder as named (``--index``)
         self.files = current(folder)  # the version whose files were read
         self.manifest = manifest
@@ -80,6 +82,18 @@ class Index:
         # float16, one per chunk: "title\ntext" embedded (the plain text where a document has no title)
         self.title_vectors = title_vectors
         self.row_of = {c.id: i for i, c in enumerate(chunks)}
+        self.copies = copies or {}  # copy id -> canonical id (qa/duplicates.py)
+        self._groups: dict[str, list[str]] = {}
+        for copy, canonical in self.copies.items():
+            self._groups.setdefault(canonical, [canonical]).append(copy)
+
+    def canonical(self, doc_id: str) -> str:
+        """The copy of this story that is cited: the earliest of its duplicate group (itself if none)."""
+        return self.copies.get(doc_id, doc_id)
+
+    def other_copies(self, doc_id: str) -> list[str]:
+        """Ids of the other documents carrying the same story."""
+        return [d for d in self._groups.get(self.canonical(doc_id), []) if d != doc_id]
 
     def chunk_sentences(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """The (start, end) spans within chunk ``row``'s text and their float32 vectors."""
@@ -190,6 +204,7 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     by_id = {d.id: d for d in documents}
     texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
     hashes = {d.id: content_hash(d) for d in documents}
+    copies = find_copies(documents)
     cached = _old_vectors(folder, encoder.name, chunking) if reuse and folder.exists() else {}
     vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
     spans = [sentences(c.text) for c in chunks]
@@ -253,7 +268,8 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": None,
         "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_spans), "embedded": len(todo),
-                   "titled": len(title_todo)},
+                   "titled": len(title_todo),
+                   "copies": len(copies), "duplicate_groups": len(set(copies.values()))},
         "documents": {d.id: {"hash": hashes[d.id], "path": d.path, "chunks": per_doc.get(d.id, 0)} for d in documents},
         **(extra_manifest or {}),
     }
@@ -266,6 +282,7 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
         np.save(tmp / "sentence_offsets.npy", offsets)
         np.save(tmp / "sentence_vectors.npy", sentence_vectors)
         np.save(tmp / "title_vectors.npy", title_vectors)
+        (tmp / "duplicates.json").write_text(json.dumps(copies, ensure_ascii=False, indent=0), encoding="utf-8")
         _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
         lap("write")
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
@@ -275,7 +292,8 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors, title_vectors)
+    return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
+                 copies)
 
 
 def _write_jsonl(path: Path, rows) -> None:
@@ -343,9 +361,11 @@ def _open(folder: Path, model: str | None) -> Index:
         sentence_spans = np.load(files / "sentences.npy", allow_pickle=False)
         offsets = np.load(files / "sentence_offsets.npy", allow_pickle=False)
         sentence_vectors = np.load(files / "sentence_vectors.npy", allow_pickle=False)
-        title_vectors = None
+        title_vectors, copies = None, {}
         if manifest["format_version"] >= 3:
             title_vectors = np.load(files / "title_vectors.npy", allow_pickle=False)
+        if (files / "duplicates.json").exists():  # written since duplicate detection (issue 11)
+            copies = json.loads((files / "duplicates.json").read_text(encoding="utf-8"))
     except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
         raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
     if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dimension"):
@@ -363,7 +383,10 @@ def _open(folder: Path, model: str | None) -> Index:
             f"vectors and {len(offsets) - 1} sentence offsets for {len(chunks)} chunks: {fix}")
     if title_vectors is not None and title_vectors.shape != (len(chunks), vectors.d):
         raise CorruptIndexError(f"index at {folder} is inconsistent: {len(title_vectors)} title-aware vectors for {len(chunks)} chunks: {fix}")
-    return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors, title_vectors)
+    if any(d not in documents or c not in documents for d, c in copies.items()):
+        raise CorruptIndexError(f"index at {folder} is inconsistent: duplicates.json names documents it does not hold: {fix}")
+    return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
+                 copies)
 
 
 def set_manifest_values(folder: Path | str, **values) -> dict:

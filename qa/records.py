@@ -59,6 +59,7 @@ class Citation:
     answer_end: int
     score: float
     path: str = ""
+    copies: tuple[str, ...] = ()  # file names (or ids) of other documents carrying the same story
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,8 @@ def answer_markdown(result: Answer) -> str:
         lines[:0] = [f"**答案：{text_md(result.answer_span)}**", ""]
     for c in result.citations:
         meta = " · ".join(text_md(x) for x in (c.title, c.date, c.source) if x)
-        lines.append(f"\\[{c.n}\\] {meta} · 相关度 {c.score:.2f}")
+        copies = f" · 另有 {len(c.copies)} 份相同报道：{text_md('、'.join(c.copies[:3]))}" if c.copies else ""
+        lines.append(f"\\[{c.n}\\] {meta} · 相关度 {c.score:.2f}{copies}")
     if result.query and result.query != result.question:
         lines += ["", f"<span class='qa-query'>检索：{text_md(result.query)}</span>"]
     return "\n".join(lines)
@@ -114,6 +115,8 @@ def source_html(doc: Document, c: Citation, span: str | None = None) -> str:
         html.escape(text[c.end :]),
     ]
     meta = " · ".join(html.escape(x) for x in (doc.date, doc.source, doc.path) if x)
+    if c.copies:
+        meta += " · " + html.escape(f"另有 {len(c.copies)} 份相同报道：{'、'.join(c.copies)}")
     body = "".join(parts).replace("\n", "<br>")
     return f"<h3>[{c.n}] {html.escape(doc.title)}</h3><div class='meta'>{meta}</div><div>{body}</div>"
 

@@ -10,7 +10,8 @@ def citation(index: Index, hit: Hit, n: int, start: int, end: int, score: float)
     doc = index.documents[hit.chunk.doc_id]
     return Citation(n=n, doc_id=doc.id, title=doc.title, date=doc.date, source=doc.source, text=hit.chunk.text,
                     start=hit.chunk.start, end=hit.chunk.end, answer_start=start, answer_end=end,
-                    score=round(float(score), 4), path=doc.path)
+                    score=round(float(score), 4), path=doc.path,
+                    copies=tuple(index.documents[d].path or d for d in index.other_copies(doc.id)))
 
 
 def distinct(hits: list[Hit]) -> list[Hit]:
