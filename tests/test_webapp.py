@@ -350,16 +350,41 @@ def test_a_running_server_serves_a_new_index_version_and_refuses_a_broken_one(se
     assert not client.predict(question=question, api_name="/ask")["answered"]
     (root / "corpus" / "frog.txt").write_text("青蛙镇图书馆扩建完工\n2025年12月01日 来源：青蛙镇日报\n"
                                               "青蛙镇图书馆2025年新增藏书4817册，读者借阅量同比增长12%。\n", encoding="utf-8")
-    ingest = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", str(root / "corpus"), "--index", str(root / "index")],
-                            capture_output=True, text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=root)
-    assert ingest.returncode == 0, ingest.stderr[-1500:]
-    deadline = time.time() + 60
-    while True:  # the server looks for a new version at most every 2 s, between requests
-        out = client.predict(question=question, api_name="/ask")
-        if out["answered"] or time.time() > deadline:
-            break
-        time.sleep(1)
+    import threading
+
+    from gradio_client import Client
+
+    stop, failures, answers = threading.Event(), [], []
+
+    def visitor():  # other people keep asking while the archive changes under them
+        own = Client(server, verbose=False)
+        while not stop.is_set():
+            try:
+                out = own.predict(question="桂林的破案率是多少", api_name="/ask")
+                answers.append(out["answered"] and "79.17%" in " ".join(c["text"] for c in out["citations"]))
+            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+                failures.append(repr(exc))
+
+    visitors = [threading.Thread(target=visitor) for _ in range(3)]
+    for t in visitors:
+        t.start()
+    try:
+        ingest = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", str(root / "corpus"), "--index", str(root / "index")],
+                                capture_output=True, text=True, timeout=600, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=root)
+        assert ingest.returncode == 0, ingest.stderr[-1500:]
+        deadline = time.time() + 60
+        while True:  # the server looks for a new version at most every 2 s, between requests
+            out = client.predict(question=question, api_name="/ask")
+            if out["answered"] or time.time() > deadline:
+                break
+            time.sleep(1)
+        time.sleep(3)  # a few more questions on the new version
+    finally:
+        stop.set()
+        for t in visitors:
+            t.join(timeout=60)
     assert out["answered"] and "4817" in out["answer"]
+    assert not failures and len(answers) >= 6 and all(answers)  # no request failed or got a mixed answer
     good = current(root / "index")
     assert f"now serving index version {good.name}" in SERVER_LOG["path"].read_text(encoding="utf-8")
 
