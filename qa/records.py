@@ -130,8 +130,9 @@ class Answer:
     related: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        def plain(c: Citation) -> dict:
-            return {k: v for k, v in asdict(c).items() if k != "path"}
+        def plain(c: Citation) -> dict:  # server paths stay out; other copies of the story only when there are some
+            return {k: (list(v) if k == "copies" else v) for k, v in asdict(c).items()
+                    if k != "path" and (k != "copies" or v)}
 
         out = {
             "question": self.question,
