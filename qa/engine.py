@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.chunking import ChunkSettings
 from qa.documents import MAX_DOC_CHARS, load_documents
 from qa.index import Index, IndexFolderError, IndexNotFoundError, build_index, content_hash, open_index
-from qa.records import Answer, Document, Hit, Skipped
+from qa.records import Answer, Document, Hit, IngestReport, Skipped
 from qa.retrieve import RERANK, FusionSettings, Retriever, make_retriever
 from qa.store import current
 
@@ -192,20 +192,6 @@ class QueryCache:
 def _prompt_options(index: Index) -> dict:
     prompts = index.manifest.get("prompts") or {}
     return {"query_prompt": prompts.get("query"), "passage_prompt": prompts.get("document")}
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """What an ingest changed, document by document (ids)."""
-
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-
-    def summary(self) -> str:
-        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
-                f"{len(self.unchanged)} unchanged")
 
 
 def _existing_documents(folder: Path, model: str | None) -> list[Document]:

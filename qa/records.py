@@ -145,3 +145,17 @@ class Answer:
             out.update(reason=self.reason or "no_match", missing=list(self.missing),
                        related=[plain(c) for c in self.related])
         return out
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest changed, document by document (ids)."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+                f"{len(self.unchanged)} unchanged")
