@@ -68,9 +68,9 @@ class Index:
 
     def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
                  sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray,
-                 title_vectors: np.ndarray | None = None, copies: dict[str, str] | None = None):
+                 title_vectors: np.ndarray | None = None, copies: dict[str, str] | None = None, files: Path | None = None):
         self.folder = folder  # the index folder as named (``--index``)
-        self.files = current(folder)  # the version whose files were read
+        self.files = files or current(folder)  # the version whose files were read
         self.manifest = manifest
         self.documents = documents
         self.chunks = chunks
@@ -288,12 +288,12 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
         manifest["build_stages"] = stages
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")  # last: marks it complete
-        publish(folder, tmp)
+        final = publish(folder, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
-                 copies)
+                 copies, final)
 
 
 def _write_jsonl(path: Path, rows) -> None:
@@ -307,9 +307,10 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def read_manifest(folder: Path | str) -> dict:
+def read_manifest(folder: Path | str, files: Path | None = None) -> dict:
+    """The manifest of the version in use (or of the version folder ``files``, already resolved)."""
     folder = Path(folder)
-    path = current(folder) / MANIFEST
+    path = (files or current(folder)) / MANIFEST
     if not path.exists():
         raise IndexNotFoundError(f"no index at {folder}: build one with `qa ingest PATHS --index {folder}`")
     try:
@@ -335,8 +336,8 @@ def _open(folder: Path, model: str | None) -> Index:
     import bm25s
     import faiss
 
-    manifest = read_manifest(folder)
-    files = current(folder)
+    files = current(folder)  # resolved once: a writer may switch versions while we read
+    manifest = read_manifest(folder, files)
     fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
     if manifest.get("format_version") not in READABLE_VERSIONS:
         raise IndexMismatchError(
@@ -386,7 +387,7 @@ def _open(folder: Path, model: str | None) -> Index:
     if any(d not in documents or c not in documents for d, c in copies.items()):
         raise CorruptIndexError(f"index at {folder} is inconsistent: duplicates.json names documents it does not hold: {fix}")
     return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
-                 copies)
+                 copies, files)
 
 
 def set_manifest_values(folder: Path | str, **values) -> dict:
@@ -394,7 +395,7 @@ def set_manifest_values(folder: Path | str, **values) -> dict:
     folder = Path(folder)
     with writer(folder):
         files = current(folder)
-        manifest = read_manifest(folder)
+        manifest = read_manifest(folder, files)
         manifest.update(values)
         tmp = files / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
