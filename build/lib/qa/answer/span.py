@@ -1,0 +1,161 @@
+"""The span inside an answer sentence: the figure, date, person, place or name that answers.
+
+For a 多少 question the figure whose clause holds the question's words wins, the measure word asked
+(多少名 -> 名) and the noun counted (多少名网格员 -> 网格员) counting most; other kinds take the candidate
+nearest after the question's own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.places import gazetteer
+from qa.answer.support import dates, figures
+from qa.normalize import has_cjk, normalize
+from qa.records import Question
+from qa.tokens import posseg, terms
+
+_BIGRAM_SOURCE = re.compile(r"[\u3400-\u9fff]{2,}|[a-z0-9]+")
+
+
+def units(text: str) -> set[str]:
+    """Han bigrams and Latin/digit words of the normalized text, for overlap."""
+    out = set()
+    for run in _BIGRAM_SOURCE.findall(normalize(text)):
+        if has_cjk(run):
+            out.update(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            out.add(run)
+    return out
+
+
+_QUOTED = re.compile(r"《[^》]{1,40}》|“[^”]{1,40}”|「[^」]{1,40}」")
+
+
+def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
+    """The figure, date, person, place or name in ``sentence`` that answers ``question``, if it asks for one."""
+    if question.asks == "open":
+        return None
+    norm_question = normalize(question.text)
+    if question.asks == "number":
+        options = figures(sentence)
+    elif question.asks == "date":
+        options = dates(sentence)
+    else:
+        options = names(question.asks, sentence)
+    options = [(a, b) for a, b in options if normalize(sentence[a:b].strip()) not in norm_question]
+    if question.asks == "number":
+        taken = dates(sentence)  # 4月 of 2022年4月25日 is a date, not a count
+        options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
+    if not options:
+        return None
+    if question.asks == "number":
+        start, end = max(options, key=lambda span: (_figure_fit(question, sentence, span), -span[0]))
+    else:
+        anchors = _anchors(question, sentence)
+
+        def distance(span: tuple[int, int]) -> tuple[int, int]:
+            before = [span[0] - end for start, end in anchors if end <= span[0]]
+            if before:
+                return (0, min(before))
+            after = [start - span[1] for start, end in anchors if start >= span[1]]
+            return (1, min(after)) if after else (2, span[0])
+
+        start, end = min(options, key=distance)
+    while start < end and sentence[start].isspace():
+        start += 1
+    return (start, end) if start < end else None
+
+
+_COUNTED = re.compile(r"(?:多少|几)\s*(?P<unit>人次|万元|亿元|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|岁|年|天|项|座|处|场|批|只|种|位|篇|倍|张|份)?"
+                      r"(?P<noun>[\u4e00-\u9fff]{0,8})")
+_ASKS_SHARE = re.compile(r"率|比例|百分|占比|比重|percentage|proportion|rate|share", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,，、;；:：()（）]")
+
+
+def _clauses(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
+    """The words just before a figure (up to 12 characters) and after it (up to 8), within its clause."""
+    return _CLAUSE.split(sentence[:span[0]])[-1][-12:], _CLAUSE.split(sentence[span[1]:])[0][:8]
+
+
+def _counted(question: Question) -> tuple[str, set[str]]:
+    """The measure word after 多少/几 and the Han bigrams of the noun it counts (多少名网格员 -> 名, 网格员)."""
+    m = _COUNTED.search(normalize(question.text))
+    if not m:
+        return "", set()
+    noun = re.split(r"[被了在是将把给对让使由从向]", m.group("noun"))[0]  # 多少人次被记功: no noun
+    return m.group("unit") or "", units(noun) if noun else set()
+
+
+def figure_features(question: Question, sentence: str) -> tuple[float, float, float]:
+    """For a 多少 question, over the figures of ``sentence``: the best :func:`_figure_fit` (capped at
+    6), the best share of the counted noun next to a figure, and whether a figure carries the
+    measure word asked for."""
+    spans = figures(sentence)
+    if not spans:
+        return 0.0, 0.0, 0.0
+    unit, noun = _counted(question) if has_cjk(question.text) else ("", set())
+    fit, near_noun, measure = 0.0, 0.0, 0.0
+    for span in spans:
+        fit = max(fit, min(_figure_fit(question, sentence, span), 6.0))
+        if noun:
+            left, right = _clauses(sentence, span)
+            near_noun = max(near_noun, len(noun & (units(left) | units(right))) / len(noun))
+        if unit and unit in sentence[span[0]:span[1]]:
+            measure = 1.0
+    return fit, near_noun, measure
+
+
+def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> float:
+    """How well the figure at ``span`` fits what the question counts.
+
+    The measure word after 多少/几 (多少名 -> 名), the noun it counts (多少名网格员 -> 网格员) or, for a
+    rate, a percent sign; then the question's words in the figure's own clause, the words just
+    before the figure counting most (划分网格4370个 vs 配备网格员3956名).
+    """
+    figure = sentence[span[0]:span[1]]
+    left, right = _clauses(sentence, span)
+    if not has_cjk(question.text):  # English: its words' Chinese renderings near the figure
+        return sum(1.0 * any(r in normalize(left) for r in g) + 0.6 * any(r in normalize(right) for r in g) for _, g in question.glosses)
+    q = normalize(question.text)
+    fit = 0.0
+    unit, noun_units = _counted(question)
+    if unit and unit in figure:
+        fit += 2.0
+    if _ASKS_SHARE.search(q) and re.search(r"[%％‰]|百分之|成$", figure):
+        fit += 2.0
+    q_units = units(question.text)
+    for text, weight in ((left, 1.0), (right, 0.6)):
+        near = units(text)
+        fit += weight * (len(near & q_units) + 2 * len(near & noun_units))
+    return fit
+
+
+def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
+    """Where the question's own content words occur in ``sentence``."""
+    norm = normalize(sentence)
+    if len(norm) != len(sentence):
+        norm = sentence
+    out = []
+    for word in terms(question.text) if has_cjk(question.text) else ():
+        for m in re.finditer(re.escape(word), norm):
+            out.append(m.span())
+    return out
+
+
+def names(asks: str, sentence: str) -> list[tuple[int, int]]:
+    """Spans of the people (``person``), places (``place``) or names (``name``: titles in 《》 or quotes,
+    proper nouns) in ``sentence``."""
+    tags = {"person": ("nr",), "place": ("ns",), "name": ("nz", "nt", "nr", "ns")}[asks]
+    out, pos = [], 0
+    for token in posseg().cut(sentence):
+        if token.flag.startswith(tags) and len(token.word) >= 2:
+            out.append((pos, pos + len(token.word)))
+        pos += len(token.word)
+    if asks == "place":
+        norm = normalize(sentence)
+        if len(norm) == len(sentence):
+            out += [(a, b) for a, b, _ in gazetteer().find(norm)]
+    if asks == "name":
+        out = [m.span() for m in _QUOTED.finditer(sentence)] + out
+    return sorted(set(out))

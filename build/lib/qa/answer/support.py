@@ -1,0 +1,125 @@
+"""Does the evidence meet the question? Every constraint must be said by the sentence, its passage
+or its article (title, text, publication date), and the sentence must hold the kind of answer asked.
+Texts are compared in normalized form (traditional = simplified, half-width, case-folded).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qa.normalize import normalize
+from qa.records import Constraint, Document, Question, Support
+
+_DIGITS = r"\d+(?:[.,]\d+)*"
+_ZH_NUM = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
+_MEASURE = (r"(?:[多余]?(?:人次|万元|亿元|万人|平方公里|平方米|公里|公顷|小时|分钟|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|"
+            r"岁|年|天|日|月|秒|米|亩|吨|倍|项|座|处|场|批|股|只|头|种|位|篇|本|册|枚|届|期|张|份|套|间|层|级|分|英里|英尺))")
+# A figure: Arabic digits with an optional scale, percent sign and measure word; or a Chinese
+# numeral that is followed by a measure word or 成/% (六次, 三成), so 一些/统一 are not figures.
+FIGURE = re.compile(
+    rf"(?:约|近|超过|逾)?(?:{_DIGITS}(?:\s*(?:万|亿|千|百))*\s*(?:%|％|‰)?{_MEASURE}?"
+    rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE})|一半|半数|过半|[数几][十百千万亿]{_MEASURE}?)"
+)
+_YEAR_FIGURE = re.compile(r"^(?:1[5-9]|20)\d{2}年$")
+DATE = re.compile(
+    r"(?:(?:1[5-9]|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|(?:1[5-9]|20)\d{2}\s*年(?:代|初|底|末)?"
+    r"|(?:1[5-9]|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[日号])?"
+    r"|\b(?:1[5-9]|20)\d{2}\b|(?:公元前?)?\d{1,4}\s*年|(?:公元前?)?[一二三四五六七八九十\d]{1,3}\s*世纪(?:初|末|中叶|\d+年代)?"
+    r"|[\u4e00-\u9fff]{2}[元一二三四五六七八九十]{1,3}年"  # reign years: 道光二十二年
+)
+
+
+def figures(text: str) -> list[tuple[int, int]]:
+    """Spans of the figures in ``text`` that can answer 'how many': not bare years like 2022年."""
+    return [m.span() for m in FIGURE.finditer(text) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))]
+
+
+def dates(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in DATE.finditer(text)]
+
+
+def fits(asks: str, sentence: str) -> bool:
+    """Can ``sentence`` answer a question that asks for ``asks``? Only figures and dates are checked."""
+    if asks == "number":
+        return bool(figures(sentence))
+    if asks == "date":
+        return bool(dates(sentence))
+    return True
+
+
+@lru_cache(maxsize=4096)
+def article_text(doc: Document) -> str:
+    """The normalized title and text of an article, where its constraints are looked for."""
+    return normalize(f"{doc.title}\n{doc.text}")
+
+
+def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
+    """Whether normalized ``text`` (or the publication ``date``) says what ``constraint`` asks."""
+    if constraint.kind == "year":
+        year = str(constraint.year)
+        in_text = bool(re.search(rf"(?<!\d){year}(?!\d)", text))
+        if constraint.month is None:
+            return in_text or bool(date and date.startswith(year))
+        if date and date.startswith(f"{year}-{constraint.month:02d}"):
+            return True
+        return in_text and bool(re.search(rf"(?<!\d){constraint.month}\s*月", text))
+    return any(form in text for form in constraint.forms)
+
+
+HARD = ("place", "year")
+
+
+def check(question: Question, doc: Document) -> Support:
+    """Every place and year of ``question`` met by the article ``doc`` (title, text or date)?
+
+    Other names (people, organizations) are not required of the article: jieba tags common nouns
+    as names too often (长度, 英文名). Articles that mention them are preferred (:func:`names_met`).
+    """
+    hard = [c for c in question.constraints if c.kind in HARD]
+    if not hard:
+        return Support(True)
+    text = article_text(doc)
+    missing = tuple(c for c in hard if not meets(c, text, doc.date))
+    return Support(not missing, missing)
+
+
+def names_met(question: Question, doc: Document) -> int:
+    names = [c for c in question.constraints if c.kind == "name"]
+    if not names:
+        return 0
+    text = article_text(doc)
+    return sum(meets(c, text) for c in names)
+
+
+_ASKING = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|"
+                     r"would|should|has|have|had|name|list|tell|give|describe|explain|find|show)\b", re.IGNORECASE)
+
+
+def keywords_only(question: Question) -> bool:
+    """An English input that is not a question (no question word, no question mark): a few words
+    typed as a search, or not meant as a question at all (hello world, DROP TABLE)."""
+    return "?" not in question.text and question.asks == "open" and not _ASKING.search(question.text)
+
+
+def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
+    """Proper nouns of an English question (capitalized, not its first word) that the corpus never
+    uses in any of their Chinese renderings (France -> 法国, 法兰西 in a police corpus): the corpus
+    cannot be about them. Common words are not judged (dictionary renderings miss too often), except
+    in input that is only keywords and has fewer than two terms the corpus uses (places included):
+    there the nearest sentence would be shown for one shared word (hello world -> 世界级旅游名城).
+    Two terms the corpus uses (Guilin telecom fraud: 桂林, 诈骗) make a search worth answering."""
+    vocab = index.bm25.vocab_dict
+    capitalized = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", question.text)}
+
+    def known(rendering: str) -> bool:
+        pairs = [rendering[i:i + 2] for i in range(len(rendering) - 1)]
+        return rendering in vocab or bool(pairs) and all(p in vocab for p in pairs)
+
+    if keywords_only(question):
+        used = sum(any(known(r) for r in renderings) for _, renderings in question.glosses)
+        if used + sum(c.kind == "place" for c in question.constraints) < 2:
+            capitalized = {word for word, _ in question.glosses}
+    as_written = {w.lower(): w for w in re.findall(r"[A-Za-z]+", question.text)}
+    return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
+                 for word, renderings in question.glosses if word in capitalized and not any(known(r) for r in renderings))

@@ -1,0 +1,403 @@
+"""Chunks -> an index folder: FAISS vectors + BM25 + chunk store + manifest.json, written atomically.
+
+The folder holds versions (qa/store/versions.py): ``CURRENT`` names the complete one in use, a build
+writes the next beside it and switches ``CURRENT`` in one rename, one writer at a time. Layout of a
+version (all readable files):
+    manifest.json     format version, model, dimension, normalization, chunking, tokenizer, per-document hashes
+    vectors.faiss     inner-product FAISS index over L2-normalized chunk vectors (row i = chunk i)
+    bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text
+    chunks.jsonl      one chunk per line, in FAISS row order
+    sentences.npy     int32 (start, end) of every sentence of every chunk, in chunk order
+    sentence_offsets.npy  int64: chunk i's sentences are rows offsets[i]:offsets[i+1]
+    sentence_vectors.npy  float16 L2-normalized sentence vectors (the answer step's evidence)
+    documents.jsonl   one cleaned document per line (text, title, date, outlet, file name)
+    title_vectors.npy float16 vectors of each chunk as "title + text" (the hybrid's title channel)
+    duplicates.json   {copy id: canonical id} for stories held more than once (qa/duplicates.py)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from qa.cancel import checkpoint
+from qa.chunking import ChunkSettings, indexed_text, sentences, split
+from qa.duplicates import find_copies
+from qa.records import Chunk, Document
+from qa.store import current, publish, staging, writer, written_by_us
+from qa.tokens import TOKENIZER, tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 3  # 2: sentence vectors stored for the answer step; 3: title-aware chunk vectors
+READABLE_VERSIONS = (2, 3)  # a version-2 index works without title-aware vectors (the hybrid uses the plain ones)
+NORMALIZATION = "opencc-t2s+fullwidth-to-halfwidth+casefold"
+MANIFEST = "manifest.json"
+
+
+class IndexFolderError(RuntimeError):
+    """Base class for problems with an index folder."""
+
+
+class IndexNotFoundError(IndexFolderError):
+    pass
+
+
+class IndexMismatchError(IndexFolderError):
+    """The index was built with other settings than those asked for."""
+
+
+class CorruptIndexError(IndexFolderError):
+    pass
+
+
+def content_hash(doc: Document) -> str:
+    return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16]
+
+
+class Index:
+    """An opened index: documents, chunks, FAISS vectors and BM25, loaded once per process."""
+
+    def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
+                 sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray,
+                 title_vectors: np.ndarray | None = None, copies: dict[str, str] | None = None, files: Path | None = None):
+        self.folder = folder  # the index folder as named (``--index``)
+        self.files = files or current(folder)  # the version whose files were read
+        self.manifest = manifest
+        self.documents = documents
+        self.chunks = chunks
+        self.vectors = vectors
+        self.bm25 = bm25
+        self.sentence_spans = sentence_spans
+        self.sentence_offsets = sentence_offsets
+        self.sentence_vectors = sentence_vectors
+        # float16, one per chunk: "title\ntext" embedded (the plain text where a document has no title)
+        self.title_vectors = title_vectors
+        self.row_of = {c.id: i for i, c in enumerate(chunks)}
+        self.copies = copies or {}  # copy id -> canonical id (qa/duplicates.py)
+        self._groups: dict[str, list[str]] = {}
+        for copy, canonical in self.copies.items():
+            self._groups.setdefault(canonical, [canonical]).append(copy)
+
+    def canonical(self, doc_id: str) -> str:
+        """The copy of this story that is cited: the earliest of its duplicate group (itself if none)."""
+        return self.copies.get(doc_id, doc_id)
+
+    def other_copies(self, doc_id: str) -> list[str]:
+        """Ids of the other documents carrying the same story."""
+        return [d for d in self._groups.get(self.canonical(doc_id), []) if d != doc_id]
+
+    def chunk_sentences(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """The (start, end) spans within chunk ``row``'s text and their float32 vectors."""
+        a, b = int(self.sentence_offsets[row]), int(self.sentence_offsets[row + 1])
+        return self.sentence_spans[a:b], self.sentence_vectors[a:b].astype(np.float32)
+
+    @property
+    def model(self) -> str:
+        return self.manifest["model"]
+
+    @property
+    def answer_threshold(self) -> float | None:
+        return self.manifest.get("answer_threshold")
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def document_frequency(self, token: str) -> int:
+        """How many chunks contain ``token`` (a normalized BM25 token); 0 when unknown."""
+        tid = self.bm25.vocab_dict.get(token)
+        if tid is None:
+            return 0
+        indptr = self.bm25.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid])
+
+
+def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64, what: str = "chunks") -> np.ndarray:
+    from tqdm.auto import tqdm
+
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    # Longest first across the whole list, so each slice's batches hold texts of similar length.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    with tqdm(total=len(texts), desc=f"Embedding {what}", unit=what[:-1], disable=not progress) as bar:
+        for i in range(0, len(order), step):
+            checkpoint()
+            rows = order[i : i + step]
+            out[rows] = encoder.encode_passages([texts[r] for r in rows])
+            bar.update(len(rows))
+    return out
+
+
+def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple]:
+    """chunk id -> (doc hash, vector, sentence vectors, title-aware vector or None) from an existing
+    compatible index, to avoid re-embedding."""
+    try:
+        old = open_index(folder, model=model)
+    except IndexFolderError:
+        return {}
+    if old.manifest.get("chunking") != asdict(chunking):
+        return {}
+    hashes = {d: meta["hash"] for d, meta in old.manifest["documents"].items()}
+    vectors = old.vectors.reconstruct_n(0, old.vectors.ntotal)
+    off = old.sentence_offsets
+    titled = old.title_vectors
+    return {c.id: (hashes.get(c.doc_id, ""), vectors[i], old.sentence_vectors[off[i]:off[i + 1]],
+                   None if titled is None else titled[i])
+            for i, c in enumerate(old.chunks)}
+
+
+def build_index(
+    documents: Sequence[Document],
+    folder: Path | str,
+    encoder,
+    chunking: ChunkSettings = ChunkSettings(),
+    *,
+    reuse: bool = True,
+    progress: bool = False,
+    extra_manifest: dict | None = None,
+) -> Index:
+    """Chunk, embed and index ``documents`` into ``folder`` (replacing what is there, atomically).
+
+    With ``reuse``, chunks of documents whose content is unchanged since the existing index at
+    ``folder`` keep their vectors instead of being embedded again. Raises ``IndexBusyError`` when
+    another process is writing the same index.
+    """
+    folder = Path(folder)
+    if not documents:
+        raise ValueError("no documents to index: give at least one readable .txt, .md, .html or corpus.jsonl file")
+    _refuse_foreign(folder)
+    with writer(folder):  # one writer at a time; a dead writer's leftovers are removed first
+        return _build(documents, folder, encoder, chunking, reuse, progress, extra_manifest)
+
+
+def _refuse_foreign(folder: Path) -> None:
+    if folder.is_dir() and not (folder / "CURRENT").exists() and not (folder / MANIFEST).exists():
+        if not all(written_by_us(p.name) for p in folder.iterdir()):
+            raise IndexMismatchError(
+                f"{folder} exists and is not an index (no {MANIFEST}); refusing to replace it. Choose another --index folder."
+            )
+
+
+def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: bool, progress: bool,
+           extra_manifest: dict | None) -> Index:
+    import bm25s
+    import faiss
+
+    started = time.perf_counter()
+    stages: dict[str, float] = {}  # seconds per stage, kept in the manifest (benchmarks/bench_ingest.py reads it)
+    mark = started
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        stages[stage] = round(stages.get(stage, 0.0) + now - mark, 3)
+        mark = now
+
+    chunks = [c for doc in documents for c in split(doc, chunking)]
+    by_id = {d.id: d for d in documents}
+    texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
+    hashes = {d.id: content_hash(d) for d in documents}
+    copies = find_copies(documents)
+    cached = _old_vectors(folder, encoder.name, chunking) if reuse and folder.exists() else {}
+    vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
+    spans = [sentences(c.text) for c in chunks]
+    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(sp) for sp in spans])
+    sentence_vectors = np.zeros((int(offsets[-1]), encoder.dim), dtype=np.float16)
+    title_vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float16)
+    # The hybrid retriever also matches each chunk as "title + text" (docs/evaluation.md: search-style
+    # queries match page titles); where that is the indexed text already, the plain vector serves.
+    titled_texts = [indexed_text(c, by_id[c.doc_id], replace(chunking, with_title=True)) for c in chunks]
+    lap("chunk")
+    todo, title_todo = [], []
+    for i, c in enumerate(chunks):
+        hit = cached.get(c.id)
+        if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim and len(hit[2]) == len(spans[i]):
+            vectors[i] = hit[1]
+            sentence_vectors[offsets[i]:offsets[i + 1]] = hit[2]
+            if hit[3] is not None:
+                title_vectors[i] = hit[3]
+            elif titled_texts[i] != texts[i]:
+                title_todo.append(i)
+        else:
+            todo.append(i)
+            if titled_texts[i] != texts[i]:
+                title_todo.append(i)
+    if cached:
+        log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
+    if todo:
+        vectors[todo] = _encode_with_progress(encoder, [texts[i] for i in todo], progress)
+        rows = [r for i in todo for r in range(offsets[i], offsets[i + 1])]
+        sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
+        sentence_vectors[rows] = _encode_with_progress(encoder, sentence_texts, progress, what="sentences")
+    plain = [i for i in range(len(chunks)) if titled_texts[i] == texts[i]]
+    title_vectors[plain] = vectors[plain]
+    if title_todo:
+        title_vectors[title_todo] = _encode_with_progress(encoder, [titled_texts[i] for i in title_todo], progress,
+                                                          what="titled chunks")
+    sentence_spans = np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2)
+    lap("embed")
+
+    faiss_index = faiss.IndexFlatIP(encoder.dim)
+    faiss_index.add(vectors)
+    corpus_tokens = [tokenize(t) or [""] for t in texts]
+    lap("tokenize")
+    bm25 = bm25s.BM25()
+    bm25.index(corpus_tokens, show_progress=False)
+    lap("bm25")
+
+    per_doc: dict[str, int] = {}
+    for c in chunks:
+        per_doc[c.doc_id] = per_doc.get(c.doc_id, 0) + 1
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": encoder.name,
+        "dimension": encoder.dim,
+        "prompts": dict(getattr(encoder, "prompts", {})),
+        "encoder_backend": getattr(encoder, "backend", "torch"),
+        "normalization": NORMALIZATION,
+        "tokenizer": TOKENIZER,
+        "chunking": asdict(chunking),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": None,
+        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_spans), "embedded": len(todo),
+                   "titled": len(title_todo),
+                   "copies": len(copies), "duplicate_groups": len(set(copies.values()))},
+        "documents": {d.id: {"hash": hashes[d.id], "path": d.path, "chunks": per_doc.get(d.id, 0)} for d in documents},
+        **(extra_manifest or {}),
+    }
+    tmp = staging(folder)
+    try:
+        faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+        bm25.save(str(tmp / "bm25"))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
+        np.save(tmp / "sentences.npy", sentence_spans)
+        np.save(tmp / "sentence_offsets.npy", offsets)
+        np.save(tmp / "sentence_vectors.npy", sentence_vectors)
+        np.save(tmp / "title_vectors.npy", title_vectors)
+        (tmp / "duplicates.json").write_text(json.dumps(copies, ensure_ascii=False, indent=0), encoding="utf-8")
+        _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
+        lap("write")
+        manifest["build_seconds"] = round(time.perf_counter() - started, 2)
+        manifest["build_stages"] = stages
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")  # last: marks it complete
+        final = publish(folder, tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
+                 copies, final)
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def read_manifest(folder: Path | str, files: Path | None = None) -> dict:
+    """The manifest of the version in use (or of the version folder ``files``, already resolved)."""
+    folder = Path(folder)
+    path = (files or current(folder)) / MANIFEST
+    if not path.exists():
+        raise IndexNotFoundError(f"no index at {folder}: build one with `qa ingest PATHS --index {folder}`")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorruptIndexError(f"{path} is unreadable ({exc}): rebuild with `qa ingest --rebuild --index {folder}`") from exc
+
+
+def open_index(folder: Path | str, *, model: str | None = None) -> Index:
+    """Open an index folder, checking that it is complete and (if ``model`` is given) built with it."""
+    folder = Path(folder)
+    try:
+        return _open(folder, model)
+    except CorruptIndexError:
+        # a writer may have switched versions and removed ours while we read it: read the new one
+        files = current(folder)
+        if files != folder and files.exists():
+            return _open(folder, model)
+        raise
+
+
+def _open(folder: Path, model: str | None) -> Index:
+    import bm25s
+    import faiss
+
+    files = current(folder)  # resolved once: a writer may switch versions while we read
+    manifest = read_manifest(folder, files)
+    fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
+    if manifest.get("format_version") not in READABLE_VERSIONS:
+        raise IndexMismatchError(
+            f"index at {folder} has format version {manifest.get('format_version')}, this version of qa reads "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}: {fix}"
+        )
+    if manifest.get("tokenizer", TOKENIZER) != TOKENIZER:
+        raise IndexMismatchError(
+            f"index at {folder} holds BM25 tokens of {manifest.get('tokenizer')!r}; this version of qa "
+            f"tokenizes questions as {TOKENIZER!r}, so keyword search would not match: {fix}"
+        )
+    if model is not None and manifest.get("model") != model:
+        raise IndexMismatchError(
+            f"index at {folder} was built with model {manifest.get('model')}, you asked for {model}: "
+            f"re-run `qa ingest --rebuild --model {model} --index {folder}` or drop --model"
+        )
+    try:
+        chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
+        documents = {row["id"]: Document(**row) for row in _read_jsonl(files / "documents.jsonl")}
+        vectors = faiss.read_index(str(files / "vectors.faiss"))
+        bm25 = bm25s.BM25.load(str(files / "bm25"))
+        sentence_spans = np.load(files / "sentences.npy", allow_pickle=False)
+        offsets = np.load(files / "sentence_offsets.npy", allow_pickle=False)
+        sentence_vectors = np.load(files / "sentence_vectors.npy", allow_pickle=False)
+        title_vectors, copies = None, {}
+        if manifest["format_version"] >= 3:
+            title_vectors = np.load(files / "title_vectors.npy", allow_pickle=False)
+        if (files / "duplicates.json").exists():  # written since duplicate detection (issue 11)
+            copies = json.loads((files / "duplicates.json").read_text(encoding="utf-8"))
+    except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
+        raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
+    if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dimension"):
+        raise CorruptIndexError(
+            f"index at {folder} is inconsistent: {vectors.ntotal} vectors of dimension {vectors.d} for "
+            f"{len(chunks)} chunks (manifest says dimension {manifest.get('dimension')}): {fix}"
+        )
+    if bm25.scores["num_docs"] != len(chunks):
+        raise CorruptIndexError(f"index at {folder} is inconsistent: BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}: {fix}")
+    if (len(offsets) != len(chunks) + 1 or int(offsets[-1]) != len(sentence_spans)
+            or len(sentence_spans) != len(sentence_vectors)
+            or sentence_vectors.shape[1:] != (vectors.d,)):
+        raise CorruptIndexError(
+            f"index at {folder} is inconsistent: {len(sentence_spans)} sentences, {len(sentence_vectors)} sentence "
+            f"vectors and {len(offsets) - 1} sentence offsets for {len(chunks)} chunks: {fix}")
+    if title_vectors is not None and title_vectors.shape != (len(chunks), vectors.d):
+        raise CorruptIndexError(f"index at {folder} is inconsistent: {len(title_vectors)} title-aware vectors for {len(chunks)} chunks: {fix}")
+    if any(d not in documents or c not in documents for d, c in copies.items()):
+        raise CorruptIndexError(f"index at {folder} is inconsistent: duplicates.json names documents it does not hold: {fix}")
+    return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
+                 copies, files)
+
+
+def set_manifest_values(folder: Path | str, **values) -> dict:
+    """Update keys of an index's manifest in place (atomically), e.g. a calibrated answer threshold."""
+    folder = Path(folder)
+    with writer(folder):
+        files = current(folder)
+        manifest = read_manifest(folder, files)
+        manifest.update(values)
+        tmp = files / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(files / MANIFEST)
+    return manifest

@@ -1,0 +1,31 @@
+"""Normalization for matching: traditional -> simplified, full-width -> half-width, case folding.
+
+Applied identically to indexed text and to questions; what is shown is always the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Full-width ASCII block (U+FF01..U+FF5E) and the ideographic space, to their half-width forms.
+_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Variant characters that OpenCC's t2s leaves alone but scraped traditional text uses (陜西 for 陝西).
+_VARIANTS = str.maketrans({"陜": "陕", "衞": "卫", "淸": "清"})
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Matching form of ``text``: simplified script, half-width characters, case-folded."""
+    return _t2s().convert(text.translate(_HALF)).translate(_VARIANTS).casefold()
+
+
+def has_cjk(text: str) -> bool:
+    return bool(CJK.search(text))

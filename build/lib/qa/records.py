@@ -1,0 +1,161 @@
+"""The plain records that flow through the pipeline, defined once."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned article. ``text`` is what is indexed and shown; ``path`` names its source file."""
+
+    id: str
+    text: str
+    title: str = ""
+    date: str | None = None  # ISO YYYY-MM-DD
+    source: str | None = None  # outlet
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document: ``doc.text[start:end] == text``."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not indexed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its score (higher is better) and 1-based rank."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    source: str | None
+    text: str
+    start: int
+    end: int
+    answer_start: int
+    answer_end: int
+    score: float
+    path: str = ""
+    copies: tuple[str, ...] = ()  # file names (or ids) of other documents carrying the same story
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """Something a question pins down that its evidence must also say.
+
+    ``kind`` is ``place`` (a gazetteer place: any of its names counts), ``name`` (another named
+    entity: a person, organization or foreign place) or ``year`` (``year``,
+    optionally ``month``).
+    ``forms`` are the normalized strings any one of which, found in the evidence, meets it.
+    """
+
+    kind: str
+    text: str  # as written in the question
+    forms: tuple[str, ...] = ()
+    year: int | None = None
+    month: int | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question constrains and what kind of answer it asks for.
+
+    ``asks`` is one of ``number``, ``date``, ``person``, ``place``, ``name`` or ``open``;
+    ``topic`` is the question without its constraints and question words (``破案率`` for
+    ``成都的破案率是多少``), used to word a refusal; ``glosses`` render an English question's words in
+    Chinese, computed once here for every later step.
+    """
+
+    text: str
+    constraints: tuple[Constraint, ...] = ()
+    asks: str = "open"
+    topic: str = ""
+    # English questions: (word, its Chinese renderings) for the words a dictionary knows
+    glosses: tuple[tuple[str, frozenset[str]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Support:
+    """Whether evidence meets every constraint of a question; ``missing`` lists those it does not."""
+
+    ok: bool
+    missing: tuple[Constraint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to a question.
+
+    Answered: ``answer`` is the sentence, ``answer_span`` the exact figure/date/name inside it (when
+    the question asks for one), ``citations`` the numbered passages, [1] the one the answer is from.
+    Refused: ``answered`` is false, ``reason`` says why (``no_match``: nothing relevant;
+    ``missing``: the corpus has the topic but not the question's ``missing`` places, names or
+    years; ``no_answer``: relevant passages but none says what is asked; ``language``: written in a
+    script the model cannot match to Chinese news, e.g. Korean), and ``related`` lists the
+    passages that were found, which are *not* citations of an answer.
+    """
+
+    question: str
+    answer: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    query: str = ""  # what was searched (the question, or its rewrite in a conversation)
+    confidence: float = 0.0
+    answer_span: str | None = None
+    reason: str | None = None
+    missing: tuple[str, ...] = ()
+    related: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        def plain(c: Citation) -> dict:  # server paths stay out; other copies of the story only when there are some
+            return {k: (list(v) if k == "copies" else v) for k, v in asdict(c).items()
+                    if k != "path" and (k != "copies" or v)}
+
+        out = {
+            "question": self.question,
+            "answer": self.answer,
+            "answered": self.answered,
+            "answer_span": self.answer_span,
+            "citations": [plain(c) for c in self.citations],
+        }
+        if not self.answered:
+            out.update(reason=self.reason or "no_match", missing=list(self.missing),
+                       related=[plain(c) for c in self.related])
+        return out
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest changed, document by document (ids)."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+                f"{len(self.unchanged)} unchanged")

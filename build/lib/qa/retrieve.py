@@ -1,0 +1,226 @@
+"""Question -> ranked chunks. Dense, BM25 and hybrid retrievers share ``search(query, k) -> list[Hit]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from qa.index import Index
+from qa.records import Hit
+from qa.tokens import tokenize
+
+RETRIEVERS = ("hybrid", "dense", "bm25")
+RERANK = "+rerank"  # suffix of a retriever whose top candidates a cross-encoder reorders, e.g. "hybrid+rerank"
+RERANK_DEPTH = 20
+
+
+class Retriever(Protocol):
+    name: str
+
+    def search(self, query: str, k: int = 10) -> list[Hit]: ...
+
+
+def _hits(index: Index, rows: Sequence[int], scores: Sequence[float]) -> list[Hit]:
+    return [Hit(index.chunks[r], float(s), rank) for rank, (r, s) in enumerate(zip(rows, scores), 1)]
+
+
+class DenseRetriever:
+    """Cosine similarity between the question and chunk vectors (FAISS inner product)."""
+
+    name = "dense"
+
+    def __init__(self, index: Index, encoder):
+        self.index, self.encoder = index, encoder
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        return self.search_vector(self.encoder.encode_queries([query])[0], k)
+
+    def search_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
+        k = min(k, len(self.index))
+        scores, rows = self.index.vectors.search(vector[None, :].astype(np.float32), k)
+        keep = rows[0] >= 0
+        return _hits(self.index, rows[0][keep], scores[0][keep])
+
+
+class BM25Retriever:
+    """BM25 (bm25s) over jieba search-mode words and Han bigrams of the normalized text."""
+
+    name = "bm25"
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.vocab = index.bm25.vocab_dict
+
+    def token_ids(self, query: str) -> tuple[list[int], int]:
+        """Ids of the query tokens the index knows, and how many tokens the query has."""
+        tokens = tokenize(query)
+        return [self.vocab[t] for t in tokens if t in self.vocab], len(tokens)
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        ids, _ = self.token_ids(query)
+        if not ids:
+            return []
+        scores = self.index.bm25.get_scores_from_ids(ids)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return _hits(self.index, top, scores[top])
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """How the hybrid retriever combines its evidence about each candidate chunk.
+
+    ``method="convex"``: the candidates are the union of the dense and BM25 top ``depth``. Four
+    scores of each are min-max scaled over the candidates of this question and mixed:
+
+    - ``dense_weight`` × the cosine of the chunk's text (what the dense retriever ranks by);
+    - ``title_weight`` × the cosine of "title + text" (search-style queries often match the title
+      of the page or article more than any one paragraph of it);
+    - ``sentence_weight`` × the best cosine of one sentence of the chunk (a question about one
+      detail matches the sentence that states it better than the whole passage);
+    - ``bm25_weight`` × the BM25 score, scaled by the share of question tokens the index knows (an
+      English question over Chinese text leans on the dense side) and by how much BM25 can be
+      trusted for this query: fully when its top scores stand out (the 10th is at most
+      1 − ``concentrated[1]`` of the 1st) or the query is long (``long_query[1]`` tokens or more),
+      fading to nothing for a short query whose top BM25 scores are flat (``concentrated[0]``,
+      ``long_query[0]``): real search queries over web pages that all share their words.
+
+    ``method="rrf"``: weighted reciprocal-rank fusion of the dense and BM25 runs with ``rrf_k``.
+    Fit on dureader-train, cmrc2018-trial and xquad-zh; confirmed on drcd-dev, xquad-en2zh and
+    seed-dev (docs/evaluation.md).
+    """
+
+    method: str = "convex"
+    depth: int = 50
+    dense_weight: float = 0.5
+    title_weight: float = 1.0
+    sentence_weight: float = 1.0
+    bm25_weight: float = 2.25
+    concentrated: tuple[float, float] = (0.55, 0.75)
+    long_query: tuple[int, int] = (12, 20)
+    rrf_k: int = 60
+
+    def lexical_trust(self, bm25_all: np.ndarray, tokens: int) -> float:
+        """0..1: how far BM25 is to be trusted for this query (see the class docstring)."""
+        n = min(10, len(bm25_all))
+        top = -np.partition(-bm25_all, n - 1)[:n] if n else bm25_all
+        first = float(top.max()) if n else 0.0
+        if first <= 0:
+            return 0.0
+        concentration = (first - float(top.min())) / first  # 1 - (10th best / best)
+        return max(_ramp(concentration, *self.concentrated), _ramp(tokens, *self.long_query))
+
+
+def _ramp(x: float, lo: float, hi: float) -> float:
+    return float(min(1.0, max(0.0, (x - lo) / (hi - lo))))
+
+
+def fuse(runs: Sequence[tuple[list[Hit], float]], k: int, rrf_k: int = 60) -> list[Hit]:
+    """Weighted reciprocal-rank fusion of several rankings of the same chunks."""
+    scores: dict[str, float] = {}
+    chunks = {}
+    for hits, weight in runs:
+        for hit in hits:
+            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + weight / (rrf_k + hit.rank)
+            chunks[hit.chunk.id] = hit.chunk
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+    return [Hit(chunks[cid], score, rank) for rank, (cid, score) in enumerate(ranked, 1)]
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    span = float(x.max() - x.min()) if len(x) else 0.0
+    return (x - x.min()) / span if span > 0 else np.zeros_like(x)
+
+
+def _best_sentence(index: Index, rows: np.ndarray, qvec: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Per chunk row, the best cosine of one of its sentences (``fallback`` where it has none)."""
+    off = index.sentence_offsets
+    counts = (off[rows + 1] - off[rows]).astype(np.int64)
+    out = fallback.copy()
+    has = counts > 0
+    if not has.any():
+        return out
+    picked = np.concatenate([np.arange(off[r], off[r + 1]) for r in rows[has]])
+    sims = index.sentence_vectors[picked].astype(np.float32) @ qvec
+    starts = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
+    out[has] = np.maximum.reduceat(sims, starts)
+    return out
+
+
+class HybridRetriever:
+    name = "hybrid"
+
+    def __init__(self, dense: DenseRetriever, bm25: BM25Retriever, settings: FusionSettings = FusionSettings()):
+        self.dense, self.bm25, self.settings = dense, bm25, settings
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        s = self.settings
+        depth = max(k, s.depth)
+        known, total = self.bm25.token_ids(query)
+        qvec = self.dense.encoder.encode_queries([query])[0]
+        dense_hits = self.dense.search_vector(qvec, depth)
+        if s.method == "rrf":
+            lexical = s.bm25_weight * (len(known) / total if total else 0.0)
+            return fuse([(dense_hits, s.dense_weight), (self.bm25.search(query, depth), lexical)], k, s.rrf_k)
+        bm25_all = self.bm25.index.bm25.get_scores_from_ids(known) if known else None
+        return self._convex(qvec, dense_hits, bm25_all, len(known), total, depth, k)
+
+    def _convex(self, qvec, dense_hits, bm25_all, known, total, depth, k):
+        index, s = self.dense.index, self.settings
+        row_of = index.row_of
+        cand = {row_of[h.chunk.id] for h in dense_hits}
+        lexical = 0.0
+        if bm25_all is not None:
+            top_bm25 = np.argpartition(-bm25_all, min(depth, len(bm25_all) - 1))[:depth]
+            cand.update(int(r) for r in top_bm25 if bm25_all[r] > 0)
+            lexical = s.bm25_weight * known / total * s.lexical_trust(bm25_all, total)
+        rows = np.fromiter(cand, dtype=np.int64)
+        dense = index.vectors.reconstruct_batch(rows) @ qvec
+        score = s.dense_weight * _minmax(dense)
+        if s.title_weight:
+            titled = dense if index.title_vectors is None else index.title_vectors[rows].astype(np.float32) @ qvec
+            score += s.title_weight * _minmax(titled)
+        if s.sentence_weight:
+            score += s.sentence_weight * _minmax(_best_sentence(index, rows, qvec, dense))
+        if lexical > 0:
+            score += lexical * _minmax(bm25_all[rows].astype(np.float64))
+        order = np.argsort(-score, kind="stable")[:k]
+        return _hits(index, rows[order], score[order])
+
+
+class RerankedRetriever:
+    """Another retriever's top ``depth`` chunks reordered by a cross-encoder's score of each
+    (question, title + passage) pair; the score of a reranked hit is the cross-encoder's. Asked for
+    more than ``depth``, the rest follow in the first retriever's order."""
+
+    def __init__(self, base: Retriever, index: Index, reranker, depth: int = RERANK_DEPTH):
+        self.base, self.index, self.reranker, self.depth = base, index, reranker, depth
+        self.name = base.name + RERANK
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        hits = self.base.search(query, max(k, self.depth))
+        head, rest = hits[: self.depth], hits[self.depth :]
+        documents = self.index.documents
+        texts = [f"{documents[h.chunk.doc_id].title}\n{h.chunk.text}".lstrip() for h in head]
+        scores = self.reranker.score(query, texts)
+        ranked = [replace(head[i], score=float(scores[i])) for i in np.argsort(-scores, kind="stable")] + rest
+        return [replace(h, rank=rank) for rank, h in enumerate(ranked[:k], 1)]
+
+
+def make_retriever(kind: str, index: Index, encoder, fusion: FusionSettings = FusionSettings(), reranker=None) -> Retriever:
+    """``kind`` is one of RETRIEVERS, or one of them + ``"+rerank"`` (which needs ``reranker``)."""
+    if kind.endswith(RERANK):
+        if reranker is None:
+            raise ValueError(f"retriever {kind!r} needs a reranker: pass --reranker NAME (a cross-encoder model)")
+        return RerankedRetriever(make_retriever(kind[: -len(RERANK)], index, encoder, fusion), index, reranker)
+    if kind == "dense":
+        return DenseRetriever(index, encoder)
+    if kind == "bm25":
+        return BM25Retriever(index)
+    if kind == "hybrid":
+        return HybridRetriever(DenseRetriever(index, encoder), BM25Retriever(index), fusion)
+    raise ValueError(f"unknown retriever {kind!r}: choose one of {', '.join(RETRIEVERS)}")

@@ -1,0 +1,402 @@
+"""The Gradio chat: answers with numbered citations, a source viewer, controls, and an Evaluate tab.
+
+All corpus text is HTML-escaped before it is shown. The page reads no server path typed into it:
+evaluation runs on uploaded files (size-limited) or on sets inside the configured evaluation folder.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from qa.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError
+from qa.cancel import Cancelled, cancellable
+from qa.conversation import rewrite
+from qa.documents import json_kind
+from qa.engine import Engine, LiveEngine
+from qa.records import Answer, Citation, Document
+
+log = logging.getLogger(__name__)
+
+# Offline means offline: no usage analytics or version checks from Gradio, no telemetry from the
+# Hugging Face libraries (set before gradio is imported; a user can still override them).
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+MAX_UPLOAD = "20mb"
+MAX_UNZIPPED = 200 * 2**20
+# What one visitor may make the server do from the Evaluate tab (a 3,000-document upload kept both
+# cores busy for minutes). Named in the error; raised through the environment by whoever runs it.
+MAX_EVAL_DOCUMENTS = int(os.environ.get("QA_EVAL_MAX_DOCUMENTS") or 500)
+MAX_EVAL_CHARACTERS = int(os.environ.get("QA_EVAL_MAX_CHARACTERS") or 1_000_000)
+MAX_EVAL_QUESTIONS = int(os.environ.get("QA_EVAL_MAX_QUESTIONS") or 2_000)
+MAX_HISTORY = 50  # earlier questions read by the /ask API (only the last few drive a rewrite)
+EVAL_NEAR_MISSES = 100  # unanswerable questions derived per BEIR set in the Evaluate tab (FalseAnswerRate)
+EXAMPLES = ["桂林的破案率是多少", "白城市公安局举办了多少期公安大讲堂", "商洛累計辦理戶政、出入境、車駕管業務多少筆",
+            "How many telecom fraud criminals were caught in Guilin?"]
+CSS = """
+#qa-source { max-height: 600px !important; overflow-y: auto !important; line-height: 1.8; }
+#qa-source .cited { background: #fff3bf; border-radius: 3px; }
+#qa-source mark.answer { background: #ffd43b; font-weight: 600; padding: 0 2px; }
+#qa-source strong.span { color: #c92a2a; }
+#qa-source .meta { color: #666; font-size: 0.9em; margin-bottom: 0.6em; }
+.qa-query { color: #888; font-size: 0.85em; }
+"""
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    index_dir: Path
+    corpus_dir: Path
+    eval_dir: Path | None = None
+    model: str | None = None
+    reranker: str | None = None
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+
+
+def text_md(text: str) -> str:
+    """Corpus or user text for the chat's markdown: HTML escaped, markdown punctuation escaped, and
+    URLs broken with a zero-width space, so a document can show neither markup nor a link."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)).replace("://", ":\u200b//").replace("www.", "www\u200b.")
+
+
+def answer_markdown(result: Answer) -> str:
+    """The chat reply: the answer with inline markers, then the cited sources (all text escaped)."""
+    if not result.answered:
+        lines = [text_md(result.answer or NOT_FOUND)]
+        if result.related:
+            lines += ["", "**相关段落**（仅供参考，不是答案的来源）"]
+            for c in result.related:
+                meta = " · ".join(text_md(x) for x in (c.title, c.date, c.source) if x)
+                lines.append(f"- {meta}")
+        return "\n".join(lines)
+    markers = " ".join(f"[{c.n}]" for c in result.citations[:1])
+    lines = [f"{text_md(result.answer)} {markers}", "", "**来源**"]
+    if result.answer_span:
+        lines[:0] = [f"**答案：{text_md(result.answer_span)}**", ""]
+    for c in result.citations:
+        meta = " · ".join(text_md(x) for x in (c.title, c.date, c.source) if x)
+        copies = f" · 另有 {len(c.copies)} 份相同报道：{text_md('、'.join(c.copies[:3]))}" if c.copies else ""
+        lines.append(f"\\[{c.n}\\] {meta} · 相关度 {c.score:.2f}{copies}")
+    if result.query and result.query != result.question:
+        lines += ["", f"<span class='qa-query'>检索：{text_md(result.query)}</span>"]
+    return "\n".join(lines)
+
+
+def citation_label(c: Citation) -> str:
+    return f"[{c.n}] " + " · ".join(x for x in (c.title, c.date, c.source) if x)
+
+
+def source_html(doc: Document, c: Citation, span: str | None = None) -> str:
+    """The whole article, escaped, with the cited chunk highlighted, the answer sentence marked and
+    the answer ``span`` (a figure, date or name inside it) in bold."""
+    text = doc.text
+    a0, a1 = c.start + c.answer_start, c.start + c.answer_end
+    sentence = text[a0:a1]
+    at = sentence.find(span) if span else -1
+    marked = (html.escape(sentence[:at]) + "<strong class='span'>" + html.escape(span) + "</strong>"
+              + html.escape(sentence[at + len(span):])) if at >= 0 else html.escape(sentence)
+    parts = [
+        html.escape(text[: c.start]),
+        "<span class='cited'>",
+        html.escape(text[c.start : a0]),
+        "<mark class='answer'>" + marked + "</mark>",
+        html.escape(text[a1 : c.end]),
+        "</span>",
+        html.escape(text[c.end :]),
+    ]
+    meta = " · ".join(html.escape(x) for x in (doc.date, doc.source, doc.path) if x)
+    if c.copies:
+        meta += " · " + html.escape(f"另有 {len(c.copies)} 份相同报道：{'、'.join(c.copies)}")
+    body = "".join(parts).replace("\n", "<br>")
+    return f"<h3>[{c.n}] {html.escape(doc.title)}</h3><div class='meta'>{meta}</div><div>{body}</div>"
+
+
+def doc_filter(date_from: str, date_to: str, outlets: list[str] | None):
+    date_from, date_to = (date_from or "").strip(), (date_to or "").strip()
+    if not (date_from or date_to or outlets):
+        return None
+
+    def keep(doc: Document) -> bool:
+        if outlets and (doc.source or "未知") not in outlets:
+            return False
+        if date_from and (not doc.date or doc.date < date_from):
+            return False
+        if date_to and (not doc.date or doc.date > date_to):
+            return False
+        return True
+
+    return keep
+
+
+def safe_extract(zip_path: Path, dest: Path) -> Path:
+    """Extract an uploaded BEIR zip, refusing absolute paths, '..' and archives that unpack too large."""
+    with zipfile.ZipFile(zip_path) as zf:
+        total = sum(i.file_size for i in zf.infolist())
+        if total > MAX_UNZIPPED:
+            raise ValueError(f"the zip unpacks to {total / 2**20:.0f} MiB, over the {MAX_UNZIPPED // 2**20} MiB limit")
+        for info in zf.infolist():
+            target = (dest / info.filename).resolve()
+            if not str(target).startswith(str(dest.resolve())):
+                raise ValueError(f"the zip contains an unsafe path: {info.filename}")
+        zf.extractall(dest)
+    found = [p.parent for p in dest.rglob("corpus.jsonl")]
+    if not found:
+        raise ValueError("the zip holds no corpus.jsonl: upload a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv)")
+    return found[0]
+
+
+_TEMP_PATH = re.compile(r"(?:/[^\s/:'\"]+)*/(?:tmp|gradio|qa-upload-[^/\s]*)(?:/[^\s:'\"]+)*")
+
+
+def _without_paths(message: str, upload) -> str:
+    """An error message fit for the page: the upload named by its own file name, no server paths."""
+    if upload is not None:
+        path = Path(upload if isinstance(upload, str) else upload.name)
+        message = message.replace(str(path), path.name)
+    return _TEMP_PATH.sub(lambda m: Path(m.group()).name or "…", message)
+
+
+def eval_sets(eval_dir: Path | None) -> list[str]:
+    if not eval_dir or not eval_dir.is_dir():
+        return []
+    return sorted(p.name for p in eval_dir.iterdir() if (p / "corpus.jsonl").exists())
+
+
+def _check_upload_size(documents: int, characters: int, questions: int) -> None:
+    for what, n, limit, env in (("documents", documents, MAX_EVAL_DOCUMENTS, "QA_EVAL_MAX_DOCUMENTS"),
+                                ("characters of text", characters, MAX_EVAL_CHARACTERS, "QA_EVAL_MAX_CHARACTERS"),
+                                ("questions", questions, MAX_EVAL_QUESTIONS, "QA_EVAL_MAX_QUESTIONS")):
+        if n > limit:
+            raise ValueError(f"the upload has {n:,} {what}; this server evaluates at most {limit:,} ({env}). "
+                             "Run larger sets with `qa eval` on the command line")
+
+
+def _client_gone():
+    """A check that turns true once Gradio has given up on the running event (its page or
+    client disconnected: the queue marks the event not alive, but only stops generators itself)."""
+    from gradio.context import LocalContext
+
+    blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
+
+    def gone() -> bool:
+        queue = getattr(blocks, "_queue", None)
+        for job in getattr(queue, "active_jobs", None) or ():
+            for event in job or ():
+                if event._id == event_id:
+                    return not event.alive
+        return False
+
+    return gone
+
+
+def _scratch() -> Path:
+    """This server's own temporary folder (uploads unpacked, their indexes, charts), removed when it
+    stops, SIGTERM included."""
+    import atexit
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="qa-server-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _viewed(engine: Engine, c: Citation) -> tuple[Document, Citation]:
+    """The article to show for a citation; when a newer index version no longer holds it as cited
+    (removed or changed since the answer), the cited passage itself, so the citation stays checkable."""
+    doc = engine.index.documents.get(c.doc_id)
+    if doc is not None and doc.text[c.start : c.end] == c.text:
+        return doc, c
+    gone = Document(c.doc_id, text=c.text, title=f"{c.title}（原文已更新或移除，仅显示所引段落）", date=c.date, source=c.source, path=c.path)
+    return gone, replace(c, start=0, end=len(c.text))
+
+
+def build_app(live: LiveEngine, settings: AppSettings):
+    import gradio as gr
+
+    scratch = _scratch()
+    outlets = sorted({d.source or "未知" for d in live.get().index.documents.values()})
+
+    def respond(message, chat, questions, k, retriever, date_from, date_to, chosen_outlets):
+        message = (message or "").strip()
+        chat = list(chat or [])
+        engine = live.get()  # one index version for the whole request
+        try:
+            query = rewrite(message, questions)
+            result = engine.ask(message, k=int(k), retriever=retriever, query=query,
+                                doc_filter=doc_filter(date_from, date_to, chosen_outlets))
+        except QuestionError as exc:
+            gr.Warning(str(exc))
+            return gr.update(), chat, questions, [], gr.update(), gr.update()
+        chat += [{"role": "user", "content": text_md(message)}, {"role": "assistant", "content": answer_markdown(result)}]
+        labels = [citation_label(c) for c in result.citations]
+        first = source_html(*_viewed(engine, result.citations[0]), result.answer_span) if result.citations else ""
+        return ("", chat, questions + [message], result.citations,
+                gr.update(choices=labels, value=labels[0] if labels else None), first)
+
+    def show_source(label, citations):
+        for c in citations or []:
+            if label and label.startswith(f"[{c.n}]"):
+                return source_html(*_viewed(live.get(), c))
+        return ""
+
+    def new_conversation():
+        return [], [], [], gr.update(choices=[], value=None), "", ""
+
+    def ask_api(question: str, history: list[str] | None = None) -> dict:
+        """Answer ``question``; ``history`` is the earlier questions of the conversation, oldest first."""
+        if not isinstance(question, str):
+            raise gr.Error(f"question must be text, got {json_kind(question)}", print_exception=False)
+        if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
+            raise gr.Error("history must be a list of the earlier questions, as text", print_exception=False)
+        if history and len(history) > MAX_HISTORY:
+            raise gr.Error(f"history holds {len(history)} questions; at most {MAX_HISTORY} are read", print_exception=False)
+        try:
+            query = rewrite(question.strip(), [h[:MAX_QUESTION_CHARS] for h in history or []])
+            result = live.get().ask(question, query=query)
+        except QuestionError as exc:  # the asker's mistake: one log line, no traceback
+            log.info("question refused: %s", exc)
+            raise gr.Error(str(exc), print_exception=False) from None
+        return {**result.to_dict(), "query": result.query}
+
+    def run_eval(upload, chosen_set, retriever, progress=gr.Progress(track_tqdm=True)):
+        from qa.report import chart, table
+
+        kinds = ["hybrid", "dense", "bm25"] if retriever == "all" else [retriever]
+        try:
+            with cancellable(_client_gone()):  # the loops inside stop once the page has gone
+                results = evaluations(upload, chosen_set, kinds)
+        except Cancelled:  # nobody is waiting for the figures: stop spending the CPU on them
+            log.info("evaluation stopped: the client disconnected")
+            raise gr.Error("evaluation stopped: the page that asked for it was closed", print_exception=False) from None
+        except ValueError as exc:  # bad upload or set: say what, without server paths or a traceback
+            log.info("evaluation refused: %s", exc)
+            raise gr.Error(_without_paths(str(exc), upload), print_exception=False) from None
+        rows = table(results)
+        png = chart(results, scratch / "chart.png")  # one at a time (see run.click): Gradio copies it out
+        return {"headers": rows[0], "data": rows[1:]}, str(png)
+
+    def evaluations(upload, chosen_set, kinds):
+        from embeddings import default_cache_dir
+
+        engine = live.get()
+        from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
+
+        def on_beir(ds, cache=None):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
+            idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), cache or default_cache_dir(), progress=True)
+            qs = ds.queries + near_misses(ds.queries, ds.documents, EVAL_NEAR_MISSES)
+            return [evaluate(idx, engine.encoder, qs, kind, dataset=ds.name, build_seconds=build_s, progress=True)
+                    for kind in kinds]
+
+        if upload is not None:
+            path = Path(upload if isinstance(upload, str) else upload.name)
+            if path.suffix.lower() == ".zip":
+                # unpacked and indexed in this server's scratch folder, all removed afterwards
+                with tempfile.TemporaryDirectory(prefix="qa-upload-", dir=scratch) as tmp:
+                    ds = load_beir(safe_extract(path, Path(tmp) / "set"))
+                    _check_upload_size(len(ds.documents), sum(len(d.text) for d in ds.documents), len(ds.queries))
+                    return on_beir(ds, cache=Path(tmp) / "cache")
+            qs = load_questions(path, engine.index)
+            _check_upload_size(0, 0, len(qs))
+            return [evaluate(engine.index, engine.encoder, qs, kind, dataset=path.name, progress=True) for kind in kinds]
+        if chosen_set and settings.eval_dir and chosen_set in eval_sets(settings.eval_dir):
+            return on_beir(load_beir(settings.eval_dir / chosen_set))
+        raise ValueError("upload a question file (CSV/JSONL) or a BEIR zip, or choose an evaluation set")
+
+    # Uploads and outputs Gradio keeps are deleted after an hour, and when the server stops.
+    with gr.Blocks(title="corpus-qa 新闻语料问答", analytics_enabled=False, delete_cache=(600, 3600)) as demo:
+        gr.Markdown("## 新闻语料问答\n用中文（简体或繁体）或英文提问，回答附带可核查的来源。点击右侧来源查看原文。")
+        citations = gr.State([])
+        questions = gr.State([])
+        with gr.Tab("问答"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="对话", height=480, feedback_options=None, elem_id="qa-chat")
+                    box = gr.Textbox(placeholder="输入问题，Enter 发送，Shift+Enter 换行", lines=1, max_lines=6,  # one row: Enter sends, Shift+Enter adds a line
+                                     show_label=False, elem_id="qa-input")
+                    with gr.Row():
+                        send = gr.Button("发送", variant="primary", elem_id="qa-send")
+                        clear = gr.Button("新对话", elem_id="qa-new")
+                    gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+                    with gr.Accordion("检索设置", open=False):
+                        k = gr.Slider(1, 10, value=5, step=1, label="来源数量")
+                        retriever = gr.Radio(["hybrid", "dense", "bm25"], value="hybrid", label="检索方式")
+                        with gr.Row():
+                            date_from = gr.Textbox(label="起始日期 (YYYY-MM-DD)", placeholder="2016-01-01")
+                            date_to = gr.Textbox(label="截止日期 (YYYY-MM-DD)", placeholder="2023-12-31")
+                        chosen_outlets = gr.CheckboxGroup(outlets, label="媒体")
+                with gr.Column(scale=2):
+                    sources = gr.Radio([], label="来源（点击查看原文）", elem_id="qa-sources")
+                    viewer = gr.HTML(elem_id="qa-source")
+        with gr.Tab("评测"):
+            gr.Markdown("上传问题文件（CSV/JSONL：question, expected_doc, expected_answer）或 BEIR 数据集压缩包，或选择评测集。")
+            with gr.Row():
+                upload = gr.File(label="上传文件", file_types=[".csv", ".jsonl", ".zip"])
+                chosen_set = gr.Dropdown(eval_sets(settings.eval_dir), label="评测集", value=None)
+                eval_retriever = gr.Radio(["hybrid", "dense", "bm25", "all"], value="all", label="检索方式")
+            run = gr.Button("开始评测", variant="primary")
+            metrics = gr.Dataframe(label="指标", interactive=False)
+            plot = gr.Image(label="RR@10", type="filepath")
+
+        scroll = "() => { setTimeout(() => document.querySelector('#qa-source mark.answer')?.scrollIntoView({block: 'center'}), 50); }"
+        inputs = [box, chat, questions, k, retriever, date_from, date_to, chosen_outlets]
+        outputs = [box, chat, questions, citations, sources, viewer]
+        # The chat endpoint stays callable (undocumented) so tests can check what the page renders.
+        box.submit(respond, inputs, outputs, api_name="chat", api_visibility="undocumented").then(None, None, None, js=scroll)
+        send.click(respond, inputs, outputs, api_visibility="private").then(None, None, None, js=scroll)
+        sources.select(show_source, [sources, citations], viewer, api_visibility="private").then(None, None, None, js=scroll)
+        clear.click(new_conversation, None, [chat, questions, citations, sources, viewer, box], api_visibility="private")
+        # One evaluation at a time per server; others wait in the queue instead of sharing the cores.
+        run.click(run_eval, [upload, chosen_set, eval_retriever], [metrics, plot], api_name="evaluate",
+                  api_visibility="undocumented", concurrency_limit=1, concurrency_id="evaluate")
+        gr.api(ask_api, api_name="ask")
+    return demo
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, announce=log.info, **launch):
+    """Open (or first build) the index, then run the app until interrupted; ``announce`` gets one
+    line saying which model (and from where) and which index are served."""
+    from qa.engine import ensure_index
+
+    reranker = None
+    if settings.reranker:
+        from embeddings import load_reranker
+
+        reranker = load_reranker(settings.reranker)
+    engine = ensure_index(settings.index_dir, settings.corpus_dir, model=settings.model, progress=True, reranker=reranker)
+    enc = engine.encoder
+    reranking = f"; reranker {reranker.name} ({reranker.source})" if reranker else ""
+    announce(f"model {enc.name} ({getattr(enc, 'source', '?')}, {getattr(enc, 'backend', '?')}); "
+             f"index {settings.index_dir} ({len(engine.index)} chunks){reranking}")
+    demo = build_app(LiveEngine(engine), settings)
+    # One question at a time per core: a question is ~70 ms of CPU (encoder, BM25, FAISS, answer
+    # step), the encoder already uses every core for one text, and more workers only interleave the
+    # same CPU (8 clients x 10 questions here: limit 1, 2 and 4 all gave p95 350-390 ms). The queue
+    # holds up to 64 waiting requests; beyond that a visitor is told the server is busy.
+    demo.queue(default_concurrency_limit=max(1, os.cpu_count() or 1), max_size=64)
+    import signal
+
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (systemd, docker stop, kill) ends the server like Ctrl-C: cleanups run, nothing left in /tmp
+        signal.signal(signal.SIGTERM, _interrupt)
+    block = not launch.pop("prevent_thread_lock", False)
+    demo.launch(server_name=host, server_port=port, max_file_size=MAX_UPLOAD, css=CSS, show_error=True,
+                prevent_thread_lock=True, **launch)
+    # only once the page is served, so that loading them does not delay it
+    threading.Thread(target=engine.warm_up, name="warm-up", daemon=True).start()
+    if block:
+        demo.block_thread()
+    return demo
