@@ -15,6 +15,7 @@ class Document:
     date: str | None = None  # ISO YYYY-MM-DD
     source: str | None = None  # outlet
     path: str = ""
+    pages: tuple[int, ...] = ()  # where pages 2, 3, ... start in ``text`` (PDF files; empty otherwise)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Citation:
     score: float
     path: str = ""
     copies: tuple[str, ...] = ()  # file names (or ids) of other documents carrying the same story
+    page: int | None = None  # the page of a PDF the passage starts on
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class Answer:
     def to_dict(self) -> dict:
         def plain(c: Citation) -> dict:  # server paths stay out; other copies of the story only when there are some
             return {k: (list(v) if k == "copies" else v) for k, v in asdict(c).items()
-                    if k != "path" and (k != "copies" or v)}
+                    if k != "path" and (k not in ("copies", "page") or v)}
 
         out = {
             "question": self.question,

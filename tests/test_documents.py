@@ -176,12 +176,98 @@ def test_navigation_only_html_is_page_furniture(tmp_path):
         load_file(path)
 
 
-@pytest.mark.parametrize("name", ["report.pdf", "report.txt"])
-def test_pdf_is_skipped_with_a_reason_not_indexed_as_syntax(tmp_path, name):
+@pytest.mark.parametrize("name, words", [("report.pdf", "PDF is damaged"), ("report.txt", "PDF file named as text")])
+def test_a_broken_pdf_is_skipped_with_a_reason_not_indexed_as_syntax(tmp_path, name, words):
     path = tmp_path / name
     path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nstream\n" + b"x" * 200 + b"\nendstream\n%%EOF\n")
-    with pytest.raises(DocumentError, match="PDF"):
+    with pytest.raises(DocumentError, match=words):
         load_file(path)
+
+
+PDF_PAGES = {1: ["白城警方开展大走访活动", "2023年05月05日 来源：白城日报", "白城市公安局组织民警深入社区。"],
+             2: ["民警逐户登记了常住人口信息。", "全市共设立便民服务点120个。"],
+             3: ["活动期间共走访群众39440人，收集意见建议860条。"]}
+
+
+def _pdf(path, pages=PDF_PAGES, text=True, **canvas_options):
+    """A small Chinese PDF written here (reportlab's built-in CID font: no font file needed): a
+    running header and a page number on every page."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), **canvas_options)
+    for n, lines in pages.items():
+        if text:
+            c.setFont("STSong-Light", 10)
+            c.drawString(72, 800, "白城日报 · 社会新闻")
+            c.setFont("STSong-Light", 12)
+            for i, line in enumerate(lines):
+                c.drawString(72, 740 - 20 * i, line)
+            c.setFont("STSong-Light", 10)
+            c.drawString(290, 40, f"- {n} -")
+        else:  # a scan: only a picture of the page
+            c.rect(72, 400, 400, 300, fill=1)
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_a_pdf_gives_its_text_in_order_without_headers_and_page_numbers_and_keeps_pages(tmp_path):
+    doc = load_file(_pdf(tmp_path / "走访.pdf"))[0]
+    assert (doc.title, doc.date, doc.source) == ("白城警方开展大走访活动", "2023-05-05", "白城日报")
+    assert "社会新闻" not in doc.text and "- 2 -" not in doc.text
+    assert doc.text.index("白城市公安局") < doc.text.index("民警逐户") < doc.text.index("39440")
+    assert doc.text[doc.pages[0]:].startswith("民警逐户") and doc.text[doc.pages[1]:].startswith("活动期间")
+
+
+def test_a_citation_from_a_pdf_names_its_page(tmp_path, fake_encoder):
+    from qa.chunking import ChunkSettings
+    from qa.engine import Engine
+    from qa.index import build_index
+
+    docs, _ = load_documents([_pdf(tmp_path / "走访.pdf")])
+    engine = Engine(build_index(docs, tmp_path / "index", fake_encoder, ChunkSettings(40, 0)), fake_encoder)
+    from qa.answer.cite import citation
+
+    hits = engine.search("走访群众39440人", k=5)
+    pages = {h.chunk.text[:8]: citation(engine.index, h, 1, 0, 0, 1.0).page for h in hits}
+    assert pages[next(t for t in pages if "活动期间" in t)] == 3 and pages[next(t for t in pages if "民警逐户" in t)] == 2
+
+
+@pytest.mark.parametrize("kind, words", [("scan", "no text layer"), ("encrypted", "encrypted")])
+def test_scanned_and_encrypted_pdfs_are_skipped_with_the_reason(tmp_path, kind, words):
+    options = {"encrypt": "secret"} if kind == "encrypted" else {}
+    path = _pdf(tmp_path / f"{kind}.pdf", text=kind != "scan", **options)
+    docs, skipped = load_documents([path, CORPUS / next(p.name for p in CORPUS.iterdir() if p.suffix == ".txt")])
+    assert len(docs) == 1 and len(skipped) == 1 and words in skipped[0].reason
+
+
+def test_a_word_file_gives_its_body_without_header_and_footer(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "商洛暖心警务会客厅建成"
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "商洛日报内部资料 请勿外传"
+    section.footer.paragraphs[0].text = "第 1 页"
+    document.add_paragraph("2024年03月02日 来源：商洛日报")
+    document.add_paragraph("商洛公安建成26个暖心警务会客厅，累计办理业务113万多笔。")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "会客厅", "26个"
+    document.save(tmp_path / "会客厅.docx")
+    doc = load_file(tmp_path / "会客厅.docx")[0]
+    assert (doc.id, doc.title, doc.date, doc.source) == ("会客厅", "商洛暖心警务会客厅建成", "2024-03-02", "商洛日报")
+    assert "113万多笔" in doc.text and "会客厅 26个" in doc.text and "请勿外传" not in doc.text and "第 1 页" not in doc.text
+    assert doc.pages == ()
+
+
+@pytest.mark.parametrize("data, words", [(b"PK\x03\x04broken", "damaged"), (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old binary Word")])
+def test_a_broken_or_old_word_file_is_skipped_with_the_reason(tmp_path, data, words):
+    (tmp_path / "x.docx").write_bytes(data)
+    with pytest.raises(DocumentError, match=words):
+        load_file(tmp_path / "x.docx")
 
 
 def test_unsupported_file_given_by_name_is_skipped(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from qa.index import Index
 from qa.records import Citation, Hit
 
@@ -11,7 +13,8 @@ def citation(index: Index, hit: Hit, n: int, start: int, end: int, score: float)
     return Citation(n=n, doc_id=doc.id, title=doc.title, date=doc.date, source=doc.source, text=hit.chunk.text,
                     start=hit.chunk.start, end=hit.chunk.end, answer_start=start, answer_end=end,
                     score=round(float(score), 4), path=doc.path,
-                    copies=tuple(index.documents[d].path or d for d in index.other_copies(doc.id)))
+                    copies=tuple(index.documents[d].path or d for d in index.other_copies(doc.id)),
+                    page=bisect.bisect_right(doc.pages, hit.chunk.start) + 1 if doc.pages else None)
 
 
 def distinct(hits: list[Hit]) -> list[Hit]:

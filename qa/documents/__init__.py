@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".jsonl"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".jsonl", ".pdf", ".docx"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # Characters of cleaned text per document. News articles run to a few thousand; 300,000 is a
 # book. One 2 MB line without punctuation was ~2,900 chunks, ten minutes of embedding here.
@@ -151,8 +151,6 @@ def load_file(path: Path, skipped: list[Skipped] | None = None) -> list[Document
         raise DocumentError("its file name is not valid UTF-8 (e.g. a GBK name from an old archive): "
                             "rename it, e.g. with `convmv -f gbk -t utf-8`") from None
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        raise DocumentError("PDF files are not supported yet: convert it to text (e.g. `pdftotext`) and index that")
     if suffix not in SUFFIXES:
         raise DocumentError(f"{suffix or 'files without an extension'} is not a supported type "
                             f"(supported: {' '.join(sorted(SUFFIXES))})")
@@ -163,8 +161,10 @@ def load_file(path: Path, skipped: list[Skipped] | None = None) -> list[Document
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"it cannot be read ({exc.strerror})") from exc
+    if suffix in (".pdf", ".docx"):
+        return [_with(_from_office(data, suffix), id=path.stem, path=path.name)]
     if data.startswith(b"%PDF-"):
-        raise DocumentError("it is a PDF file (named .txt or similar); PDF is not supported yet")
+        raise DocumentError("it is a PDF file named as text: rename it to .pdf")
     raw = decode(data, str(path))
     if suffix == ".jsonl":
         docs, bad = [], []
@@ -186,6 +186,37 @@ def load_file(path: Path, skipped: list[Skipped] | None = None) -> list[Document
     if not doc.text.strip():
         raise DocumentError("nothing but page furniture is left after cleaning")
     return [_with(doc, id=path.stem, path=path.name)]
+
+
+_PAGE_BREAK = "\ue000"  # a private-use character: a line of its own between pages while cleaning
+
+
+def _from_office(data: bytes, suffix: str) -> Document:
+    """A PDF or Word file, cleaned like a text file; a PDF keeps where each page starts."""
+    from qa.documents.pdf import PdfError, pdf_pages
+    from qa.documents.word import WordError, docx_text
+
+    try:
+        if suffix == ".pdf":
+            doc = clean(f"\n{_PAGE_BREAK}\n".join(pdf_pages(data)))
+            created = None
+        else:
+            text, title, created = docx_text(data)
+            doc = clean(text, title=title)
+    except (PdfError, WordError) as exc:
+        raise DocumentError(str(exc)) from None
+    parts = [part.strip("\n") for part in doc.text.split(_PAGE_BREAK)]
+    starts, at = [], 0  # where each page after the first begins in the joined text
+    for i, part in enumerate(parts):
+        if i:
+            starts.append(at)
+        if part:
+            at += len(part) + 1
+    text = "\n".join(part for part in parts if part)
+    title = doc.title if doc.title != _PAGE_BREAK else ""
+    if not text.strip():
+        raise DocumentError("nothing but page furniture is left after cleaning")
+    return _with(doc, text=text, title=title, date=doc.date or created, pages=tuple(starts) if len(parts) > 1 else ())
 
 
 def _with(doc: Document, **changes) -> Document:
