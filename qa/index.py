@@ -356,7 +356,8 @@ def _open(folder: Path, model: str | None) -> Index:
         )
     try:
         chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
-        documents = {row["id"]: Document(**row) for row in _read_jsonl(files / "documents.jsonl")}
+        documents = {row["id"]: Document(**{**row, "pages": tuple(row.get("pages", ()))})  # JSON lists -> the record's tuple
+                     for row in _read_jsonl(files / "documents.jsonl")}
         vectors = faiss.read_index(str(files / "vectors.faiss"))
         bm25 = bm25s.BM25.load(str(files / "bm25"))
         sentence_spans = np.load(files / "sentences.npy", allow_pickle=False)

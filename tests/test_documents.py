@@ -234,6 +234,11 @@ def test_a_citation_from_a_pdf_names_its_page(tmp_path, fake_encoder):
     hits = engine.search("走访群众39440人", k=5)
     pages = {h.chunk.text[:8]: citation(engine.index, h, 1, 0, 0, 1.0).page for h in hits}
     assert pages[next(t for t in pages if "活动期间" in t)] == 3 and pages[next(t for t in pages if "民警逐户" in t)] == 2
+    from qa.index import open_index
+
+    reopened = open_index(tmp_path / "index")  # pages come back from documents.jsonl as the record's tuple
+    doc = reopened.documents[docs[0].id]
+    assert doc.pages == docs[0].pages and isinstance(doc.pages, tuple) and hash(doc)
 
 
 @pytest.mark.parametrize("kind, words", [("scan", "no text layer"), ("encrypted", "encrypted")])
