@@ -216,7 +216,7 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     # queries match page titles); where that is the indexed text already, the plain vector serves.
     titled_texts = [indexed_text(c, by_id[c.doc_id], replace(chunking, with_title=True)) for c in chunks]
     lap("chunk")
-    todo, title_todo = [], []
+    todo, titled_done = [], set()
     for i, c in enumerate(chunks):
         hit = cached.get(c.id)
         if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim and len(hit[2]) == len(spans[i]):
@@ -224,12 +224,11 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
             sentence_vectors[offsets[i]:offsets[i + 1]] = hit[2]
             if hit[3] is not None:
                 title_vectors[i] = hit[3]
-            elif titled_texts[i] != texts[i]:
-                title_todo.append(i)
+                titled_done.add(i)
         else:
             todo.append(i)
-            if titled_texts[i] != texts[i]:
-                title_todo.append(i)
+    plain = [i for i in range(len(chunks)) if titled_texts[i] == texts[i]]
+    title_todo = [i for i in range(len(chunks)) if titled_texts[i] != texts[i] and i not in titled_done]
     if cached:
         log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
     if todo:
@@ -237,7 +236,6 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
         rows = [r for i in todo for r in range(offsets[i], offsets[i + 1])]
         sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
         sentence_vectors[rows] = _encode_with_progress(encoder, sentence_texts, progress, what="sentences")
-    plain = [i for i in range(len(chunks)) if titled_texts[i] == texts[i]]
     title_vectors[plain] = vectors[plain]
     if title_todo:
         title_vectors[title_todo] = _encode_with_progress(encoder, [titled_texts[i] for i in title_todo], progress,
