@@ -195,7 +195,7 @@ def ask(
         typer.echo(("答案：" + typer.style(result.answer_span, bold=True)) if color else f"答案：**{result.answer_span}**")
     typer.echo(result.answer)
     for c in result.citations:
-        meta = " · ".join(x for x in (c.title, c.date, c.source, f"第{c.page}页" if c.page else "") if x)
+        meta = " · ".join(c.meta())
         typer.echo(f"\n[{c.n}] {meta}  (score {c.score:.3f}, {c.path or c.doc_id})")
         if c.copies:
             typer.echo(f"    the same story is also in {len(c.copies)} other document(s): {', '.join(c.copies)}")

@@ -63,6 +63,10 @@ class Citation:
     copies: tuple[str, ...] = ()  # file names (or ids) of other documents carrying the same story
     page: int | None = None  # the page of a PDF the passage starts on
 
+    def meta(self) -> tuple[str, ...]:
+        """What a reader is told about the source: title, date, outlet and (in a PDF) page."""
+        return tuple(x for x in (self.title, self.date, self.source, f"第{self.page}页" if self.page else "") if x)
+
 
 @dataclass(frozen=True)
 class Constraint:

@@ -84,7 +84,7 @@ def answer_markdown(result: Answer) -> str:
     if result.answer_span:
         lines[:0] = [f"**答案：{text_md(result.answer_span)}**", ""]
     for c in result.citations:
-        meta = " · ".join(text_md(x) for x in (c.title, c.date, c.source, f"第{c.page}页" if c.page else "") if x)
+        meta = " · ".join(text_md(x) for x in c.meta())
         copies = f" · 另有 {len(c.copies)} 份相同报道：{text_md('、'.join(c.copies[:3]))}" if c.copies else ""
         lines.append(f"\\[{c.n}\\] {meta} · 相关度 {c.score:.2f}{copies}")
     if result.query and result.query != result.question:
@@ -93,7 +93,7 @@ def answer_markdown(result: Answer) -> str:
 
 
 def citation_label(c: Citation) -> str:
-    return f"[{c.n}] " + " · ".join(x for x in (c.title, c.date, c.source, f"第{c.page}页" if c.page else "") if x)
+    return f"[{c.n}] " + " · ".join(c.meta())
 
 
 def source_html(doc: Document, c: Citation, span: str | None = None) -> str:
