@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from qa.cli import IndexOpt, ModelOpt, RerankerOpt, _friendly, _quiet_libraries, _settings, app
+from qa.cli import IndexOpt, ModelOpt, RerankerOpt, _friendly, _load_reranker, _quiet_libraries, _settings, app
 
 
 @app.command()
@@ -33,7 +33,7 @@ def serve(
 
     s = _settings(index, model, reranker)
     eval_dir = eval_dir or (Path(os.environ["QA_EVAL_DIR"]) if os.environ.get("QA_EVAL_DIR") else None)
-    run(AppSettings(s.index_dir, s.corpus_dir, eval_dir, s.model, s.reranker),
+    run(AppSettings(s.index_dir, s.corpus_dir, eval_dir, s.model), reranker=_load_reranker(s.reranker),
         host=host or os.environ.get("QA_HOST", "127.0.0.1"), port=int(port or os.environ.get("QA_PORT", 7860)),
         announce=lambda line: typer.echo(line, err=True))
 

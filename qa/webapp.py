@@ -57,7 +57,6 @@ class AppSettings:
     corpus_dir: Path
     eval_dir: Path | None = None
     model: str | None = None
-    reranker: str | None = None
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
@@ -366,16 +365,12 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, announce=log.info, **launch):
+def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, announce=log.info, reranker=None, **launch):
     """Open (or first build) the index, then run the app until interrupted; ``announce`` gets one
-    line saying which model (and from where) and which index are served."""
+    line saying which model (and from where) and which index are served. ``reranker``
+    (``embeddings.load_reranker``), when given, reranks every search."""
     from qa.engine import ensure_index
 
-    reranker = None
-    if settings.reranker:
-        from embeddings import load_reranker
-
-        reranker = load_reranker(settings.reranker)
     engine = ensure_index(settings.index_dir, settings.corpus_dir, model=settings.model, progress=True, reranker=reranker)
     enc = engine.encoder
     reranking = f"; reranker {reranker.name} ({reranker.source})" if reranker else ""
