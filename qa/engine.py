@@ -13,7 +13,8 @@ import numpy as np
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.chunking import ChunkSettings
 from qa.documents import MAX_DOC_CHARS, load_documents
-from qa.index import Index, IndexFolderError, IndexNotFoundError, build_index, content_hash, open_index
+from qa.index import (Index, IndexFolderError, IndexNotFoundError, build_index, content_hash, open_index, read_documents,
+                      read_manifest)
 from qa.records import Answer, Document, Hit, IngestReport, Skipped
 from qa.retrieve import RERANK, FusionSettings, Retriever, make_retriever
 from qa.store import current
@@ -46,7 +47,7 @@ class Engine:
         if encoder is None:
             from embeddings import load_encoder
 
-            encoder = load_encoder(index.model, **_prompt_options(index))
+            encoder = load_encoder(index.model, **_prompt_options(index.manifest))
         return cls(index, encoder, reranker=reranker)
 
     def warm_up(self) -> None:
@@ -189,14 +190,14 @@ class QueryCache:
         return getattr(self.inner, name)
 
 
-def _prompt_options(index: Index) -> dict:
-    prompts = index.manifest.get("prompts") or {}
+def _prompt_options(manifest: dict) -> dict:
+    prompts = manifest.get("prompts") or {}
     return {"query_prompt": prompts.get("query"), "passage_prompt": prompts.get("document")}
 
 
 def _existing_documents(folder: Path, model: str | None) -> list[Document]:
     try:
-        return list(open_index(folder, model=model).documents.values())
+        return list(read_documents(folder, model=model).values())
     except IndexNotFoundError:
         return []
 
@@ -226,12 +227,10 @@ def ingest(paths, folder: Path | str, *, model: str | None = None, chunking: Chu
     from embeddings import load_encoder
 
     folder = Path(folder)
-    if not rebuild and model is not None and (current(folder) / "manifest.json").exists():
-        open_index(folder, model=model)  # raises a clear mismatch error before any work
+    old = [] if rebuild else _existing_documents(folder, model)  # a mismatched model is reported before any work
     docs, skipped = load_documents(paths, max_chars=max_doc_chars)
     if not docs:
         raise NothingToIndexError(skipped)
-    old = [] if rebuild else _existing_documents(folder, model)
     gone = {d.id for d in old} - {d.id for d in docs} if sync else set()
     docs, report = _changes(old, docs, gone)
     encoder = encoder or load_encoder(model)
@@ -245,21 +244,22 @@ def remove(names, folder: Path | str, *, encoder=None) -> tuple[Index, IngestRep
     from embeddings import load_encoder
 
     folder = Path(folder)
-    old = open_index(folder)
+    manifest = read_manifest(folder)
+    documents = read_documents(folder)
 
     def names_of(d: Document) -> set[str]:
         return {d.id, d.path, d.path.split("#")[0]}
 
     wanted = {str(n) for n in names}
-    hit = {d.id for d in old.documents.values() if names_of(d) & wanted}
-    unknown = sorted(n for n in wanted if not any(n in names_of(d) for d in old.documents.values()))
+    hit = {d.id for d in documents.values() if names_of(d) & wanted}
+    unknown = sorted(n for n in wanted if not any(n in names_of(d) for d in documents.values()))
     if not hit:
         raise ValueError(f"no document in the index at {folder} has the id or file name {', '.join(sorted(wanted))}")
-    docs, report = _changes(list(old.documents.values()), [], hit)
+    docs, report = _changes(list(documents.values()), [], hit)
     if not docs:
         raise ValueError(f"removing {len(hit)} document(s) would leave the index at {folder} empty; delete the folder instead")
-    encoder = encoder or load_encoder(old.model, **_prompt_options(old))
-    index = build_index(docs, folder, encoder, ChunkSettings(**old.manifest.get("chunking", {})))
+    encoder = encoder or load_encoder(manifest["model"], **_prompt_options(manifest))
+    index = build_index(docs, folder, encoder, ChunkSettings(**manifest.get("chunking", {})))
     return index, report, unknown
 
 

@@ -330,11 +330,9 @@ def open_index(folder: Path | str, *, model: str | None = None) -> Index:
         raise
 
 
-def _open(folder: Path, model: str | None) -> Index:
-    import bm25s
-    import faiss
-
-    files = current(folder)  # resolved once: a writer may switch versions while we read
+def _checked_manifest(folder: Path, files: Path, model: str | None) -> dict:
+    """The manifest of version ``files``, after checking that this version of qa can read it (and
+    that it was built with ``model``, if given)."""
     manifest = read_manifest(folder, files)
     fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
     if manifest.get("format_version") not in READABLE_VERSIONS:
@@ -352,10 +350,37 @@ def _open(folder: Path, model: str | None) -> Index:
             f"index at {folder} was built with model {manifest.get('model')}, you asked for {model}: "
             f"re-run `qa ingest --rebuild --model {model} --index {folder}` or drop --model"
         )
+    return manifest
+
+
+def read_documents(folder: Path | str, *, model: str | None = None) -> dict[str, Document]:
+    """The documents of the index in use, without opening its vectors and BM25 (an ingest decides
+    from them what is new, changed or gone)."""
+    folder = Path(folder)
+    files = current(folder)
+    _checked_manifest(folder, files, model)
+    try:
+        return _documents(files)
+    except Exception as exc:  # noqa: BLE001
+        raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): "
+                                f"rebuild it with `qa ingest --rebuild --index {folder}`") from exc
+
+
+def _documents(files: Path) -> dict[str, Document]:
+    return {row["id"]: Document(**{**row, "pages": tuple(row.get("pages", ()))})  # JSON lists -> the record's tuple
+            for row in _read_jsonl(files / "documents.jsonl")}
+
+
+def _open(folder: Path, model: str | None) -> Index:
+    import bm25s
+    import faiss
+
+    files = current(folder)  # resolved once: a writer may switch versions while we read
+    manifest = _checked_manifest(folder, files, model)
+    fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
     try:
         chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
-        documents = {row["id"]: Document(**{**row, "pages": tuple(row.get("pages", ()))})  # JSON lists -> the record's tuple
-                     for row in _read_jsonl(files / "documents.jsonl")}
+        documents = _documents(files)
         vectors = faiss.read_index(str(files / "vectors.faiss"))
         bm25 = bm25s.BM25.load(str(files / "bm25"))
         sentence_spans = np.load(files / "sentences.npy", allow_pickle=False)
