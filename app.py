@@ -1,4 +1,4 @@
-"""The web chat: ``python app.py [--host H] [--port P] [--index DIR]`` (thin glue over qa.webapp)."""
+"""The web chat: ``python app.py [--host H] [--port P] [--index DIR]`` (thin glue over qa.web)."""
 
 from qa.servecli import main
 

@@ -67,9 +67,13 @@ class Engine:
             self._retrievers[kind] = make_retriever(kind, self.index, self.encoder, self.fusion, self.reranker)
         return self._retrievers[kind]
 
-    def search(self, query: str, k: int = 10, retriever: str = "hybrid") -> list[Hit]:
-        """The top ``k`` passages, each story once (copies of an article give way to its earliest)."""
-        hits = self.retriever(retriever).search(check_question(query), 2 * k if self.index.copies else k)
+    def search(self, query: str, k: int = 10, retriever: str = "hybrid", doc_filter=None) -> list[Hit]:
+        """The top ``k`` passages, each story once (copies of an article give way to its earliest);
+        with ``doc_filter`` (see :func:`document_filter`) only passages of the documents it keeps."""
+        depth = 2 * k if self.index.copies else k
+        hits = self.retriever(retriever).search(check_question(query), max(depth, k * 10, 50) if doc_filter else depth)
+        if doc_filter is not None:
+            hits = [h for h in hits if doc_filter(self.index.documents[h.chunk.doc_id])]
         return one_copy(hits, self.index)[:k]
 
     def ask(self, question: str, *, k: int = 5, retriever: str = "hybrid", query: str | None = None,
@@ -98,6 +102,25 @@ class Engine:
         settings = replace(self.answer_settings, threshold=candidate)
         qvec = self.encoder.encode_queries([query])[0]
         return answer(question, hits, self.index, qvec, settings, query=query, analysis=analysis, k=k)
+
+
+def document_filter(date_from: str | None = None, date_to: str | None = None, outlets=None):
+    """A test of documents by date (ISO prefixes compare as text: ``2019`` .. ``2019-12-31``) and
+    outlet (``未知`` stands for none given); ``None`` when nothing is asked."""
+    date_from, date_to = (date_from or "").strip(), (date_to or "").strip()
+    if not (date_from or date_to or outlets):
+        return None
+
+    def keep(doc: Document) -> bool:
+        if outlets and (doc.source or "未知") not in outlets:
+            return False
+        if date_from and (not doc.date or doc.date < date_from):
+            return False
+        if date_to and (not doc.date or doc.date[: len(date_to)] > date_to):
+            return False
+        return True
+
+    return keep
 
 
 def one_copy(hits: list[Hit], index: Index) -> list[Hit]:

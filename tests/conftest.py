@@ -1,4 +1,8 @@
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +44,31 @@ class FakeEncoder:
 @pytest.fixture
 def fake_encoder():
     return FakeEncoder()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(root: Path, corpus: Path, *args: str, env: dict | None = None, timeout: float = 300):
+    """``python app.py --index root/index`` on a free 127.0.0.1 port over ``corpus``; returns
+    (process, base url, log path) once the port accepts connections."""
+    port = free_port()
+    env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1", **(env or {})}
+    log_path = root / "server.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--index", str(root / "index"), "--port", str(port), *args],
+                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, f"http://127.0.0.1:{port}/", log_path
+        except OSError:
+            time.sleep(1)
+    proc.kill()
+    raise RuntimeError(f"server did not start within {timeout:.0f} s")

@@ -23,7 +23,7 @@ def _note(record):
         f.write(json.dumps(record) + "\\n")
 
 def _hook(event, args):
-    if event == "socket.connect":
+    if event in ("socket.connect", "socket.bind"):
         _note({"event": event, "address": repr(args[1])})
     elif event == "socket.getaddrinfo":
         _note({"event": event, "host": repr(args[0])})
@@ -73,6 +73,7 @@ def test_start_and_a_question_make_no_outside_connection(tmp_path):
     assert proc.returncode == 0, (tmp_path / "server.log").read_text()[-1500:]
     assert not [p.name for p in (tmp_path / "tmp").iterdir() if p.name.startswith("qa-")], "a stopped server leaves nothing"
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert any(r["event"] == "socket.connect" for r in records), "the hook saw nothing: the test would prove nothing"
-    outside = [r for r in records if not _is_local(r)]
+    assert any(r["event"] == "socket.bind" and str(port) in r["address"] for r in records), \
+        "the hook did not see the server bind its port: the test would prove nothing"
+    outside = [r for r in records if r["event"] != "socket.bind" and not _is_local(r)]
     assert outside == [], outside[:10]

@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -10,19 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, start_app
 
 pytestmark = pytest.mark.slow
 PAYLOAD = ("![t](http://127.0.0.1:9/title.png)安全测试专栏\n2020年01月01日 来源：![o](http://127.0.0.1:9/outlet.png)\n"
            "本文用于检验页面转义：<script>window.__xss=1</script>"
            "以及<img src=x onerror=\"window.__xss=2\">等内容。紫色长颈鹿是这次测试的暗号，详见[点此领奖](http://evil.example/x)"
            "和![图](http://127.0.0.1:9/body.png)、$\\href{http://127.0.0.1:9/tex}{x}$。\n")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 SERVER_LOG: dict = {}
@@ -35,26 +28,12 @@ def server(tmp_path_factory):
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "xss.txt").write_text(PAYLOAD, encoding="utf-8")
-    port = free_port()
     (root / "tmp").mkdir()
     SERVER_LOG["tmp"] = root / "tmp"  # the server's TMPDIR: what it leaves there is checked
-    env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1", "TMPDIR": str(root / "tmp")}
-    log = open(root / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--index", str(root / "index"), "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited: {(root / 'server.log').read_text()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail("server did not start within 300 s")
+    try:
+        proc, url, _ = start_app(root, corpus, env={"TMPDIR": str(root / "tmp")})
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     SERVER_LOG["path"] = root / "server.log"
     yield url
     proc.terminate()
@@ -174,7 +153,7 @@ def test_evaluate_tab_on_an_uploaded_beir_zip(client, tmp_path):
 def test_upload_zip_with_unsafe_paths_is_refused(tmp_path):
     import zipfile
 
-    from qa.webapp import safe_extract
+    from qa.web.chat import safe_extract
 
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as zf:

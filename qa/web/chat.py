@@ -1,4 +1,5 @@
-"""The Gradio chat: answers with numbered citations, a source viewer, controls, and an Evaluate tab.
+"""The Gradio page: a chat whose answers carry numbered citations, a source viewer, controls, and an
+Evaluate tab (served with the HTTP APIs by :mod:`qa.web.server`).
 
 All corpus text is HTML-escaped before it is shown. The page reads no server path typed into it:
 evaluation runs on uploaded files (size-limited) or on sets inside the configured evaluation folder.
@@ -11,7 +12,6 @@ import logging
 import os
 import re
 import tempfile
-import threading
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from qa.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError
 from qa.cancel import Cancelled, cancellable
 from qa.conversation import rewrite
 from qa.documents import json_kind
-from qa.engine import Engine, LiveEngine
+from qa.engine import Engine, LiveEngine, document_filter
 from qa.records import Answer, Citation, Document
 
 log = logging.getLogger(__name__)
@@ -120,23 +120,6 @@ def source_html(doc: Document, c: Citation, span: str | None = None) -> str:
     return f"<h3>[{c.n}] {html.escape(doc.title)}</h3><div class='meta'>{meta}</div><div>{body}</div>"
 
 
-def doc_filter(date_from: str, date_to: str, outlets: list[str] | None):
-    date_from, date_to = (date_from or "").strip(), (date_to or "").strip()
-    if not (date_from or date_to or outlets):
-        return None
-
-    def keep(doc: Document) -> bool:
-        if outlets and (doc.source or "未知") not in outlets:
-            return False
-        if date_from and (not doc.date or doc.date < date_from):
-            return False
-        if date_to and (not doc.date or doc.date > date_to):
-            return False
-        return True
-
-    return keep
-
-
 def safe_extract(zip_path: Path, dest: Path) -> Path:
     """Extract an uploaded BEIR zip, refusing absolute paths, '..' and archives that unpack too large."""
     with zipfile.ZipFile(zip_path) as zf:
@@ -232,7 +215,7 @@ def build_app(live: LiveEngine, settings: AppSettings):
         try:
             query = rewrite(message, questions)
             result = engine.ask(message, k=int(k), retriever=retriever, query=query,
-                                doc_filter=doc_filter(date_from, date_to, chosen_outlets))
+                                doc_filter=document_filter(date_from, date_to, chosen_outlets))
         except QuestionError as exc:
             gr.Warning(str(exc))
             return gr.update(), chat, questions, [], gr.update(), gr.update()
@@ -358,40 +341,4 @@ def build_app(live: LiveEngine, settings: AppSettings):
         run.click(run_eval, [upload, chosen_set, eval_retriever], [metrics, plot], api_name="evaluate",
                   api_visibility="undocumented", concurrency_limit=1, concurrency_id="evaluate")
         gr.api(ask_api, api_name="ask")
-    return demo
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, announce=log.info, reranker=None, **launch):
-    """Open (or first build) the index, then run the app until interrupted; ``announce`` gets one
-    line saying which model (and from where) and which index are served. ``reranker``
-    (``embeddings.load_reranker``), when given, reranks every search."""
-    from qa.engine import ensure_index
-
-    engine = ensure_index(settings.index_dir, settings.corpus_dir, model=settings.model, progress=True, reranker=reranker)
-    enc = engine.encoder
-    reranking = f"; reranker {reranker.name} ({reranker.source})" if reranker else ""
-    announce(f"model {enc.name} ({getattr(enc, 'source', '?')}, {getattr(enc, 'backend', '?')}); "
-             f"index {settings.index_dir} ({len(engine.index)} chunks){reranking}")
-    demo = build_app(LiveEngine(engine), settings)
-    # One question at a time per core: a question is ~70 ms of CPU (encoder, BM25, FAISS, answer
-    # step), the encoder already uses every core for one text, and more workers only interleave the
-    # same CPU (8 clients x 10 questions here: limit 1, 2 and 4 all gave p95 350-390 ms). The queue
-    # holds up to 64 waiting requests; beyond that a visitor is told the server is busy.
-    demo.queue(default_concurrency_limit=max(1, os.cpu_count() or 1), max_size=64)
-    import signal
-
-    if threading.current_thread() is threading.main_thread():
-        # SIGTERM (systemd, docker stop, kill) ends the server like Ctrl-C: cleanups run, nothing left in /tmp
-        signal.signal(signal.SIGTERM, _interrupt)
-    block = not launch.pop("prevent_thread_lock", False)
-    demo.launch(server_name=host, server_port=port, max_file_size=MAX_UPLOAD, css=CSS, show_error=True,
-                prevent_thread_lock=True, **launch)
-    # only once the page is served, so that loading them does not delay it
-    threading.Thread(target=engine.warm_up, name="warm-up", daemon=True).start()
-    if block:
-        demo.block_thread()
     return demo
