@@ -11,10 +11,15 @@ import typer
 from qa.cli import EXIT_USAGE, IndexOpt, ModelOpt, RerankerOpt, _fail, _friendly, _load_reranker, _quiet_libraries, _settings, app
 
 
+SAMPLE = Path(__file__).resolve().parent / "data" / "sample"  # the sample articles' BEIR set + answers.jsonl
+
+
 @app.command("eval")
 @_friendly
 def eval_command(
-    datasets: List[Path] = typer.Argument(None, help="BEIR folders (corpus.jsonl, queries.jsonl, qrels/test.tsv)"),
+    datasets: List[Path] = typer.Argument(None, help="BEIR folders (corpus.jsonl, queries.jsonl, qrels/test.tsv); "
+                                          "none: the bundled sample questions. `qa eval convert SQUAD.json OUT_DIR` "
+                                          "turns a SQuAD-style file (CMRC 2018, DRCD) into such a folder"),
     retriever: str = typer.Option("hybrid", help="hybrid | dense | bm25 | all"),
     k: int = typer.Option(10, "-k", min=1, max=100, help="A question fails when its gold document is not in the top k"),
     model: Optional[str] = ModelOpt,
@@ -32,8 +37,13 @@ def eval_command(
     chunk_size: int = typer.Option(300), chunk_overlap: int = typer.Option(60),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ):
-    """Measure how well questions find their passages, compare retrievers, calibrate refusals."""
+    """Measure how well questions find their passages, compare retrievers, calibrate refusals.
+
+    With no dataset, evaluates the sample questions bundled with corpus-qa (retrieval and answers on
+    the five sample articles, refusals included)."""
     _quiet_libraries(verbose)
+    if datasets and str(datasets[0]) == "convert" and not (datasets[0] / "corpus.jsonl").exists():
+        return _convert(datasets[1:])
     from embeddings import default_cache_dir, load_encoder
     from qa.chunking import ChunkSettings
     from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
@@ -49,8 +59,10 @@ def eval_command(
         kinds += [kind + RERANK for kind in kinds]
     if calibrate is not None:
         return _calibrate(s, calibrate, negatives, limit, near or limit)
-    if not datasets and questions is None:
-        _fail("give one or more BEIR dataset folders, or --questions FILE, or --calibrate DATASET", EXIT_USAGE)
+    bundled = not datasets and questions is None
+    if bundled:  # a newcomer's first run: the sample set and its answer checks, shipped in the package
+        datasets = [SAMPLE]
+        typer.echo(f"no dataset given: evaluating the bundled sample questions ({SAMPLE})", err=True)
 
     results = []
     if questions is not None:
@@ -76,6 +88,11 @@ def eval_command(
                 results.append(evaluate(idx, encoder, qs, kind, dataset=ds.name, build_seconds=build_s,
                                         progress=True, query_vectors=vectors, failure_depth=k, answers=answers,
                                         reranker=cross))
+            if bundled and answers:  # the answer checks, unanswerable questions included, on the same index
+                checks = load_questions(SAMPLE / "answers.jsonl", idx)
+                for kind in kinds:
+                    results.append(evaluate(idx, encoder, checks, kind, dataset="sample-answers", progress=True,
+                                            failure_depth=k, reranker=cross))
     typer.echo(text_table(results))
     if json_out is not None:
         payload = [r.to_dict() for r in results]
@@ -84,6 +101,17 @@ def eval_command(
         typer.echo(f"wrote {json_out}", err=True)
     if report is not None:
         typer.echo(f"wrote {write_report(results, report)}", err=True)
+
+
+def _convert(args: List[Path]) -> None:
+    from qa.squad import squad_to_beir
+
+    if len(args) != 2:
+        _fail("usage: qa eval convert SQUAD.json OUT_DIR  (a SQuAD-style file: CMRC 2018, DRCD, SQuAD, XQuAD)", EXIT_USAGE)
+    done = squad_to_beir(args[0], args[1])
+    impossible = f"; {done.skipped} questions without an answer left out" if done.skipped else ""
+    typer.echo(f"wrote {done.folder}: {done.documents} documents, {done.queries} questions{impossible}. "
+               f"Evaluate it with: qa eval {done.folder}")
 
 
 def _questions_from(path: Path) -> list[str]:

@@ -118,25 +118,75 @@ def test_calibration_picks_the_best_f1_threshold():
 
 
 @pytest.mark.slow
-def test_eval_cli_on_seed_dev(tmp_path, monkeypatch):
+def test_eval_with_no_dataset_evaluates_the_bundled_sample(tmp_path, monkeypatch):
+    """A newcomer's `qa eval`: the sample set and its answer checks ship in the package."""
     from qa import evalcli  # noqa: F401 - registers the command
     from qa.cli import app
 
-    monkeypatch.chdir(tmp_path)
-    seed = ROOT.parent / "shared" / "eval" / "seed-dev"
-    if not seed.exists():
-        pytest.skip("../shared/eval/seed-dev is not beside the project")
-    result = CliRunner().invoke(app, ["eval", str(seed), "--retriever", "all", "--json", "out.json", "--report", "rep"])
+    monkeypatch.chdir(tmp_path)  # nothing beside the project is read
+    result = CliRunner().invoke(app, ["eval", "--retriever", "all", "--json", "out.json", "--report", "rep"])
     assert result.exit_code == 0, result.output
+    assert "bundled sample questions" in result.stderr
     out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
-    assert [r["retriever"] for r in out] == ["hybrid", "dense", "bm25"]
+    assert [(r["dataset"], r["retriever"]) for r in out] == [
+        (d, k) for d in ("sample", "sample-answers") for k in ("hybrid", "dense", "bm25")]
     hybrid = out[0]
     assert hybrid["metrics"]["AnswerRecall@5"] == 1.0 and hybrid["queries"] == 17
     assert set(hybrid) >= {"dataset", "retriever", "model", "chunking", "queries", "metrics", "latency_ms", "failures"}
     assert hybrid["metrics"]["RR@10"] >= max(out[1]["metrics"]["RR@10"], out[2]["metrics"]["RR@10"])
+    checks = out[3]["metrics"]  # 19 answerable, 11 unanswerable
+    assert checks["AnswerAccuracy"] >= 17 / 19 and checks["FalseAnswerRate"] == 0.0
     report = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
-    assert "| seed-dev | hybrid |" in report and (tmp_path / "rep" / "chart.png").stat().st_size > 5000
+    assert "| sample | hybrid |" in report and (tmp_path / "rep" / "chart.png").stat().st_size > 5000
     assert "hybrid" in result.stdout and "dense" in result.stdout and "bm25" in result.stdout
+
+
+SQUAD = {"version": "v2.0", "data": [
+    {"title": "桂林", "paragraphs": [
+        {"context": "桂林市2022年总破案率达79.17%。", "qas": [
+            {"id": "q1", "question": "桂林的总破案率是多少", "answers": [{"text": "79.17%", "answer_start": 12}]},
+            {"id": "q2", "question": "桂林有多少座山", "answers": [], "is_impossible": True}]},
+        {"context": "桂林市2022年总破案率达79.17%。", "qas": [  # the same paragraph again: one document
+            {"id": "q3", "question": "2022年桂林总破案率", "answers": [{"text": "79.17%"}, {"text": "79.17%"}]}]}]},
+    {"title": "白城", "paragraphs": [
+        {"context": "白城市公安局举办公安大讲堂12期。", "qas": [
+            {"id": "q4", "question": "白城举办了几期公安大讲堂", "answers": [{"text": "12期", "answer_start": 10}]}]}]}]}
+
+
+def test_eval_convert_turns_a_squad_file_into_a_beir_set(tmp_path):
+    from qa import evalcli  # noqa: F401
+    from qa.cli import app
+    from qa.evaluate import load_beir
+
+    src = tmp_path / "cmrc-mini.json"
+    src.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "convert", str(src), str(tmp_path / "beir")])
+    assert result.exit_code == 0, result.output
+    assert "2 documents, 3 questions; 1 questions without an answer left out" in result.stdout
+    ds = load_beir(tmp_path / "beir")
+    assert [d.text for d in ds.documents] == ["桂林市2022年总破案率达79.17%。", "白城市公安局举办公安大讲堂12期。"]
+    assert {q.id: (q.answers, sorted(q.relevant)) for q in ds.queries} == {
+        "q1": (("79.17%",), ["cmrc-mini-00000"]), "q3": (("79.17%",), ["cmrc-mini-00000"]),
+        "q4": (("12期",), ["cmrc-mini-00001"])}
+    again = CliRunner().invoke(app, ["eval", "convert", str(src), str(tmp_path / "beir")])
+    assert again.exit_code != 0 and "already holds a BEIR set" in again.output
+
+
+@pytest.mark.parametrize("content,words", [
+    ("not json", "is not a readable JSON file"),
+    ('{"rows": []}', "is not SQuAD-style"),
+    ('{"data": [{"title": "x", "paragraphs": [{"context": "c", "qas": []}]}]}', "holds no answerable question"),
+])
+def test_eval_convert_refuses_what_is_not_squad(tmp_path, content, words):
+    from qa import evalcli  # noqa: F401
+    from qa.cli import app
+
+    src = tmp_path / "bad.json"
+    src.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "convert", str(src), str(tmp_path / "out")])
+    assert result.exit_code != 0 and words in result.output
+    usage = CliRunner().invoke(app, ["eval", "convert", str(src)])
+    assert usage.exit_code == 2 and "usage: qa eval convert SQUAD.json OUT_DIR" in usage.output
 
 
 @pytest.mark.slow
