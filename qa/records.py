@@ -62,6 +62,9 @@ class Citation:
     path: str = ""
     copies: tuple[str, ...] = ()  # file names (or ids) of other documents carrying the same story
     page: int | None = None  # the page of a PDF the passage starts on
+    # for a reader, instead of ``score``: ``answer`` (the answer is from here), else how close this
+    # passage comes to answering too: ``high``, ``medium`` or ``low`` (None for related passages)
+    relevance: str | None = None
 
     def meta(self) -> tuple[str, ...]:
         """What a reader is told about the source: title, date, outlet and (in a PDF) page."""
@@ -134,11 +137,12 @@ class Answer:
     reason: str | None = None
     missing: tuple[str, ...] = ()
     related: list[Citation] = field(default_factory=list)
+    certainty: str | None = None  # an answer's ``confidence`` for a reader: high, medium or low (select.certainty)
 
     def to_dict(self) -> dict:
         def plain(c: Citation) -> dict:  # server paths stay out; other copies of the story only when there are some
             return {k: (list(v) if k == "copies" else v) for k, v in asdict(c).items()
-                    if k != "path" and (k not in ("copies", "page") or v)}
+                    if k != "path" and (k not in ("copies", "page", "relevance") or v)}
 
         out = {
             "question": self.question,
@@ -147,6 +151,8 @@ class Answer:
             "answer_span": self.answer_span,
             "citations": [plain(c) for c in self.citations],
         }
+        if self.answered:
+            out["certainty"] = self.certainty
         if not self.answered:
             out.update(reason=self.reason or "no_match", missing=list(self.missing),
                        related=[plain(c) for c in self.related])

@@ -1,6 +1,7 @@
 """The web chat against a real server (gradio_client) and a real browser (Playwright + Debian Chromium)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -193,14 +194,32 @@ def test_browser_click_citation_shows_highlight(server, tmp_path):
         page.locator("#qa-sources label").first.click()
         mark = page.locator("#qa-source mark.answer")
         mark.wait_for(timeout=30_000)
-        assert "79.17%" in mark.inner_text()
-        assert "79.17%" in page.locator("#qa-chat").inner_text()
+        assert "79.17%" in mark.inner_text() and page.locator("#qa-source strong.span").inner_text() == "79.17%"
+        # the reply: the span emphasized inside the answer sentence, a label for a reader, no raw score
+        assert page.locator("#qa-chat mark.qa-span").first.inner_text() == "79.17%"
+        assert "答案出处" in page.locator("#qa-chat").inner_text() and "把握：" in page.locator("#qa-chat").inner_text()
+        assert not re.search(r"相关度\s*\d", page.locator("#qa-chat").inner_text())
+        # sources of one article are one entry: [1] from one article, [2][3][4] from another
+        labels = page.locator("#qa-sources label")
+        assert labels.count() == 2 and labels.nth(1).inner_text().startswith("[2][3]")
         page.screenshot(path=str(shots / "chat.png"), full_page=True)
+        # an inline marker opens its source: [3] selects the second article and shows passage 3
+        page.locator("#qa-chat a.qa-cite", has_text="[3]").first.click()
+        page.locator("#qa-source #qa-passage-3").wait_for(timeout=30_000)
+        assert labels.nth(1).locator("input").is_checked()
+        assert page.url.rstrip("/") == server.rstrip("/")  # the link itself went nowhere
+        page.wait_for_timeout(500)
+        box_of = page.locator("#qa-source").bounding_box()
+        at = page.locator("#qa-source #qa-passage-3").bounding_box()
+        assert box_of["y"] <= at["y"] <= box_of["y"] + box_of["height"], "passage 3 is scrolled into view"
+        page.screenshot(path=str(shots / "marker-clicked.png"), full_page=True)
         # a question about a city the corpus never mentions: a refusal, with related passages
         box.fill("成都的破案率是多少")
         box.press("Enter")
         page.locator("#qa-chat", has_text="语料中没有关于「成都」").wait_for(timeout=60_000)
         assert "相关段落" in page.locator("#qa-chat").inner_text()
+        assert page.locator("#qa-chat .qa-refused").count() == 1 and page.locator("#qa-chat .qa-answered").count() == 1
+        assert page.locator("#qa-sources label").first.inner_text().startswith("相关1")  # related, not numbered sources
         page.screenshot(path=str(shots / "refusal.png"), full_page=True)
         # the script payload is shown as text and runs nothing
         box.fill("紫色长颈鹿暗号")

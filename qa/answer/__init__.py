@@ -15,13 +15,14 @@ question; a question about 成都 is never answered from an article that does no
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
-from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, confidence, coverage, score
+from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, score
 from qa.answer.span import answer_span
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
 from qa.index import Index
@@ -105,11 +106,13 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     citations = []
     for h in order:
         _, s, e = found.spans[best_in_hit[h]]
-        citations.append(citation(index, pool[h], len(citations) + 1, s, e, found.total[best_in_hit[h]]))
+        total = float(found.total[best_in_hit[h]])
+        relevance = "answer" if h == best_hit else closeness(total, float(found.total[best]), settings.citation_margin)
+        citations.append(replace(citation(index, pool[h], len(citations) + 1, s, e, total), relevance=relevance))
     sentence = found.texts[best]
     span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
-                  answer_span=sentence[span[0]:span[1]] if span else None)
+                  answer_span=sentence[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
 
 
 def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=()) -> Answer:

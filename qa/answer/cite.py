@@ -42,3 +42,12 @@ def _overlaps(a: Hit, b: Hit) -> bool:
         return False
     inter = min(a.chunk.end, b.chunk.end) - max(a.chunk.start, b.chunk.start)
     return inter > 0.5 * (a.chunk.end - a.chunk.start)
+
+
+def by_article(citations: list[Citation]) -> list[list[Citation]]:
+    """The citations grouped per article, in the order each article is first cited: what a reader
+    sees as one source with its cited passages."""
+    groups: dict[str, list[Citation]] = {}
+    for c in citations:
+        groups.setdefault(c.doc_id, []).append(c)
+    return list(groups.values())

@@ -22,6 +22,7 @@ from qa.records import Hit, Question
 from qa.tokens import dictionary, terms
 
 DEFAULT_THRESHOLD = 0.4
+_WORDS = re.compile(r"\w")
 ENGLISH_COVERAGE_FLOOR = 0.3
 
 
@@ -141,6 +142,21 @@ def confidence(dense_score: float, cover: float, cross_lingual: bool = False) ->
     return float(dense * cover)
 
 
+def certainty(conf: float, threshold: float) -> str:
+    """An answer's confidence as a reader reads it, relative to the refusal threshold: ``high`` in the
+    top 40 % of the range above it (same-language answers the corpus states plainly sit at ~1.0),
+    ``medium`` above its first fifth (English questions over Chinese text, ~0.55), ``low`` below."""
+    above = (conf - threshold) / max(1.0 - threshold, 1e-6)
+    return "high" if above >= 0.6 else "medium" if above >= 0.2 else "low"
+
+
+def closeness(score: float, best: float, margin: float) -> str:
+    """How close a cited passage's best sentence comes to the answer's: within a third of the
+    citation margin ``high``, two thirds ``medium``, else ``low``."""
+    gap = (best - score) / max(margin, 1e-6)
+    return "high" if gap <= 1 / 3 else "medium" if gap <= 2 / 3 else "low"
+
+
 def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, settings: AnswerSettings) -> Candidates | None:
     """Score every sentence of ``hits``.
 
@@ -179,6 +195,9 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     total = dense + settings.lexical_weight * lexical + extra + np.array([per_hit[h] for h, _, _ in spans])
     if fit.any():
         total = total - settings.unfit_penalty * (~fit)
+    # a "sentence" of punctuation alone (……, a lone 。) says nothing: never the answer or a citation's best
+    empty = np.array([not _WORDS.search(t) for t in texts])
+    total = total - 1.0 * empty
     if question.asks in ("person", "place", "name"):
         asked = normalize(question.text)
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])

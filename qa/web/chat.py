@@ -21,6 +21,7 @@ from qa.cancel import Cancelled, cancellable
 from qa.conversation import rewrite
 from qa.documents import json_kind
 from qa.engine import Engine, LiveEngine, document_filter
+from qa.answer.cite import by_article
 from qa.records import Answer, Citation, Document
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,47 @@ CSS = """
 #qa-source .cited { background: #fff3bf; border-radius: 3px; }
 #qa-source mark.answer { background: #ffd43b; font-weight: 600; padding: 0 2px; }
 #qa-source strong.span { color: #c92a2a; }
+#qa-source sup.qa-n { color: #1c7ed6; font-weight: 600; margin-right: 2px; }
+#qa-source .qa-flash { background: #d0ebff; }
 #qa-source .meta { color: #666; font-size: 0.9em; margin-bottom: 0.6em; }
+#qa-chat a.qa-cite { color: #1c7ed6; font-weight: 600; text-decoration: none; cursor: pointer; padding: 0 1px; }
+#qa-chat a.qa-cite:hover { text-decoration: underline; }
+#qa-chat mark.qa-span { background: #ffd43b; font-weight: 700; padding: 0 2px; border-radius: 2px; }
+#qa-chat .qa-badge { display: inline-block; font-size: 0.8em; font-weight: 600; padding: 0 6px; border-radius: 4px; margin-right: 4px; }
+#qa-chat .qa-answered { background: #d3f9d8; color: #2b8a3e; }
+#qa-chat .qa-refused { background: #ffe3e3; color: #c92a2a; }
+#qa-chat .qa-certainty, #qa-chat .qa-relevance { color: #666; font-size: 0.85em; }
+#qa-chat .qa-related { color: #777; }
 .qa-query { color: #888; font-size: 0.85em; }
 """
+# A click on a citation marker in a reply opens that source in the viewer (the sources list entry
+# holding it) and scrolls to the passage; the link itself goes nowhere.
+CITE_JS = """
+() => {
+  window.qaShowPassage = (n) => {
+    const passage = n && document.querySelector('#qa-source #qa-passage-' + n);
+    const target = passage || document.querySelector('#qa-source mark.answer') || document.querySelector('#qa-source .cited');
+    if (!target) return false;
+    target.scrollIntoView({block: 'center'});
+    document.querySelectorAll('#qa-source .qa-flash').forEach((e) => e.classList.remove('qa-flash'));
+    if (passage) passage.parentElement.classList.add('qa-flash');
+    return Boolean(passage);
+  };
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a.qa-cite');
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const n = (link.getAttribute('href') || '').replace('#qa-cite-', '');
+    if (window.qaShowPassage(n)) return;  // its article is already open
+    window.qaPending = n;  // scrolled to once the viewer has it (see SCROLL)
+    const entry = [...document.querySelectorAll('#qa-sources label')].find((l) => l.innerText.startsWith('[') && l.innerText.includes('[' + n + ']'));
+    if (entry) entry.click();
+  }, true);
+}
+"""
+# After the viewer changes: to the passage whose marker was clicked, else to the answer sentence.
+SCROLL = "() => { setTimeout(() => { const n = window.qaPending; window.qaPending = null; window.qaShowPassage?.(n); }, 50); }"
 
 
 @dataclass(frozen=True)
@@ -68,56 +107,110 @@ def text_md(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)).replace("://", ":\u200b//").replace("www.", "www\u200b.")
 
 
-def answer_markdown(result: Answer) -> str:
-    """The chat reply: the answer with inline markers, then the cited sources (all text escaped)."""
+RELEVANCE = {"answer": "答案出处", "high": "相关度：高", "medium": "相关度：中", "low": "相关度：低"}
+CERTAINTY = {"high": "把握：高", "medium": "把握：中", "low": "把握：低"}
+
+
+def marker(n: int) -> str:
+    """An inline citation marker: a link the page's script turns into "open source n in the viewer"."""
+    return f"<a class='qa-cite' href='#qa-cite-{n}' title='查看来源 {n}'>[{n}]</a>"
+
+
+def _snippet(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text_md(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+def answer_markdown(result: Answer, by_date: bool = False) -> str:
+    """The chat reply (all corpus text escaped). An answer: the sentence with its span emphasized and
+    a clickable marker, how sure it is, then one entry per cited article with each cited passage.
+    A refusal: marked as such, the reason, then related passages, unnumbered. ``by_date``: the
+    articles newest first (else in the order they are cited)."""
     if not result.answered:
-        lines = [text_md(result.answer or NOT_FOUND)]
+        lines = [f"<span class='qa-badge qa-refused'>未能回答</span> {text_md(result.answer or NOT_FOUND)}"]
         if result.related:
-            lines += ["", "**相关段落**（仅供参考，不是答案的来源）"]
+            lines += ["", "<span class='qa-related'>相关段落（仅供参考，不是答案的来源）</span>", ""]
             for c in result.related:
-                meta = " · ".join(text_md(x) for x in (c.title, c.date, c.source) if x)
-                lines.append(f"- {meta}")
+                meta = " · ".join(text_md(x) for x in c.meta())
+                lines.append(f"- <span class='qa-related'>{meta}：{_snippet(c.text)}</span>")
         return "\n".join(lines)
-    markers = " ".join(f"[{c.n}]" for c in result.citations[:1])
-    lines = [f"{text_md(result.answer)} {markers}", "", "**来源**"]
-    if result.answer_span:
-        lines[:0] = [f"**答案：{text_md(result.answer_span)}**", ""]
-    for c in result.citations:
-        meta = " · ".join(text_md(x) for x in c.meta())
-        copies = f" · 另有 {len(c.copies)} 份相同报道：{text_md('、'.join(c.copies[:3]))}" if c.copies else ""
-        lines.append(f"\\[{c.n}\\] {meta} · 相关度 {c.score:.2f}{copies}")
+    sentence, span = result.answer, result.answer_span
+    at = sentence.find(span) if span else -1
+    shown = (text_md(sentence[:at]) + f"<mark class='qa-span'>{text_md(span)}</mark>" + text_md(sentence[at + len(span):])
+             if at >= 0 else text_md(sentence))
+    sure = f" <span class='qa-certainty'>{CERTAINTY[result.certainty]}</span>" if result.certainty else ""
+    lines = [f"<span class='qa-badge qa-answered'>答案</span> {shown} {marker(1)}{sure}", "", "**来源**", ""]
+    for _, group in source_groups(result, by_date):
+        first = group[0]
+        meta = " · ".join(text_md(x) for x in first.meta())
+        best = min((c.relevance for c in group if c.relevance in RELEVANCE), key=list(RELEVANCE).index, default=None)
+        label = f" · <span class='qa-relevance'>{RELEVANCE[best]}</span>" if best in RELEVANCE else ""
+        copies = f" · 另有 {len(first.copies)} 份相同报道：{text_md('、'.join(first.copies[:3]))}" if first.copies else ""
+        lines.append(f"- {''.join(marker(c.n) for c in group)} {meta}{label}{copies}")
+        for c in group:
+            lines.append(f"    - {marker(c.n)} {_snippet(c.text[c.answer_start:c.answer_end] or c.text)}")
     if result.query and result.query != result.question:
         lines += ["", f"<span class='qa-query'>检索：{text_md(result.query)}</span>"]
     return "\n".join(lines)
 
 
-def citation_label(c: Citation) -> str:
-    return f"[{c.n}] " + " · ".join(c.meta())
+def source_groups(result: Answer, by_date: bool = False) -> list[tuple[str, list[Citation]]]:
+    """The sources list: one entry per article (its markers, then what it is) with its cited
+    passages; for a refusal, the related passages, labelled as related. ``by_date``: newest first."""
+    if result.answered:
+        groups = by_article(result.citations)
+        named = [("".join(f"[{c.n}]" for c in g) + " " + " · ".join(g[0].meta()), g) for g in groups]
+    else:
+        named = [(f"相关{c.n} · " + " · ".join(c.meta()), [c]) for c in result.related]
+    if by_date:
+        named.sort(key=lambda x: x[1][0].date or "", reverse=True)
+    return named
 
 
-def source_html(doc: Document, c: Citation, span: str | None = None) -> str:
-    """The whole article, escaped, with the cited chunk highlighted, the answer sentence marked and
-    the answer ``span`` (a figure, date or name inside it) in bold."""
+def source_html(doc: Document, cited: list[Citation], span: str | None = None, related: bool = False) -> str:
+    """The whole article, escaped, with each cited passage highlighted after its marker, the answer
+    sentence (citation 1's) marked and the answer ``span`` inside it in bold. ``related``: passages
+    shown beside a refusal, labelled 相关, nothing marked as an answer."""
     text = doc.text
-    a0, a1 = c.start + c.answer_start, c.start + c.answer_end
-    sentence = text[a0:a1]
-    at = sentence.find(span) if span else -1
-    marked = (html.escape(sentence[:at]) + "<strong class='span'>" + html.escape(span) + "</strong>"
-              + html.escape(sentence[at + len(span):])) if at >= 0 else html.escape(sentence)
-    parts = [
-        html.escape(text[: c.start]),
-        "<span class='cited'>",
-        html.escape(text[c.start : a0]),
-        "<mark class='answer'>" + marked + "</mark>",
-        html.escape(text[a1 : c.end]),
-        "</span>",
-        html.escape(text[c.end :]),
-    ]
+    # overlapping passages are one highlighted stretch carrying each one's marker
+    regions: list[list[int]] = []
+    for c in sorted(cited, key=lambda c: c.start):
+        if regions and c.start <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], c.end)
+        else:
+            regions.append([c.start, c.end])
+    opens: dict[int, list[str]] = {}
+    closes: dict[int, list[str]] = {}
+
+    def tag(at: int, open_: str, close: str, end: int) -> None:
+        opens.setdefault(at, []).append(open_)
+        closes.setdefault(end, []).insert(0, close)
+
+    for r0, r1 in regions:
+        tag(r0, "<span class='cited'>", "</span>", r1)
+    for c in sorted(cited, key=lambda c: c.start):
+        opens.setdefault(c.start, []).append("<sup class='qa-n'>相关</sup>" if related else
+                                             f"<sup class='qa-n' id='qa-passage-{c.n}'>[{c.n}]</sup>")
+    for c in cited:
+        if c.n == 1 and c.answer_end > c.answer_start and not related:
+            a0, a1 = c.start + c.answer_start, c.start + c.answer_end
+            tag(a0, "<mark class='answer'>", "</mark>", a1)
+            at = text.find(span, a0, a1) if span else -1
+            if at >= 0:
+                tag(at, "<strong class='span'>", "</strong>", at + len(span))
+    cuts = sorted({0, len(text), *opens, *closes})
+    parts = []
+    for i, at in enumerate(cuts):
+        parts += closes.get(at, []) + opens.get(at, [])
+        if i + 1 < len(cuts):
+            parts.append(html.escape(text[at : cuts[i + 1]]))
     meta = " · ".join(html.escape(x) for x in (doc.date, doc.source, doc.path) if x)
-    if c.copies:
-        meta += " · " + html.escape(f"另有 {len(c.copies)} 份相同报道：{'、'.join(c.copies)}")
+    copies = cited[0].copies
+    if copies:
+        meta += " · " + html.escape(f"另有 {len(copies)} 份相同报道：{'、'.join(copies)}")
     body = "".join(parts).replace("\n", "<br>")
-    return f"<h3>[{c.n}] {html.escape(doc.title)}</h3><div class='meta'>{meta}</div><div>{body}</div>"
+    markers = "相关段落 ·" if related else "".join(f"[{c.n}]" for c in cited)
+    return f"<h3>{markers} {html.escape(doc.title)}</h3><div class='meta'>{meta}</div><div>{body}</div>"
 
 
 def safe_extract(zip_path: Path, dest: Path) -> Path:
@@ -192,14 +285,21 @@ def _scratch() -> Path:
     return folder
 
 
-def _viewed(engine: Engine, c: Citation) -> tuple[Document, Citation]:
-    """The article to show for a citation; when a newer index version no longer holds it as cited
-    (removed or changed since the answer), the cited passage itself, so the citation stays checkable."""
-    doc = engine.index.documents.get(c.doc_id)
-    if doc is not None and doc.text[c.start : c.end] == c.text:
-        return doc, c
-    gone = Document(c.doc_id, text=c.text, title=f"{c.title}（原文已更新或移除，仅显示所引段落）", date=c.date, source=c.source, path=c.path)
-    return gone, replace(c, start=0, end=len(c.text))
+def _viewed(engine: Engine, cited: list[Citation]) -> tuple[Document, list[Citation]]:
+    """The article to show for citations of one article; when a newer index version no longer holds
+    it as cited (removed or changed since the answer), the cited passages themselves, so the
+    citations stay checkable."""
+    doc = engine.index.documents.get(cited[0].doc_id)
+    if doc is not None and all(doc.text[c.start : c.end] == c.text for c in cited):
+        return doc, cited
+    first, parts, moved = cited[0], [], []
+    for c in cited:
+        at = sum(len(p) + 2 for p in parts)
+        parts.append(c.text)
+        moved.append(replace(c, start=at, end=at + len(c.text)))
+    gone = Document(first.doc_id, text="\n\n".join(parts), title=f"{first.title}（原文已更新或移除，仅显示所引段落）",
+                    date=first.date, source=first.source, path=first.path)
+    return gone, moved
 
 
 def build_app(live: LiveEngine, settings: AppSettings):
@@ -208,7 +308,7 @@ def build_app(live: LiveEngine, settings: AppSettings):
     scratch = _scratch()
     outlets = sorted({d.source or "未知" for d in live.get().index.documents.values()})
 
-    def respond(message, chat, questions, k, retriever, date_from, date_to, chosen_outlets):
+    def respond(message, chat, questions, k, retriever, date_from, date_to, chosen_outlets, order):
         message = (message or "").strip()
         chat = list(chat or [])
         engine = live.get()  # one index version for the whole request
@@ -218,21 +318,23 @@ def build_app(live: LiveEngine, settings: AppSettings):
                                 doc_filter=document_filter(date_from, date_to, chosen_outlets))
         except QuestionError as exc:
             gr.Warning(str(exc))
-            return gr.update(), chat, questions, [], gr.update(), gr.update()
-        chat += [{"role": "user", "content": text_md(message)}, {"role": "assistant", "content": answer_markdown(result)}]
-        labels = [citation_label(c) for c in result.citations]
-        first = source_html(*_viewed(engine, result.citations[0]), result.answer_span) if result.citations else ""
-        return ("", chat, questions + [message], result.citations,
-                gr.update(choices=labels, value=labels[0] if labels else None), first)
+            return gr.update(), chat, questions, None, gr.update(), gr.update()
+        by_date = order == "日期"
+        chat += [{"role": "user", "content": text_md(message)},
+                 {"role": "assistant", "content": answer_markdown(result, by_date=by_date)}]
+        groups = source_groups(result, by_date)
+        labels = [label for label, _ in groups]
+        first = source_html(*_viewed(engine, groups[0][1]), result.answer_span, not result.answered) if groups else ""
+        return ("", chat, questions + [message], result, gr.update(choices=labels, value=labels[0] if labels else None), first)
 
-    def show_source(label, citations):
-        for c in citations or []:
-            if label and label.startswith(f"[{c.n}]"):
-                return source_html(*_viewed(live.get(), c))
+    def show_source(label, result):
+        for shown, group in source_groups(result, False) if result else []:
+            if shown == label:
+                return source_html(*_viewed(live.get(), group), result.answer_span, not result.answered)
         return ""
 
     def new_conversation():
-        return [], [], [], gr.update(choices=[], value=None), "", ""
+        return [], [], None, gr.update(choices=[], value=None), "", ""
 
     def ask_api(question: str, history: list[str] | None = None) -> dict:
         """Answer ``question``; ``history`` is the earlier questions of the conversation, oldest first."""
@@ -297,7 +399,7 @@ def build_app(live: LiveEngine, settings: AppSettings):
     # Uploads and outputs Gradio keeps are deleted after an hour, and when the server stops.
     with gr.Blocks(title="corpus-qa 新闻语料问答", analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         gr.Markdown("## 新闻语料问答\n用中文（简体或繁体）或英文提问，回答附带可核查的来源。点击右侧来源查看原文。")
-        citations = gr.State([])
+        shown = gr.State(None)  # the last answer: its citations open in the viewer
         questions = gr.State([])
         with gr.Tab("问答"):
             with gr.Row():
@@ -316,6 +418,7 @@ def build_app(live: LiveEngine, settings: AppSettings):
                             date_from = gr.Textbox(label="起始日期 (YYYY-MM-DD)", placeholder="2016-01-01")
                             date_to = gr.Textbox(label="截止日期 (YYYY-MM-DD)", placeholder="2023-12-31")
                         chosen_outlets = gr.CheckboxGroup(outlets, label="媒体")
+                        order = gr.Radio(["相关度", "日期"], value="相关度", label="来源排序")
                 with gr.Column(scale=2):
                     sources = gr.Radio([], label="来源（点击查看原文）", elem_id="qa-sources")
                     viewer = gr.HTML(elem_id="qa-source")
@@ -329,14 +432,14 @@ def build_app(live: LiveEngine, settings: AppSettings):
             metrics = gr.Dataframe(label="指标", interactive=False)
             plot = gr.Image(label="RR@10", type="filepath")
 
-        scroll = "() => { setTimeout(() => document.querySelector('#qa-source mark.answer')?.scrollIntoView({block: 'center'}), 50); }"
-        inputs = [box, chat, questions, k, retriever, date_from, date_to, chosen_outlets]
-        outputs = [box, chat, questions, citations, sources, viewer]
+        scroll = SCROLL
+        inputs = [box, chat, questions, k, retriever, date_from, date_to, chosen_outlets, order]
+        outputs = [box, chat, questions, shown, sources, viewer]
         # The chat endpoint stays callable (undocumented) so tests can check what the page renders.
         box.submit(respond, inputs, outputs, api_name="chat", api_visibility="undocumented").then(None, None, None, js=scroll)
         send.click(respond, inputs, outputs, api_visibility="private").then(None, None, None, js=scroll)
-        sources.select(show_source, [sources, citations], viewer, api_visibility="private").then(None, None, None, js=scroll)
-        clear.click(new_conversation, None, [chat, questions, citations, sources, viewer, box], api_visibility="private")
+        sources.select(show_source, [sources, shown], viewer, api_visibility="private").then(None, None, None, js=scroll)
+        clear.click(new_conversation, None, [chat, questions, shown, sources, viewer, box], api_visibility="private")
         # One evaluation at a time per server; others wait in the queue instead of sharing the cores.
         run.click(run_eval, [upload, chosen_set, eval_retriever], [metrics, plot], api_name="evaluate",
                   api_visibility="undocumented", concurrency_limit=1, concurrency_id="evaluate")

@@ -9,7 +9,7 @@ import signal
 import threading
 
 from qa.web.auth import access_for
-from qa.web.chat import CSS, MAX_UPLOAD, AppSettings, build_app
+from qa.web.chat import CITE_JS, CSS, MAX_UPLOAD, AppSettings, build_app
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def create_app(live, settings: AppSettings, access):
     # same CPU (8 clients x 10 questions here: limit 1, 2 and 4 all gave p95 350-390 ms). The queue
     # holds up to 64 waiting requests; beyond that a visitor is told the server is busy.
     demo.queue(default_concurrency_limit=max(1, os.cpu_count() or 1), max_size=64)
-    return gr.mount_gradio_app(app, demo, path="/", auth=access.page_auth(), css=CSS, max_file_size=MAX_UPLOAD,
+    return gr.mount_gradio_app(app, demo, path="/", auth=access.page_auth(), css=CSS, js=CITE_JS, max_file_size=MAX_UPLOAD,
                                show_error=True, footer_links=["api"], run_history=False)
 
 
