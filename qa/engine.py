@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,7 @@ class Engine:
         self.encoder = encoder if isinstance(encoder, QueryCache) else QueryCache(encoder)
         self._retrievers: dict[str, Retriever] = {}
         self.answer_settings = AnswerSettings()
+        self.today = date.today  # what 今年/去年 in a question resolve against
 
     @classmethod
     def open(cls, folder: Path | str, model: str | None = None, encoder=None, reranker=None) -> "Engine":
@@ -85,7 +87,7 @@ class Engine:
         """
         question = check_question(question)
         query = check_question(query) if query else question
-        analysis = analyze(query)
+        analysis = analyze(query, today=self.today())
         depth = k
         if analysis.constraints:
             depth = max(k * 6, 30)
@@ -164,7 +166,7 @@ class LiveEngine:
                 log.warning("new index version %s refused, still serving %s: %s", files.name, engine.index.files.name, exc)
                 return engine
             fresh = Engine(index, engine.encoder, engine.fusion, engine.reranker)
-            fresh.answer_settings = engine.answer_settings
+            fresh.answer_settings, fresh.today = engine.answer_settings, engine.today
             self._engine = fresh
             log.info("now serving index version %s (%d chunks)", index.files.name, len(index))
             return fresh

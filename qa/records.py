@@ -87,6 +87,12 @@ class Constraint:
     year: int | None = None
     month: int | None = None
 
+    def shown(self) -> str:
+        """How a refusal names it: as written, with the year a relative one stands for (今年（2026年）)."""
+        if self.kind == "year" and self.year and str(self.year) not in self.text:
+            return f"{self.text}（{self.year}年）"
+        return self.text
+
 
 @dataclass(frozen=True)
 class Question:
@@ -104,6 +110,7 @@ class Question:
     topic: str = ""
     # English questions: (word, its Chinese renderings) for the words a dictionary knows
     glosses: tuple[tuple[str, frozenset[str]], ...] = ()
+    recent: bool = False  # 最近/目前/latest: the newest of the relevant articles answer
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,43 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
 def test_answer_span(question, sentence, span):
     found = answer_span(analyze(question), sentence)
     assert (sentence[found[0]:found[1]] if found else None) == span
+
+
+@pytest.mark.parametrize("question,years", [
+    ("今年桂林的破案率是多少", [2026]),
+    ("去年桂林的破案率是多少", [2025]),
+    ("前年桂林抓获了多少嫌疑人", [2024]),
+    ("What was the clearance rate in Guilin last year?", [2025]),
+    ("2019年桂林的破案率是多少，和今年比呢", [2019]),   # a year written out wins
+    ("近年来桂林的破案率是多少", []),                  # 近年来 spans years: not one
+    ("谁获得本年总决赛的最有价值球员奖", []),           # 本年: the article's season, not the asker's year
+])
+def test_relative_years_resolve_against_today(question, years):
+    from datetime import date
+
+    q = analyze(question, today=date(2026, 11, 26))
+    assert [c.year for c in q.constraints if c.kind == "year"] == years
+
+
+@pytest.mark.parametrize("question,recent", [
+    ("最近桂林的破案率是多少", True), ("目前白城有多少名民警", True), ("What is the latest clearance rate in Guilin?", True),
+    ("近年来桂林的破案率是多少", False), ("桂林的破案率是多少", False),
+    ("离桂林最近的派出所叫什么", False),  # nearest, not latest
+])
+def test_questions_about_the_latest(question, recent):
+    assert analyze(question).recent is recent
+
+
+def test_only_the_newest_relevant_articles_answer_the_latest():
+    from qa.answer.support import newest
+    from qa.records import Chunk, Hit
+
+    class Index:
+        documents = {"a": Document("a", "", date="2019-03-02"), "b": Document("b", "", date="2023-04-10"),
+                     "c": Document("c", "", date="2024-01-01"), "u": Document("u", "")}
+
+    hits = [Hit(Chunk(f"{d}{i}", d, 0, 1, "x"), 1.0 - i / 10, i) for i, d in enumerate("abuac")]
+    # c is the newest article, but not among the 3 most relevant: b's year answers
+    assert [h.chunk.doc_id for h in newest(hits, Index(), k=3)] == ["b"]
+    assert [h.chunk.doc_id for h in newest(hits, Index(), k=5)] == ["c"]
+    assert newest(hits[2:3], Index(), k=3) == hits[2:3]  # nothing dated: all kept

@@ -45,7 +45,9 @@ def test_design_card_question_cli(index_dir):
     assert out["answered"] is True and "79.17%" in out["answer"]
     first = out["citations"][0]
     assert first["doc_id"].startswith("000_") and "79.17%" in first["text"]
-    assert set(first) == {"n", "doc_id", "title", "date", "source", "text", "start", "end", "answer_start", "answer_end", "score"}
+    assert set(first) == {"n", "doc_id", "title", "date", "source", "text", "start", "end", "answer_start", "answer_end", "score",
+                          "relevance"}
+    assert first["relevance"] == "answer" and out["certainty"] in ("high", "medium", "low")
     assert "79.17%" in first["text"][first["answer_start"] : first["answer_end"]]
     assert first["date"] == "2023-05-05" and first["n"] == 1
 
@@ -256,3 +258,45 @@ def test_answer_metrics_via_qa_eval(index_dir, tmp_path):
     m = json.loads(out.read_text(encoding="utf-8"))["metrics"]
     assert m["FalseAnswerRate"] == 0.0 and m["RefusalRate"] <= 0.06 and m["AnswerAccuracy"] >= 0.89
     assert m["CitationPrecision"] >= m["AnswerAccuracy"] - 0.01 and m["SpanAccuracy"] is not None
+
+
+GRID_2019 = "桂林网格化管理通报\n2019年03月02日 来源：桂林日报\n桂林市全面推进网格化管理。截至目前，桂林市共配备网格员1200名，实现城乡全覆盖。\n"
+GRID_2023 = "桂林网格员队伍建设纪实\n2023年04月10日 来源：广西法治日报\n桂林市持续加强网格员队伍建设。截至目前，桂林市共配备网格员3956名，覆盖所有社区。\n"
+
+
+@pytest.fixture(scope="module")
+def dated_engine(tmp_path_factory, encoder):
+    """Two reports of the same figure four years apart."""
+    from qa.engine import Engine, ingest
+
+    root = tmp_path_factory.mktemp("dated")
+    (root / "docs").mkdir()
+    (root / "docs" / "grid-2019.txt").write_text(GRID_2019, encoding="utf-8")
+    (root / "docs" / "grid-2023.txt").write_text(GRID_2023, encoding="utf-8")
+    ingest([root / "docs"], root / "index", encoder=encoder)
+    return Engine.open(root / "index", encoder=encoder)
+
+
+@pytest.mark.parametrize("question,today,figure", [
+    ("最近桂林有多少名网格员", "2024-01-01", "3956"),       # the latest of the relevant articles
+    ("目前桂林配备了多少网格员", "2024-01-01", "3956"),
+    ("今年桂林有多少名网格员", "2023-08-01", "3956"),       # 今年 = 2023
+    ("去年桂林有多少名网格员", "2020-02-01", "1200"),       # 去年 = 2019
+    ("2019年桂林有多少名网格员", "2024-01-01", "1200"),     # a year written out
+])
+def test_recency_resolves_against_document_dates(dated_engine, question, today, figure):
+    from datetime import date
+
+    dated_engine.today = lambda: date.fromisoformat(today)
+    result = dated_engine.ask(question)
+    assert result.answered, result.answer
+    assert figure in result.answer and figure in result.citations[0].text
+
+
+def test_this_year_without_articles_of_this_year_is_refused_naming_it(dated_engine):
+    from datetime import date
+
+    dated_engine.today = lambda: date(2026, 11, 26)
+    result = dated_engine.ask("今年桂林有多少名网格员")
+    assert result.answered is False and result.reason == "missing" and result.missing == ("今年（2026年）",)
+    assert result.answer.startswith("语料中没有关于「今年（2026年）」")

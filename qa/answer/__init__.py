@@ -24,7 +24,7 @@ from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
 from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, score
 from qa.answer.span import answer_span
-from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
+from qa.answer.support import HARD, article_text, check, meets, names_met, newest, unknown_words
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Hit, Question
@@ -72,6 +72,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Among articles that meet the places and years, those that also name the question's people and
     # organizations come first (stable: retrieval order otherwise).
     supported.sort(key=lambda h: -names_met(q, index.documents[h.chunk.doc_id]))
+    if q.recent:
+        supported = newest(supported, index, k)
     # Across languages the passage that answers ranks lower (xquad-en2zh R@5 0.93, R@10 0.97):
     # an English question picks its sentence from twice as many passages; k are cited.
     pool = distinct(supported)[: k if has_cjk(q.text) else 2 * k]
@@ -128,7 +130,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     top = distinct(hits)[:k]
     near = score(q, qvec, top, index, settings)
     conf = confidence(float(near.dense.max()), max(near.context), not has_cjk(q.text)) if near else 0.0
-    names = "、".join(f"「{c.text}」" for c in missing)
+    names = "、".join(f"「{c.shown()}」" for c in missing)
     about = q.topic if q.topic and len(q.topic) <= 10 else "内容"
     text = f"语料中没有关于{names}的{about}。"
     shown = []
@@ -139,7 +141,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
         best = near.texts[best_i].strip()
         text += f"相关内容{f'（{where}）' if where else ''}：{best}"
     return Answer(question, text, False, query=query, confidence=conf, reason="missing",
-                  missing=tuple(c.text for c in missing), related=shown)
+                  missing=tuple(c.shown() for c in missing), related=shown)
 
 
 def _places(index: Index, hit: Hit, exclude: set[str]) -> str:

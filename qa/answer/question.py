@@ -11,6 +11,7 @@ organizations, foreign places) are jieba's proper-noun tags.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from qa.answer.english import english_places, glosses
 from qa.answer.places import gazetteer
@@ -78,14 +79,28 @@ _QUESTION_WORDS = re.compile(
 
 _YEAR_ZH = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
 _YEAR_EN = re.compile(r"\b((?:1[5-9]|20)\d{2})\b")
+# years said relative to today: resolved against the date the question is asked
+# (本年 is left out: in 本年总决赛 it is the article's year, not the asker's)
+_RELATIVE_YEAR = re.compile(r"今年|去年|前年|\bthis year\b|\blast year\b", re.IGNORECASE)
+_YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2, "this year": 0, "last year": 1}
+# "the latest": the newest of the relevant articles answer (近年来 is not one: it spans years; nor
+# is 最近 after 离/距, "nearest": 距离中国最近)
+_RECENT = re.compile(r"最近|近期|最新|近来|近日|目前|当前|现在|如今|眼下|\b(?:recent(?:ly)?|latest|currently|nowadays)\b",
+                     re.IGNORECASE)
+_NEAREST = re.compile(r"[离距][^，,。？?]{0,12}$")
+
+
+def _about_the_latest(norm: str) -> bool:
+    return any(not (m.group() == "最近" and _NEAREST.search(norm[: m.start()])) for m in _RECENT.finditer(norm))
 
 # jieba proper-noun tags: person, place, organization. ``nz`` (other proper noun) is left out: jieba
 # gives it to common nouns (长度, 英文名) too often for it to bind an answer.
 _NAME_TAGS = ("nr", "ns", "nt")
 
 
-def analyze(question: str) -> Question:
-    """The constraints of ``question`` and what it asks for; pure, and cheap enough per question."""
+def analyze(question: str, today: date | None = None) -> Question:
+    """The constraints of ``question`` and what it asks for; pure (given ``today``, against which
+    今年/去年 resolve: default the machine's date), and cheap enough per question."""
     text = question.strip()
     norm = normalize(text)
     constraints: list[Constraint] = []
@@ -105,8 +120,13 @@ def analyze(question: str) -> Question:
         places = english_places(text)
         constraints += places
         rendered = glosses(text, {c.text.lower() for c in places})
+    if not any(c.kind == "year" for c in constraints):  # a year written out wins over 今年
+        this_year = (today or date.today()).year
+        for m in _RELATIVE_YEAR.finditer(norm):
+            year = this_year - _YEARS_BACK[m.group().lower()]
+            constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(text)), "open")
-    return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered)
+    return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm))
 
 
 def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list[Constraint]:
