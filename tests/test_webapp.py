@@ -95,7 +95,7 @@ def test_refusal_names_what_is_missing_and_shows_related(client):
     assert out["reason"] == "missing" and out["missing"] == ["成都"]
     assert out["answer"].startswith("语料中没有关于「成都」的破案率")
     assert out["related"] and all(r["doc_id"].startswith(("000_", "001_")) for r in out["related"][:1])
-    _, chat, sources, viewer = client.predict("成都的破案率是多少", [], 5, "hybrid", "", "", [], api_name="/chat")
+    _, chat, sources, viewer = client.predict("成都的破案率是多少", [], 5, "hybrid", "", "", [], "相关度", api_name="/chat")
     rendered = chat[-1]["content"] if isinstance(chat[-1]["content"], str) else str(chat[-1]["content"])
     assert "相关段落" in rendered and "[1]" not in rendered and "来源" not in rendered.replace("答案的来源", "")
 
@@ -109,7 +109,7 @@ def test_script_payload_is_escaped(client):
     out = client.predict(question="紫色长颈鹿暗号", api_name="/ask")
     assert out["answered"] and "<script>" in out["citations"][0]["text"]  # the data, verbatim
     box, chat, sources, viewer = client.predict(  # session state is not part of the API
-        "紫色长颈鹿暗号", [], 5, "hybrid", "", "", [], api_name="/chat")
+        "紫色长颈鹿暗号", [], 5, "hybrid", "", "", [], "相关度", api_name="/chat")
     rendered = chat[-1]["content"] if isinstance(chat[-1]["content"], str) else str(chat[-1]["content"])
     for html in (viewer, rendered):
         assert "<script>" not in html and "<img src=x" not in html
