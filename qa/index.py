@@ -3,16 +3,21 @@
 The folder holds versions (qa/store/versions.py): ``CURRENT`` names the complete one in use, a build
 writes the next beside it and switches ``CURRENT`` in one rename, one writer at a time. Layout of a
 version (all readable files):
-    manifest.json     format version, model, dimension, normalization, chunking, tokenizer, per-document hashes
-    vectors.faiss     inner-product FAISS index over L2-normalized chunk vectors (row i = chunk i)
-    bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text
-    chunks.jsonl      one chunk per line, in FAISS row order
+    manifest.json     format version, model, dimension, normalization, chunking, tokenizer, counts
+    store.sqlite      documents (cleaned text, title, date, outlet, file name, content hash) and chunks
+                      (row = FAISS row), read lazily (qa/store/sqlite.py)
+    vectors.npy       float32 L2-normalized chunk vectors (row i = chunk i), memory-mapped
+    vectors.faiss     above APPROXIMATE_FROM chunks only: an IVF index over them (below, exact search
+                      over vectors.npy, built at open)
+    bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text, memory-mapped
     sentences.npy     int32 (start, end) of every sentence of every chunk, in chunk order
     sentence_offsets.npy  int64: chunk i's sentences are rows offsets[i]:offsets[i+1]
     sentence_vectors.npy  float16 L2-normalized sentence vectors (the answer step's evidence)
-    documents.jsonl   one cleaned document per line (text, title, date, outlet, file name)
     title_vectors.npy float16 vectors of each chunk as "title + text" (the hybrid's title channel)
     duplicates.json   {copy id: canonical id} for stories held more than once (qa/duplicates.py)
+The .npy arrays are memory-mapped: opening reads no vectors, a question reads the rows it needs.
+Format 3 folders (chunks.jsonl, documents.jsonl, vectors.faiss, per-document hashes in the
+manifest) still open, fully loaded; the next ingest writes format 4.
 """
 
 from __future__ import annotations
@@ -33,12 +38,18 @@ from qa.chunking import ChunkSettings, indexed_text, sentences, split
 from qa.duplicates import find_copies
 from qa.records import Chunk, Document
 from qa.store import current, publish, staging, writer, written_by_us
+from qa.store.sqlite import STORE, ChunkStore, DocumentStore, write_store
 from qa.tokens import TOKENIZER, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: sentence vectors stored for the answer step; 3: title-aware chunk vectors
-READABLE_VERSIONS = (2, 3)  # a version-2 index works without title-aware vectors (the hybrid uses the plain ones)
+# 2: sentence vectors stored for the answer step; 3: title-aware chunk vectors; 4: lazy stores (SQLite,
+# memory-mapped arrays) and an approximate vector index for large indexes
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (2, 3, 4)  # a version-2 index works without title-aware vectors (the hybrid uses the plain ones)
+# Exact search up to this many chunks; above, FAISS IVF (benchmarks/bench_scale.py: recall and speed)
+APPROXIMATE_FROM = 200_000
+NPROBE = 32  # IVF lists searched per question
 NORMALIZATION = "opencc-t2s+fullwidth-to-halfwidth+casefold"
 MANIFEST = "manifest.json"
 
@@ -68,7 +79,11 @@ class Index:
 
     def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
                  sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray,
-                 title_vectors: np.ndarray | None = None, copies: dict[str, str] | None = None, files: Path | None = None):
+                 title_vectors: np.ndarray | None = None, copies: dict[str, str] | None = None, files: Path | None = None,
+                 flat: np.ndarray | None = None):
+        """``documents`` and ``chunks`` are dicts/lists, or the lazy stores of qa/store/sqlite.py;
+        ``flat`` (memory-mapped float32 chunk vectors) is where exact vectors are read when the
+        FAISS index is approximate (format 4)."""
         self.folder = folder  # the index folder as named (``--index``)
         self.files = files or current(folder)  # the version whose files were read
         self.manifest = manifest
@@ -81,7 +96,8 @@ class Index:
         self.sentence_vectors = sentence_vectors
         # float16, one per chunk: "title\ntext" embedded (the plain text where a document has no title)
         self.title_vectors = title_vectors
-        self.row_of = {c.id: i for i, c in enumerate(chunks)}
+        self.flat = flat
+        self.row_of = getattr(chunks, "row_of", None) or {c.id: i for i, c in enumerate(chunks)}
         self.copies = copies or {}  # copy id -> canonical id (qa/duplicates.py)
         self._groups: dict[str, list[str]] = {}
         for copy, canonical in self.copies.items():
@@ -94,6 +110,17 @@ class Index:
     def other_copies(self, doc_id: str) -> list[str]:
         """Ids of the other documents carrying the same story."""
         return [d for d in self._groups.get(self.canonical(doc_id), []) if d != doc_id]
+
+    def vector_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The exact float32 vectors of chunk ``rows``."""
+        if self.flat is not None:
+            return np.asarray(self.flat[np.asarray(rows)], dtype=np.float32)
+        return self.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+
+    @property
+    def approximate(self) -> bool:
+        """Whether dense search is approximate (FAISS IVF; exact rescoring follows in retrieval)."""
+        return self.flat is not None and not isinstance(self.vectors, _flat_type())
 
     def chunk_sentences(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """The (start, end) spans within chunk ``row``'s text and their float32 vectors."""
@@ -120,6 +147,12 @@ class Index:
         return int(indptr[tid + 1] - indptr[tid])
 
 
+def _flat_type():
+    import faiss
+
+    return faiss.IndexFlat
+
+
 def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64, what: str = "chunks") -> np.ndarray:
     from tqdm.auto import tqdm
 
@@ -144,8 +177,11 @@ def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str,
         return {}
     if old.manifest.get("chunking") != asdict(chunking):
         return {}
-    hashes = {d: meta["hash"] for d, meta in old.manifest["documents"].items()}
-    vectors = old.vectors.reconstruct_n(0, old.vectors.ntotal)
+    if "documents" in old.manifest:  # format 3 and before: the hashes are in the manifest
+        hashes = {d: meta["hash"] for d, meta in old.manifest["documents"].items()}
+    else:
+        hashes = old.documents.hashes()
+    vectors = old.flat if old.flat is not None else old.vectors.reconstruct_n(0, old.vectors.ntotal)
     off = old.sentence_offsets
     titled = old.title_vectors
     return {c.id: (hashes.get(c.doc_id, ""), vectors[i], old.sentence_vectors[off[i]:off[i + 1]],
@@ -243,17 +279,14 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     sentence_spans = np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2)
     lap("embed")
 
-    faiss_index = faiss.IndexFlatIP(encoder.dim)
-    faiss_index.add(vectors)
+    ann = _approximate(vectors) if len(vectors) >= APPROXIMATE_FROM else None
+    lap("vectors")
     corpus_tokens = [tokenize(t) or [""] for t in texts]
     lap("tokenize")
     bm25 = bm25s.BM25()
     bm25.index(corpus_tokens, show_progress=False)
     lap("bm25")
 
-    per_doc: dict[str, int] = {}
-    for c in chunks:
-        per_doc[c.doc_id] = per_doc.get(c.doc_id, 0) + 1
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": encoder.name,
@@ -268,20 +301,21 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
         "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_spans), "embedded": len(todo),
                    "titled": len(title_todo),
                    "copies": len(copies), "duplicate_groups": len(set(copies.values()))},
-        "documents": {d.id: {"hash": hashes[d.id], "path": d.path, "chunks": per_doc.get(d.id, 0)} for d in documents},
+        "vector_index": ann_settings(ann) if ann is not None else {"kind": "flat"},
         **(extra_manifest or {}),
     }
     tmp = staging(folder)
     try:
-        faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+        np.save(tmp / "vectors.npy", vectors)
+        if ann is not None:
+            faiss.write_index(ann, str(tmp / "vectors.faiss"))
         bm25.save(str(tmp / "bm25"))
-        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
+        write_store(tmp / STORE, documents, chunks, hashes)
         np.save(tmp / "sentences.npy", sentence_spans)
         np.save(tmp / "sentence_offsets.npy", offsets)
         np.save(tmp / "sentence_vectors.npy", sentence_vectors)
         np.save(tmp / "title_vectors.npy", title_vectors)
         (tmp / "duplicates.json").write_text(json.dumps(copies, ensure_ascii=False, indent=0), encoding="utf-8")
-        _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
         lap("write")
         manifest["build_seconds"] = round(time.perf_counter() - started, 2)
         manifest["build_stages"] = stages
@@ -290,8 +324,24 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Index(folder, manifest, by_id, chunks, faiss_index, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
-                 copies, final)
+    return _open_files(folder, final, manifest)
+
+
+def _approximate(vectors: np.ndarray):
+    """FAISS IVF over ``vectors`` with 8-bit scalar quantization (a quarter of the memory of the
+    floats): ~4·sqrt(n) lists trained on a sample; exact vectors rescore its candidates."""
+    import faiss
+
+    lists = int(4 * np.sqrt(len(vectors)))
+    ann = faiss.index_factory(vectors.shape[1], f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * lists), replace=False)
+    ann.train(np.ascontiguousarray(vectors[np.sort(sample)]))
+    ann.add(vectors)
+    return ann
+
+
+def ann_settings(ann) -> dict:
+    return {"kind": "ivf-sq8", "lists": int(ann.nlist), "probe": NPROBE}
 
 
 def _write_jsonl(path: Path, rows) -> None:
@@ -367,28 +417,47 @@ def read_documents(folder: Path | str, *, model: str | None = None) -> dict[str,
 
 
 def _documents(files: Path) -> dict[str, Document]:
+    if (files / STORE).exists():
+        return {d.id: d for d in DocumentStore(files / STORE).values()}
     return {row["id"]: Document(**{**row, "pages": tuple(row.get("pages", ()))})  # JSON lists -> the record's tuple
             for row in _read_jsonl(files / "documents.jsonl")}
 
 
 def _open(folder: Path, model: str | None) -> Index:
+    files = current(folder)  # resolved once: a writer may switch versions while we read
+    return _open_files(folder, files, _checked_manifest(folder, files, model))
+
+
+def _open_files(folder: Path, files: Path, manifest: dict) -> Index:
     import bm25s
     import faiss
 
-    files = current(folder)  # resolved once: a writer may switch versions while we read
-    manifest = _checked_manifest(folder, files, model)
     fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
+    flat = None
     try:
-        chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
-        documents = _documents(files)
-        vectors = faiss.read_index(str(files / "vectors.faiss"))
-        bm25 = bm25s.BM25.load(str(files / "bm25"))
-        sentence_spans = np.load(files / "sentences.npy", allow_pickle=False)
-        offsets = np.load(files / "sentence_offsets.npy", allow_pickle=False)
-        sentence_vectors = np.load(files / "sentence_vectors.npy", allow_pickle=False)
+        if manifest["format_version"] >= 4:  # lazy: stores read on demand, arrays memory-mapped
+            chunks, documents = ChunkStore(files / STORE), DocumentStore(files / STORE)
+            flat = np.load(files / "vectors.npy", mmap_mode="r", allow_pickle=False)
+            if (files / "vectors.faiss").exists():
+                vectors = faiss.read_index(str(files / "vectors.faiss"))
+                vectors.nprobe = int(manifest.get("vector_index", {}).get("probe", NPROBE))
+            else:
+                vectors = faiss.IndexFlatIP(flat.shape[1])
+                vectors.add(np.ascontiguousarray(flat))
+            bm25 = bm25s.BM25.load(str(files / "bm25"), mmap=True)
+            mode = "r"
+        else:
+            chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
+            documents = _documents(files)
+            vectors = faiss.read_index(str(files / "vectors.faiss"))
+            bm25 = bm25s.BM25.load(str(files / "bm25"))
+            mode = None
+        sentence_spans = np.load(files / "sentences.npy", mmap_mode=mode, allow_pickle=False)
+        offsets = np.load(files / "sentence_offsets.npy", mmap_mode=mode, allow_pickle=False)
+        sentence_vectors = np.load(files / "sentence_vectors.npy", mmap_mode=mode, allow_pickle=False)
         title_vectors, copies = None, {}
         if manifest["format_version"] >= 3:
-            title_vectors = np.load(files / "title_vectors.npy", allow_pickle=False)
+            title_vectors = np.load(files / "title_vectors.npy", mmap_mode=mode, allow_pickle=False)
         if (files / "duplicates.json").exists():  # written since duplicate detection (issue 11)
             copies = json.loads((files / "duplicates.json").read_text(encoding="utf-8"))
     except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
@@ -398,6 +467,8 @@ def _open(folder: Path, model: str | None) -> Index:
             f"index at {folder} is inconsistent: {vectors.ntotal} vectors of dimension {vectors.d} for "
             f"{len(chunks)} chunks (manifest says dimension {manifest.get('dimension')}): {fix}"
         )
+    if flat is not None and flat.shape != (len(chunks), vectors.d):
+        raise CorruptIndexError(f"index at {folder} is inconsistent: {len(flat)} chunk vectors for {len(chunks)} chunks: {fix}")
     if bm25.scores["num_docs"] != len(chunks):
         raise CorruptIndexError(f"index at {folder} is inconsistent: BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}: {fix}")
     if (len(offsets) != len(chunks) + 1 or int(offsets[-1]) != len(sentence_spans)
@@ -411,7 +482,7 @@ def _open(folder: Path, model: str | None) -> Index:
     if any(d not in documents or c not in documents for d, c in copies.items()):
         raise CorruptIndexError(f"index at {folder} is inconsistent: duplicates.json names documents it does not hold: {fix}")
     return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
-                 copies, files)
+                 copies, files, flat)
 
 
 def set_manifest_values(folder: Path | str, **values) -> dict:

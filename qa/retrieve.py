@@ -38,10 +38,22 @@ class DenseRetriever:
         return self.search_vector(self.encoder.encode_queries([query])[0], k)
 
     def search_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
+        return _hits(self.index, *self.search_rows(vector, k))
+
+    def search_rows(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and cosines of the ``k`` nearest chunks. Over an approximate index, more candidates
+        are fetched and rescored with the exact vectors."""
         k = min(k, len(self.index))
-        scores, rows = self.index.vectors.search(vector[None, :].astype(np.float32), k)
-        keep = rows[0] >= 0
-        return _hits(self.index, rows[0][keep], scores[0][keep])
+        query = vector[None, :].astype(np.float32)
+        if not self.index.approximate:
+            scores, rows = self.index.vectors.search(query, k)
+            keep = rows[0] >= 0
+            return rows[0][keep], scores[0][keep]
+        _, rows = self.index.vectors.search(query, min(max(4 * k, 100), len(self.index)))
+        rows = rows[0][rows[0] >= 0]
+        exact = self.index.vector_rows(rows) @ query[0]
+        order = np.argsort(-exact, kind="stable")[:k]
+        return rows[order], exact[order]
 
 
 class BM25Retriever:
@@ -162,24 +174,24 @@ class HybridRetriever:
         depth = max(k, s.depth)
         known, total = self.bm25.token_ids(query)
         qvec = self.dense.encoder.encode_queries([query])[0]
-        dense_hits = self.dense.search_vector(qvec, depth)
         if s.method == "rrf":
             lexical = s.bm25_weight * (len(known) / total if total else 0.0)
-            return fuse([(dense_hits, s.dense_weight), (self.bm25.search(query, depth), lexical)], k, s.rrf_k)
+            return fuse([(self.dense.search_vector(qvec, depth), s.dense_weight), (self.bm25.search(query, depth), lexical)],
+                        k, s.rrf_k)
+        dense_rows, _ = self.dense.search_rows(qvec, depth)
         bm25_all = self.bm25.index.bm25.get_scores_from_ids(known) if known else None
-        return self._convex(qvec, dense_hits, bm25_all, len(known), total, depth, k)
+        return self._convex(qvec, dense_rows, bm25_all, len(known), total, depth, k)
 
-    def _convex(self, qvec, dense_hits, bm25_all, known, total, depth, k):
+    def _convex(self, qvec, dense_rows, bm25_all, known, total, depth, k):
         index, s = self.dense.index, self.settings
-        row_of = index.row_of
-        cand = {row_of[h.chunk.id] for h in dense_hits}
+        cand = {int(r) for r in dense_rows}
         lexical = 0.0
         if bm25_all is not None:
             top_bm25 = np.argpartition(-bm25_all, min(depth, len(bm25_all) - 1))[:depth]
             cand.update(int(r) for r in top_bm25 if bm25_all[r] > 0)
             lexical = s.bm25_weight * known / total * s.lexical_trust(bm25_all, total)
         rows = np.fromiter(cand, dtype=np.int64)
-        dense = index.vectors.reconstruct_batch(rows) @ qvec
+        dense = index.vector_rows(rows) @ qvec
         score = s.dense_weight * _minmax(dense)
         if s.title_weight:
             titled = dense if index.title_vectors is None else index.title_vectors[rows].astype(np.float32) @ qvec

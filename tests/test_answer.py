@@ -1,5 +1,6 @@
 """Question analysis, the support check and answer spans: small Chinese fixtures, no model."""
 
+import numpy as np
 import pytest
 
 from qa.answer.question import analyze, check_question, QuestionError
@@ -164,16 +165,14 @@ def test_questions_about_the_latest(question, recent):
     assert analyze(question).recent is recent
 
 
-def test_only_the_newest_relevant_articles_answer_the_latest():
-    from qa.answer.support import newest
-    from qa.records import Chunk, Hit
+def test_the_latest_prefers_the_newest_article_only_when_it_comes_close():
+    from qa.answer.select import Candidates, newest_close
 
-    class Index:
-        documents = {"a": Document("a", "", date="2019-03-02"), "b": Document("b", "", date="2023-04-10"),
-                     "c": Document("c", "", date="2024-01-01"), "u": Document("u", "")}
-
-    hits = [Hit(Chunk(f"{d}{i}", d, 0, 1, "x"), 1.0 - i / 10, i) for i, d in enumerate("abuac")]
-    # c is the newest article, but not among the 3 most relevant: b's year answers
-    assert [h.chunk.doc_id for h in newest(hits, Index(), k=3)] == ["b"]
-    assert [h.chunk.doc_id for h in newest(hits, Index(), k=5)] == ["c"]
-    assert newest(hits[2:3], Index(), k=3) == hits[2:3]  # nothing dated: all kept
+    spans = [(0, 0, 5), (0, 6, 9), (1, 0, 4), (2, 0, 4)]  # (passage, start, end)
+    total = np.array([1.30, 1.10, 1.20, 0.90])
+    found = Candidates(spans, ["a"] * 4, total, total, [0.0] * 3, np.ones(4, bool))
+    dates = ["2019-03-02", "2023-04-10", "2024-01-01"]
+    assert newest_close(found, dates, 0, margin=0.15) == 0  # 2024's 0.90 is far below 1.30
+    assert newest_close(found, dates, 0, margin=0.5) == 3
+    assert newest_close(found, ["2019-03-02", "2024-04-10", None], 0, margin=0.15) == 2  # 1.20 is close
+    assert newest_close(found, [None, None, None], 0, margin=0.15) == 0  # nothing dated

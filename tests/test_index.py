@@ -28,11 +28,17 @@ def test_roundtrip_and_manifest(built, fake_encoder):
     assert [c.id for c in again.chunks] == [c.id for c in built.chunks]
     assert again.vectors.ntotal == len(again.chunks)
     m = json.loads((built.files / "manifest.json").read_text(encoding="utf-8"))
-    assert m["format_version"] == 3 and m["model"] == fake_encoder.name and m["dimension"] == 64
+    assert m["format_version"] == 4 and m["model"] == fake_encoder.name and m["dimension"] == 64
     assert m["chunking"] == {"size": 300, "overlap": 60, "with_title": False} and "t2s" in m["normalization"]
-    assert set(m["documents"]) == {d.id for d in again.documents.values()}
-    assert all(len(v["hash"]) == 16 for v in m["documents"].values())
-    assert "\\u" not in (built.files / "chunks.jsonl").read_text(encoding="utf-8")[:2000]
+    assert "documents" not in m and m["counts"]["documents"] == len(again.documents)  # nothing per document
+    assert m["vector_index"] == {"kind": "flat"}
+    hashes = again.documents.hashes()  # in the store, beside each document
+    assert set(hashes) == {d.id for d in again.documents.values()} and all(len(h) == 16 for h in hashes.values())
+    # lazy: the stores read rows on demand, the arrays are memory-mapped
+    assert type(again.chunks).__name__ == "ChunkStore" and isinstance(again.sentence_vectors, np.memmap)
+    assert again.chunks[3] == built.chunks[3] and again.row_of[again.chunks[3].id] == 3
+    doc = next(iter(again.documents.values()))
+    assert again.documents[doc.id] == doc and doc.id in again.documents and "nope" not in again.documents
 
 
 def test_model_mismatch_is_a_clear_error(built):
@@ -54,17 +60,23 @@ def test_missing_index(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["delete-vectors", "truncate-vectors", "drop-chunk", "bad-manifest", "old-format",
-                                    "short-title-vectors"])
+                                    "short-title-vectors", "garbage-store", "short-vectors"])
 def test_corruption_detected(built, damage):
     folder = built.files
     if damage == "delete-vectors":
-        (folder / "vectors.faiss").unlink()
+        (folder / "vectors.npy").unlink()
     elif damage == "truncate-vectors":
-        data = (folder / "vectors.faiss").read_bytes()
-        (folder / "vectors.faiss").write_bytes(data[: len(data) // 3])
+        data = (folder / "vectors.npy").read_bytes()
+        (folder / "vectors.npy").write_bytes(data[: len(data) // 3])
     elif damage == "drop-chunk":
-        lines = (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-        (folder / "chunks.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+        import sqlite3
+
+        with sqlite3.connect(folder / "store.sqlite") as con:
+            con.execute("DELETE FROM chunks WHERE row = (SELECT max(row) FROM chunks)")
+    elif damage == "garbage-store":
+        (folder / "store.sqlite").write_bytes(b"not a database" * 100)
+    elif damage == "short-vectors":
+        np.save(folder / "vectors.npy", np.load(folder / "vectors.npy")[:-1])
     elif damage == "bad-manifest":
         (folder / "manifest.json").write_text("{oops", encoding="utf-8")
     elif damage == "old-format":
@@ -83,7 +95,7 @@ def test_failed_build_keeps_the_old_index(built, docs, fake_encoder, monkeypatch
     def broken(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(qa.index, "_write_jsonl", broken)
+    monkeypatch.setattr(qa.index, "write_store", broken)
     with pytest.raises(RuntimeError):
         build_index(docs[:1], built.folder, fake_encoder)
     assert len(open_index(built.folder).documents) == len(docs)
@@ -97,8 +109,43 @@ def test_unchanged_documents_are_not_embedded_again(built, docs, fake_encoder):
     assert changed.manifest["counts"]["embedded"] == len(changed.chunks)
 
 
+def as_format_3(files):
+    """Rewrite a version folder in the layout format 3 wrote: JSON lines for chunks and documents,
+    a FAISS flat index, the documents' hashes in the manifest."""
+    import dataclasses
+
+    import faiss
+
+    index = open_index(files.parent)
+    m = json.loads((files / "manifest.json").read_text(encoding="utf-8"))
+    hashes = index.documents.hashes()
+    m["documents"] = {d: {"hash": h, "path": index.documents[d].path, "chunks": 0} for d, h in hashes.items()}
+    m.pop("vector_index")
+    for name, rows in (("chunks.jsonl", index.chunks), ("documents.jsonl", index.documents.values())):
+        (files / name).write_text("".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    flat = faiss.IndexFlatIP(index.vectors.d)
+    flat.add(np.load(files / "vectors.npy"))
+    faiss.write_index(flat, str(files / "vectors.faiss"))
+    del index
+    (files / "store.sqlite").unlink()
+    (files / "vectors.npy").unlink()
+    (files / "manifest.json").write_text(json.dumps({**m, "format_version": 3}), encoding="utf-8")
+
+
+def test_an_index_of_format_3_opens_and_is_rewritten_as_format_4_without_re_embedding(built, docs, fake_encoder):
+    as_format_3(built.files)
+    old = open_index(built.folder)
+    assert isinstance(old.chunks, list) and old.manifest["format_version"] == 3 and old.flat is None
+    assert [c.id for c in old.chunks] == [c.id for c in built.chunks]
+    assert HybridRetriever(DenseRetriever(old, fake_encoder), BM25Retriever(old)).search("桂林的破案率", 3)
+    again = build_index(docs, built.folder, fake_encoder)
+    assert again.manifest["format_version"] == 4 and again.manifest["counts"]["embedded"] == 0
+    assert np.allclose(again.flat, built.flat) and type(again.chunks).__name__ == "ChunkStore"
+
+
 def test_an_index_of_the_previous_format_opens_and_gains_title_vectors_without_re_embedding(built, docs, fake_encoder):
     folder, files = built.folder, built.files
+    as_format_3(files)
     (files / "title_vectors.npy").unlink()  # what format 2 wrote
     m = json.loads((files / "manifest.json").read_text(encoding="utf-8"))
     (files / "manifest.json").write_text(json.dumps({**m, "format_version": 2}), encoding="utf-8")
@@ -111,7 +158,7 @@ def test_an_index_of_the_previous_format_opens_and_gains_title_vectors_without_r
     assert counts["embedded"] == 0  # only "title + text" is embedded, for chunks that do not start with their title
     assert counts["titled"] == sum(1 for c, t in zip(upgraded.chunks, titles) if t and not c.text.startswith(t)) > 0
     again = open_index(folder)
-    assert again.manifest["format_version"] == 3 and again.title_vectors.shape == (len(again), fake_encoder.dim)
+    assert again.manifest["format_version"] == 4 and again.title_vectors.shape == (len(again), fake_encoder.dim)
     assert np.allclose(again.title_vectors, built.title_vectors, atol=1e-3)
 
 

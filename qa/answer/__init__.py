@@ -22,9 +22,10 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
-from qa.answer.select import DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, score
+from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, newest_close,
+                              score)
 from qa.answer.span import answer_span
-from qa.answer.support import HARD, article_text, check, meets, names_met, newest, unknown_words
+from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Hit, Question
@@ -72,8 +73,6 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Among articles that meet the places and years, those that also name the question's people and
     # organizations come first (stable: retrieval order otherwise).
     supported.sort(key=lambda h: -names_met(q, index.documents[h.chunk.doc_id]))
-    if q.recent:
-        supported = newest(supported, index, k)
     # Across languages the passage that answers ranks lower (xquad-en2zh R@5 0.93, R@10 0.97):
     # an English question picks its sentence from twice as many passages; k are cited.
     pool = distinct(supported)[: k if has_cjk(q.text) else 2 * k]
@@ -90,6 +89,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         return Answer(question, text, False, query=query, confidence=conf, reason="no_answer",
                       related=related(index, pool))
     best = int(np.argmax(found.total))
+    if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
+        best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
               found.context[best_hit], conf)

@@ -150,6 +150,20 @@ def certainty(conf: float, threshold: float) -> str:
     return "high" if above >= 0.6 else "medium" if above >= 0.2 else "low"
 
 
+def newest_close(found: "Candidates", dates: list[str | None], best: int, margin: float) -> int:
+    """For a question about the latest (最近, 目前): the best sentence of the passages from the newest
+    year among ``dates`` (one per passage scored) when it scores within ``margin`` of the ``best``
+    sentence; otherwise ``best``. (Restricting to the newest articles outright cost CMRC answers:
+    a Wikipedia paragraph's "date" is any date its text mentions.)"""
+    years = [(d or "")[:4] for d in dates]
+    latest = max(years, default="")
+    if not latest or years[found.spans[best][0]] == latest:
+        return best
+    mine = [i for i, (h, _, _) in enumerate(found.spans) if years[h] == latest]
+    top = max(mine, key=lambda i: found.total[i])
+    return top if found.total[top] >= found.total[best] - margin else best
+
+
 def closeness(score: float, best: float, margin: float) -> str:
     """How close a cited passage's best sentence comes to the answer's: within a third of the
     citation margin ``high``, two thirds ``medium``, else ``low``."""

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from qa.normalize import normalize
-from qa.records import Constraint, Document, Hit, Question, Support
+from qa.records import Constraint, Document, Question, Support
 
 _DIGITS = r"\d+(?:[.,]\d+)*"
 _ZH_NUM = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
@@ -124,16 +124,3 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
                  for word, renderings in question.glosses if word in capitalized and not any(known(r) for r in renderings))
 
-
-def newest(hits: list[Hit], index, k: int) -> list[Hit]:
-    """For a question about the latest (最近, 目前): the hits of the articles from the newest year
-    among the ``k`` most relevant articles (their order kept); all hits when none is dated."""
-    top: dict[str, str] = {}
-    for h in hits:
-        if len(top) == k:
-            break
-        top.setdefault(h.chunk.doc_id, (index.documents[h.chunk.doc_id].date or "")[:4])
-    latest = max(top.values(), default="")
-    if not latest:
-        return hits
-    return [h for h in hits if (index.documents[h.chunk.doc_id].date or "")[:4] == latest]

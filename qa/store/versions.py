@@ -34,7 +34,7 @@ STAGING = ".building-"
 _VERSION = re.compile(r"v-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
 # files and folders of the earlier flat layout (removed once a versioned build is current)
 FLAT = ("manifest.json", "manifest.json.tmp", "vectors.faiss", "bm25", "chunks.jsonl", "documents.jsonl", "sentences.npy",
-        "sentence_offsets.npy", "sentence_vectors.npy", "title_vectors.npy", "duplicates.json")
+        "sentence_offsets.npy", "sentence_vectors.npy", "title_vectors.npy", "duplicates.json", "store.sqlite", "vectors.npy")
 
 
 class IndexBusyError(RuntimeError):

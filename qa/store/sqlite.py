@@ -1,0 +1,149 @@
+"""Chunks and documents of an index version in one SQLite file, read lazily: an index of a million
+chunks opens without making a million Python objects, and a question reads the few rows it cites.
+
+A version never changes once written, so readers open the file read-only and ``immutable`` (no
+locking), one connection per thread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from qa.records import Chunk, Document
+
+STORE = "store.sqlite"
+_DOC_COLUMNS = "id, text, title, date, source, path, pages"
+
+
+def write_store(path: Path, documents: Iterable[Document], chunks: Iterable[Chunk], hashes: dict[str, str]) -> None:
+    """Write the documents (with their content hashes) and the chunks (row = FAISS row) to ``path``."""
+    con = sqlite3.connect(path)
+    try:
+        # the file is published by renaming its version folder once complete: no journal needed
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        con.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, text TEXT NOT NULL, title TEXT, date TEXT, source TEXT,"
+                    " path TEXT, pages TEXT, hash TEXT NOT NULL)")
+        con.execute('CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT NOT NULL, doc_id TEXT NOT NULL,'
+                    ' start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL)')
+        con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        ((d.id, d.text, d.title, d.date, d.source, d.path, json.dumps(list(d.pages)) if d.pages else None,
+                          hashes[d.id]) for d in documents))
+        con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                        ((row, c.id, c.doc_id, c.start, c.end, c.text) for row, c in enumerate(chunks)))
+        con.execute("CREATE UNIQUE INDEX chunk_ids ON chunks(id)")
+        con.commit()
+    finally:
+        con.close()
+
+
+class _Reader:
+    """A read-only connection per thread to one version's store."""
+
+    def __init__(self, path: Path):
+        if not path.exists():
+            raise FileNotFoundError(path)
+        self.uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        self._local = threading.local()
+
+    def query(self, sql: str, args=()) -> list[tuple]:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        return con.execute(sql, args).fetchall()
+
+
+def _document(row: tuple) -> Document:
+    id_, text, title, date, source, path, pages = row
+    return Document(id_, text, title or "", date, source, path or "", tuple(json.loads(pages)) if pages else ())
+
+
+class DocumentStore(Mapping):
+    """``doc id -> Document``, read on demand (the last few thousand kept)."""
+
+    def __init__(self, path: Path):
+        self._db = _Reader(path)
+        self._count = self._db.query("SELECT count(*) FROM documents")[0][0]
+        self._get = lru_cache(maxsize=4096)(self._read)
+
+    def _read(self, doc_id: str) -> Document | None:
+        rows = self._db.query(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
+        return _document(rows[0]) if rows else None
+
+    def __getitem__(self, doc_id: str) -> Document:
+        doc = self._get(doc_id) if isinstance(doc_id, str) else None
+        if doc is None:
+            raise KeyError(doc_id)
+        return doc
+
+    def __contains__(self, doc_id) -> bool:
+        return isinstance(doc_id, str) and self._get(doc_id) is not None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return (r[0] for r in self._db.query("SELECT id FROM documents ORDER BY rowid"))
+
+    def values(self):
+        return [_document(r) for r in self._db.query(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY rowid")]
+
+    def items(self):
+        return [(d.id, d) for d in self.values()]
+
+    def hashes(self) -> dict[str, str]:
+        return dict(self._db.query("SELECT id, hash FROM documents"))
+
+
+class ChunkStore(Sequence):
+    """Chunk ``row`` (its FAISS row) on demand; ``row_of`` maps chunk ids back to rows."""
+
+    def __init__(self, path: Path):
+        self._db = _Reader(path)
+        self._count = self._db.query("SELECT count(*) FROM chunks")[0][0]
+        self.row_of = _Rows(self._db, self._count)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(self._count))]
+        row = int(row)
+        if row < 0:
+            row += self._count
+        found = self._db.query('SELECT id, doc_id, start, "end", text FROM chunks WHERE row = ?', (row,))
+        if not found:
+            raise IndexError(row)
+        return Chunk(*found[0])
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return (Chunk(*r) for r in self._db.query('SELECT id, doc_id, start, "end", text FROM chunks ORDER BY row'))
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self._db.query("SELECT id FROM chunks ORDER BY row")]
+
+
+class _Rows(Mapping):
+    """``chunk id -> row`` through the store's index on ids."""
+
+    def __init__(self, db: _Reader, count: int):
+        self._db, self._count = db, count
+
+    def __getitem__(self, chunk_id: str) -> int:
+        found = self._db.query("SELECT row FROM chunks WHERE id = ?", (chunk_id,))
+        if not found:
+            raise KeyError(chunk_id)
+        return found[0][0]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return (r[0] for r in self._db.query("SELECT id FROM chunks ORDER BY row"))
