@@ -153,19 +153,24 @@ def _flat_type():
     return faiss.IndexFlat
 
 
-def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64, what: str = "chunks") -> np.ndarray:
+def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64, what: str = "chunks",
+                          into: np.ndarray | None = None, rows: Sequence[int] | None = None) -> np.ndarray:
+    """Embed ``texts``; with ``into``, text i goes to row ``rows[i]`` of it batch by batch (a float16
+    target gets no float32 copy of everything: 6 million sentences would be 9 GB)."""
     from tqdm.auto import tqdm
 
-    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    if into is None:
+        into, rows = np.zeros((len(texts), encoder.dim), dtype=np.float32), range(len(texts))
+    rows = np.asarray(rows, dtype=np.int64)
     # Longest first across the whole list, so each slice's batches hold texts of similar length.
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     with tqdm(total=len(texts), desc=f"Embedding {what}", unit=what[:-1], disable=not progress) as bar:
         for i in range(0, len(order), step):
             checkpoint()
-            rows = order[i : i + step]
-            out[rows] = encoder.encode_passages([texts[r] for r in rows])
-            bar.update(len(rows))
-    return out
+            batch = order[i : i + step]
+            into[rows[batch]] = encoder.encode_passages([texts[r] for r in batch])
+            bar.update(len(batch))
+    return into
 
 
 def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple]:
@@ -271,11 +276,12 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
         vectors[todo] = _encode_with_progress(encoder, [texts[i] for i in todo], progress)
         rows = [r for i in todo for r in range(offsets[i], offsets[i + 1])]
         sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
-        sentence_vectors[rows] = _encode_with_progress(encoder, sentence_texts, progress, what="sentences")
+        _encode_with_progress(encoder, sentence_texts, progress, what="sentences", into=sentence_vectors, rows=rows)
+        del sentence_texts
     title_vectors[plain] = vectors[plain]
     if title_todo:
-        title_vectors[title_todo] = _encode_with_progress(encoder, [titled_texts[i] for i in title_todo], progress,
-                                                          what="titled chunks")
+        _encode_with_progress(encoder, [titled_texts[i] for i in title_todo], progress, what="titled chunks",
+                              into=title_vectors, rows=title_todo)
     sentence_spans = np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2)
     lap("embed")
 
