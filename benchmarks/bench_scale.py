@@ -9,7 +9,8 @@ opened in a fresh process (its RSS is what a server would hold); queries are 200
 chunks (the vector is given: query encoding is measured elsewhere) with the hybrid's BM25 half fed
 real words. Recall@10 compares the index's dense top 10 with exact search over the same vectors.
 
-Run: ``python benchmarks/bench_scale.py [--sizes 10000 100000] [--keep DIR]``. Results are printed
+Run: ``python benchmarks/bench_scale.py [--sizes 10000 100000] [--keep DIR] [--approximate-from N]``
+(``--approximate-from 50000`` measures the IVF index at 100k chunks). Results are printed
 as a table and the growth from each size to the next (x of chunks -> x of time / memory).
 """
 
@@ -158,10 +159,16 @@ def _rss_mb() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--approximate-from", type=int, help="chunks from which the index is approximate (FAISS IVF); "
+                    "default qa.index.APPROXIMATE_FROM")
     ap.add_argument("--keep", type=Path, help="build the indexes here (default: a temporary folder, removed)")
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
     args = ap.parse_args()
     pool = sentences_pool()
+    if args.approximate_from is not None:
+        import qa.index
+
+        qa.index.APPROXIMATE_FROM = args.approximate_from
     if args.measure:
         print(json.dumps(measure(args.measure, pool)))
         return
@@ -170,7 +177,9 @@ def main() -> None:
     for size in args.sizes:
         folder = work / f"n{size}"
         built = build(folder, size, pool)
-        child = subprocess.run([sys.executable, __file__, "--measure", str(folder)], capture_output=True, text=True, check=True)
+        child = subprocess.run([sys.executable, __file__, "--measure", str(folder)]
+                               + (["--approximate-from", str(args.approximate_from)] if args.approximate_from is not None else []),
+                               capture_output=True, text=True, check=True)
         rows.append({"size": size, **built, **json.loads(child.stdout.strip().splitlines()[-1])})
         r = rows[-1]
         print(f"{r['chunks']:>9,} chunks ({r['documents']:,} docs, built in {r['build_s']:.0f} s, {r['faiss']}): "
