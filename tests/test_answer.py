@@ -134,6 +134,11 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     ("有多少个派出所加挂了牌子", "2022年4月25日,17个县(市、区)的172个派出所加挂了牌子。", "172个"),
     ("分局是什么时候挂牌成立的", "2022年4月25日,桂林市公安局生态环境保护分局挂牌成立。", "2022年4月25日"),
     ("如何加强社会治理", "全面加强社会治理。", None),
+    # English: what is counted picks the figure by its measure word, a rate by its percent sign
+    ("How many grid workers does Guilin have?",
+     "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心147个,划分网格4370个,配备网格员3956名,配备手持终端4030部。", "3956名"),
+    ("How many grid centers are there in Guilin?", "全市建立县(市、区)网格中心17个,配备网格员3956名。", "17个"),
+    ("What percentage of the surveillance cameras are high-definition?", "探头总量2931个,其中公共高清视频监控探头比例达到96.7%。", "96.7%"),
 ])
 def test_answer_span(question, sentence, span):
     found = answer_span(analyze(question), sentence)

@@ -71,6 +71,14 @@ _COUNTED = re.compile(r"(?:多少|几)\s*(?P<unit>人次|万元|亿元|个|名|�
                       r"(?P<noun>[\u4e00-\u9fff]{0,8})")
 _ASKS_SHARE = re.compile(r"率|比例|百分|占比|比重|percentage|proportion|rate|share", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,，、;；:：()（）]")
+# An English count's noun -> the measure words a Chinese figure of it carries
+_ENGLISH_UNITS = [(re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE), re.compile(unit)) for nouns, unit in (
+    (r"people|persons?|workers?|officers?|policemen|police|residents?|suspects?|members?|staff|volunteers?|criminals?"
+     r"|students?|employees?|victims?|fugitives?|gangsters?|offenders?|visitors?|tourists?|children|teachers?|doctors?",
+     r"[名人位]"),
+    (r"times", r"次"),
+    (r"cases?", r"[起件宗]"),
+)]
 
 
 def _clauses(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
@@ -116,7 +124,14 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
     figure = sentence[span[0]:span[1]]
     left, right = _clauses(sentence, span)
     if not has_cjk(question.text):  # English: its words' Chinese renderings near the figure
-        return sum(1.0 * any(r in normalize(left) for r in g) + 0.6 * any(r in normalize(right) for r in g) for _, g in question.glosses)
+        fit = sum(1.0 * any(r in normalize(left) for r in g) + 0.6 * any(r in normalize(right) for r in g) for _, g in question.glosses)
+        # and what it counts, by the measure word (how many grid workers -> 3956名, not 网格中心17个)
+        unit = next((pattern for asked, pattern in _ENGLISH_UNITS if asked.search(question.text)), None)
+        if unit is not None and unit.search(figure):
+            fit += 2.0
+        if _ASKS_SHARE.search(question.text) and re.search(r"[%％‰]|百分之", figure):
+            fit += 2.0
+        return fit
     q = normalize(question.text)
     fit = 0.0
     unit, noun_units = _counted(question)
