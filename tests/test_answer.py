@@ -67,6 +67,8 @@ def test_people_and_organizations_are_names():
     ("How many grid workers does Guilin have?", "number"), ("分局是哪一年成立的", "date"), ("几月挂牌", "date"),
     ("When was the bureau founded?", "date"), ("创建警务室的是谁", "person"), ("Who founded it?", "person"),
     ("现场会在哪里召开", "place"), ("这个行动叫什么", "name"), ("如何加强社会治理", "open"),
+    ("What is the case clearance rate in Guilin?", "number"), ("What was the average household size?", "number"),
+    ("What is the name of the operation?", "name"), ("What is the role of the grid workers?", "open"),
 ])
 def test_what_is_asked(question, asks):
     assert analyze(question).asks == asks
