@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
 
 from qa.normalize import normalize
 from qa.records import Document
@@ -29,19 +32,43 @@ def _shingles(text: str) -> set[bytes]:
     return {t[i : i + SHINGLE].encode("utf-8") for i in range(len(t) - SHINGLE + 1)}
 
 
-def find_copies(documents: Sequence[Document], threshold: float = THRESHOLD) -> dict[str, str]:
-    """``{copy id: canonical id}`` for every document that is a (near-)copy of another; canonical
-    documents themselves are not keys."""
-    from datasketch import MinHash, MinHashLSH
+@lru_cache(maxsize=1)
+def scheme() -> str:
+    """The hashing scheme of datasketch's MinHash: stored signatures are reused only under the same."""
+    from datasketch import MinHash
 
+    return MinHash(num_perm=1).scheme
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash of ``text``'s shingles as uint32 values (None for a text without any)."""
+    from datasketch import MinHash
+
+    shingles = _shingles(text)
+    if not shingles:
+        return None
+    m = MinHash(num_perm=NUM_PERM)
+    m.update_batch(list(shingles))
+    return m.hashvalues.astype(np.uint32)  # datasketch keeps them below 2**32
+
+
+def find_copies(documents: Sequence[Document], threshold: float = THRESHOLD,
+                signatures: dict[str, np.ndarray | None] | None = None) -> dict[str, str]:
+    """``{copy id: canonical id}`` for every document that is a (near-)copy of another; canonical
+    documents themselves are not keys. ``signatures`` holds the known MinHash of documents whose
+    text has not changed (an ingest stores them): only the others are computed, and added to it."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    signatures = {} if signatures is None else signatures
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     sketches = {}
     for doc in documents:
-        shingles = _shingles(doc.text)
-        if not shingles:
+        if doc.id not in signatures:
+            signatures[doc.id] = signature(doc.text)
+        values = signatures[doc.id]
+        if values is None:
             continue
-        m = MinHash(num_perm=NUM_PERM)
-        m.update_batch(list(shingles))
+        m = LeanMinHash(seed=1, hashvalues=values.astype(np.uint64), scheme=scheme())
         sketches[doc.id] = m
         lsh.insert(doc.id, m)
     parent = {doc_id: doc_id for doc_id in sketches}

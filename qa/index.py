@@ -36,6 +36,7 @@ import numpy as np
 from qa.cancel import checkpoint
 from qa.chunking import ChunkSettings, indexed_text, sentences, split
 from qa.duplicates import find_copies
+from qa.duplicates import scheme as minhash_scheme
 from qa.records import Chunk, Document
 from qa.store import current, publish, staging, writer, written_by_us
 from qa.store.sqlite import STORE, ChunkStore, DocumentStore, write_store
@@ -174,8 +175,8 @@ def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: i
 
 
 def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple]:
-    """chunk id -> (doc hash, vector, sentence vectors, title-aware vector or None) from an existing
-    compatible index, to avoid re-embedding."""
+    """chunk id -> (doc hash, vector, sentence vectors, title-aware vector or None, BM25 tokens or
+    None) from an existing compatible index, to avoid re-embedding and re-tokenizing."""
     try:
         old = open_index(folder, model=model)
     except IndexFolderError:
@@ -189,9 +190,23 @@ def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str,
     vectors = old.flat if old.flat is not None else old.vectors.reconstruct_n(0, old.vectors.ntotal)
     off = old.sentence_offsets
     titled = old.title_vectors
+    tokens = old.chunks.tokens() if hasattr(old.chunks, "tokens") else [None] * len(old.chunks)
     return {c.id: (hashes.get(c.doc_id, ""), vectors[i], old.sentence_vectors[off[i]:off[i + 1]],
-                   None if titled is None else titled[i])
+                   None if titled is None else titled[i], tokens[i])
             for i, c in enumerate(old.chunks)}
+
+
+def _old_signatures(folder: Path, hashes: dict[str, str]) -> dict:
+    """The stored MinHash signatures of documents whose text is unchanged since the index in use
+    (format 4, same hashing scheme); empty when there are none to trust."""
+    try:
+        files = current(folder)
+        if read_manifest(folder, files).get("minhash_scheme") != minhash_scheme():
+            return {}
+        stored = DocumentStore(files / STORE).signatures()
+    except Exception:  # noqa: BLE001 - no usable old index: every document is hashed
+        return {}
+    return {d: values for d, (h, values) in stored.items() if hashes.get(d) == h}
 
 
 def build_index(
@@ -245,7 +260,8 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     by_id = {d.id: d for d in documents}
     texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
     hashes = {d.id: content_hash(d) for d in documents}
-    copies = find_copies(documents)
+    signatures = _old_signatures(folder, hashes) if reuse else {}  # unchanged documents are not hashed again
+    copies = find_copies(documents, signatures=signatures)
     cached = _old_vectors(folder, encoder.name, chunking) if reuse and folder.exists() else {}
     vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
     spans = [sentences(c.text) for c in chunks]
@@ -287,7 +303,11 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
 
     ann = _approximate(vectors) if len(vectors) >= APPROXIMATE_FROM else None
     lap("vectors")
-    corpus_tokens = [tokenize(t) or [""] for t in texts]
+    corpus_tokens = []
+    for i, t in enumerate(texts):  # an unchanged document's chunks keep their tokens (same tokenizer: checked at open)
+        hit = cached.get(chunks[i].id)
+        reused = hit[4] if hit and hit[0] == hashes[chunks[i].doc_id] and len(hit) > 4 else None
+        corpus_tokens.append(reused if reused is not None else (tokenize(t) or [""]))
     lap("tokenize")
     bm25 = bm25s.BM25()
     bm25.index(corpus_tokens, show_progress=False)
@@ -308,6 +328,7 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
                    "titled": len(title_todo),
                    "copies": len(copies), "duplicate_groups": len(set(copies.values()))},
         "vector_index": ann_settings(ann) if ann is not None else {"kind": "flat"},
+        "minhash_scheme": minhash_scheme(),
         **(extra_manifest or {}),
     }
     tmp = staging(folder)
@@ -316,7 +337,7 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
         if ann is not None:
             faiss.write_index(ann, str(tmp / "vectors.faiss"))
         bm25.save(str(tmp / "bm25"))
-        write_store(tmp / STORE, documents, chunks, hashes)
+        write_store(tmp / STORE, documents, chunks, hashes, signatures, corpus_tokens)
         np.save(tmp / "sentences.npy", sentence_spans)
         np.save(tmp / "sentence_offsets.npy", offsets)
         np.save(tmp / "sentence_vectors.npy", sentence_vectors)

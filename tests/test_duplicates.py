@@ -57,3 +57,19 @@ def test_a_question_cites_one_copy_and_names_the_others(tmp_path, story, fake_en
              if c.doc_id in ("a-wire", "b-portal", "c-first")]
     assert cited and {c.doc_id for c in cited} == {"c-first"}
     assert set(cited[0].copies) == {"wire.txt", "portal.txt"}
+
+
+def test_an_ingest_hashes_only_new_and_changed_documents(tmp_path, story, fake_encoder, monkeypatch):
+    import qa.duplicates
+    from qa.index import build_index
+
+    others, _ = load_documents([CORPUS])
+    build_index(others, tmp_path / "index", fake_encoder)
+    hashed = []
+    real = qa.duplicates.signature
+    monkeypatch.setattr(qa.duplicates, "signature", lambda text: hashed.append(text) or real(text))
+    copy = Document("copy", title=story.title, text="来源：门户网站\n" + story.text, date="2030-01-01", path="copy.txt")
+    changed = [Document(d.id, d.text + "（更正）", d.title, d.date, d.source, d.path) if d.id == others[0].id else d for d in others]
+    index = build_index(changed + [copy], tmp_path / "index", fake_encoder)
+    assert sorted(hashed) == sorted([copy.text, changed[0].text])  # the unchanged four come from the store
+    assert index.copies == {"copy": story.id}  # grouped with a stored signature as with a fresh one

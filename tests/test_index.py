@@ -9,7 +9,7 @@ from conftest import CORPUS
 from qa.chunking import ChunkSettings
 from qa.documents import load_documents
 from qa.index import CorruptIndexError, IndexMismatchError, IndexNotFoundError, build_index, open_index
-from qa.records import Hit
+from qa.records import Document, Hit
 from qa.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, fuse
 
 
@@ -242,3 +242,20 @@ def test_how_far_bm25_is_trusted(scores, tokens, trust):
     from qa.retrieve import FusionSettings
 
     assert FusionSettings().lexical_trust(np.array(scores), tokens) == pytest.approx(trust)
+
+
+def test_an_ingest_tokenizes_only_new_and_changed_chunks(built, docs, fake_encoder, monkeypatch, tmp_path):
+    import qa.index
+    from qa.tokens import tokenize
+
+    stored = built.chunks.tokens()
+    assert stored == [tokenize(c.text) or [""] for c in built.chunks]  # what BM25 indexed, kept beside each chunk
+    seen = []
+    monkeypatch.setattr(qa.index, "tokenize", lambda text, **kw: seen.append(text) or tokenize(text, **kw))
+    extra = Document("new", "桂林市新增网格员一百名，全市网格化管理再上台阶。" * 5, title="新增网格员")
+    again = build_index(docs + [extra], built.folder, fake_encoder)
+    assert seen and all(text in extra.text for text in seen)  # only the new document's chunks
+    fresh = build_index(docs + [extra], tmp_path / "fresh", fake_encoder, reuse=False)
+    query = [again.bm25.vocab_dict[t] for t in tokenize("桂林 网格员") if t in again.bm25.vocab_dict]
+    fresh_query = [fresh.bm25.vocab_dict[t] for t in tokenize("桂林 网格员") if t in fresh.bm25.vocab_dict]
+    assert np.allclose(again.bm25.get_scores_from_ids(query), fresh.bm25.get_scores_from_ids(fresh_query))

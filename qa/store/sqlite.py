@@ -15,32 +15,50 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from qa.records import Chunk, Document
 
 STORE = "store.sqlite"
 _DOC_COLUMNS = "id, text, title, date, source, path, pages"
 
 
-def write_store(path: Path, documents: Iterable[Document], chunks: Iterable[Chunk], hashes: dict[str, str]) -> None:
-    """Write the documents (with their content hashes) and the chunks (row = FAISS row) to ``path``."""
+SEP = "\x1f"  # between a chunk's stored BM25 tokens (unit separator: never inside a token of cleaned text)
+
+
+def write_store(path: Path, documents: Iterable[Document], chunks: Iterable[Chunk], hashes: dict[str, str],
+                signatures: dict | None = None, tokens: list[list[str]] | None = None) -> None:
+    """Write the documents (with their content hashes and MinHash ``signatures``, uint32 arrays) and
+    the chunks (row = FAISS row, with their BM25 ``tokens``) to ``path``: what the next ingest reuses
+    for documents whose text has not changed."""
+    signatures = signatures or {}
     con = sqlite3.connect(path)
     try:
         # the file is published by renaming its version folder once complete: no journal needed
         con.execute("PRAGMA journal_mode=OFF")
         con.execute("PRAGMA synchronous=OFF")
         con.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, text TEXT NOT NULL, title TEXT, date TEXT, source TEXT,"
-                    " path TEXT, pages TEXT, hash TEXT NOT NULL)")
+                    " path TEXT, pages TEXT, hash TEXT NOT NULL, minhash BLOB)")
         con.execute('CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT NOT NULL, doc_id TEXT NOT NULL,'
-                    ' start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL)')
-        con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    ' start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, tokens TEXT)')
+        con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         ((d.id, d.text, d.title, d.date, d.source, d.path, json.dumps(list(d.pages)) if d.pages else None,
-                          hashes[d.id]) for d in documents))
-        con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
-                        ((row, c.id, c.doc_id, c.start, c.end, c.text) for row, c in enumerate(chunks)))
+                          hashes[d.id], _blob(signatures.get(d.id))) for d in documents))
+        con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        ((row, c.id, c.doc_id, c.start, c.end, c.text, _joined(tokens[row]) if tokens else None)
+                         for row, c in enumerate(chunks)))
         con.execute("CREATE UNIQUE INDEX chunk_ids ON chunks(id)")
         con.commit()
     finally:
         con.close()
+
+
+def _joined(tokens: list[str]) -> str | None:
+    return None if any(SEP in t for t in tokens) else SEP.join(tokens)
+
+
+def _blob(values) -> bytes | None:
+    return None if values is None else np.asarray(values, dtype="<u4").tobytes()
 
 
 class _Reader:
@@ -100,6 +118,11 @@ class DocumentStore(Mapping):
     def hashes(self) -> dict[str, str]:
         return dict(self._db.query("SELECT id, hash FROM documents"))
 
+    def signatures(self) -> dict[str, tuple[str, np.ndarray | None]]:
+        """``doc id -> (content hash, MinHash values or None)`` as stored by the ingest that wrote them."""
+        return {i: (h, None if b is None else np.frombuffer(b, dtype="<u4"))
+                for i, h, b in self._db.query("SELECT id, hash, minhash FROM documents")}
+
 
 class ChunkStore(Sequence):
     """Chunk ``row`` (its FAISS row) on demand; ``row_of`` maps chunk ids back to rows."""
@@ -128,6 +151,10 @@ class ChunkStore(Sequence):
 
     def ids(self) -> list[str]:
         return [r[0] for r in self._db.query("SELECT id FROM chunks ORDER BY row")]
+
+    def tokens(self) -> list[list[str] | None]:
+        """Each chunk's stored BM25 tokens, in row order (None where none were stored)."""
+        return [None if t is None else t.split(SEP) for (t,) in self._db.query("SELECT tokens FROM chunks ORDER BY row")]
 
 
 class _Rows(Mapping):
