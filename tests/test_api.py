@@ -173,6 +173,7 @@ def test_openai_client_gets_the_answer_with_citations(openai_client):
     text = done.choices[0].message.content
     assert done.choices[0].finish_reason == "stop" and done.choices[0].message.role == "assistant"
     assert "79.17%" in text and "[1]" in text and "来源" in text
+    assert "\n[2][3][4] 让平安与山水同行" in text  # one line per article
     assert done.citations[0]["doc_id"] == GUILIN and done.qa["answer_span"] == "79.17%"
 
     stream = openai_client.chat.completions.create(model="corpus-qa", stream=True, messages=[

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from qa.answer import MAX_QUESTION_CHARS, QuestionError
+from qa.answer.cite import by_article
 from qa.conversation import rewrite
 from qa.engine import LiveEngine, document_filter
 from qa.records import Answer, Citation, Document, Hit
@@ -150,7 +151,8 @@ def add_api(app: FastAPI, live: LiveEngine, access: Access) -> None:
             raise HTTPException(400, "the last message must be the user's question, as text")
         result = answer(users[-1], users[:-1])
         made, cid = int(time.time()), "chatcmpl-" + uuid.uuid4().hex
-        extra = {"citations": [c for c in result.to_dict()["citations"]], "qa": {**result.to_dict(), "query": result.query}}
+        structured = {**result.to_dict(), "query": result.query}
+        extra = {"citations": structured["citations"], "qa": structured}  # extra fields: the openai client keeps them
         text = reply_text(result)
         if not body.stream:
             return {"id": cid, "object": "chat.completion", "created": made, "model": MODEL_ID,
@@ -200,8 +202,8 @@ def text_of(content) -> str:
 
 
 def reply_text(result: Answer) -> str:
-    """The answer as a chat client shows it: the sentence with its marker, then the numbered sources;
-    a refusal says so, then lists related passages unnumbered."""
+    """The answer as a chat client shows it: the sentence with its marker, then the sources, one line
+    per article; a refusal says so, then lists related passages unnumbered."""
     def meta(c: Citation) -> str:
         return " · ".join(c.meta())
 
@@ -213,7 +215,8 @@ def reply_text(result: Answer) -> str:
     lines = [f"{result.answer} [1]", ""]
     if result.answer_span:
         lines[:0] = [f"答案：{result.answer_span}", ""]
-    lines += ["来源："] + [f"[{c.n}] {meta(c)}" for c in result.citations]
+    # one line per article, with the markers of its cited passages: [2][3][4] 让平安与山水同行…
+    lines += ["来源："] + ["".join(f"[{c.n}]" for c in group) + " " + meta(group[0]) for group in by_article(result.citations)]
     return "\n".join(lines)
 
 

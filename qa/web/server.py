@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import threading
+import time
 
 from qa.web.auth import access_for
 from qa.web.chat import CITE_JS, CSS, MAX_UPLOAD, AppSettings, build_app
@@ -23,9 +24,9 @@ def create_app(live, settings: AppSettings, access):
 
     # /docs with its Swagger files served from the package (FastAPI's own page loads them from a CDN)
     app = FastAPIOffline(title="corpus-qa", version="1", docs_url="/docs", redoc_url=None,
-                  description="Answers from a corpus of Chinese news with numbered citations. REST under `/api/v1`, "
-                              "the OpenAI chat protocol under `/v1` (model `corpus-qa`). Beyond 127.0.0.1 every "
-                              "call needs `Authorization: Bearer $QA_API_KEY`.")
+                         description="Answers from a corpus of Chinese news with numbered citations. REST under "
+                                     "`/api/v1`, the OpenAI chat protocol under `/v1` (model `corpus-qa`). When the "
+                                     "server has a key, every call needs `Authorization: Bearer $QA_API_KEY`.")
     add_api(app, live, access)
     demo = build_app(live, settings)
     # One question at a time per core: a question is ~70 ms of CPU (encoder, BM25, FAISS, answer
@@ -69,7 +70,7 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
 
     def when_started():  # the answer step's dictionaries load only once the page is served
         while not server.started and not server.should_exit:
-            threading.Event().wait(0.1)
+            time.sleep(0.1)
         if server.started:
             shown = f"[{host}]" if ":" in host else host
             locked = " (key required)" if access.key else ""
