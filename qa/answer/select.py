@@ -41,6 +41,7 @@ class AnswerSettings:
     unfit_penalty: float = 0.05
     nameless_penalty: float = 0.02  # a 谁/哪里/叫什么 question: sentences naming no person/place/name lose this
     citation_margin: float = 0.15  # other passages are cited when their best sentence scores within this of the answer's
+    pool_factor: int = 2  # the answer sentence is chosen among the sentences of pool_factor x k passages
 
 
 @dataclass(frozen=True)
