@@ -232,3 +232,22 @@ def test_access_rules():
     assert locked.allows_token(f"Bearer {KEY}") and locked.allows_token(f"bearer  {KEY} ")
     assert not locked.allows_token(None) and not locked.allows_token(KEY) and not locked.allows_token("Bearer ")
     assert locked.page_auth()("qa", KEY) and not locked.page_auth()("admin", KEY) and Access().page_auth() is None
+
+
+def test_hostile_document_text_reaches_chat_clients_as_words():
+    """Chat clients render the reply as markdown (often with HTML): a document's link, image or tag
+    must come out as text (the structured fields carry it raw)."""
+    from markdown_it import MarkdownIt
+
+    from qa.records import Answer, Citation
+    from qa.web.api import reply_text
+
+    hostile = "详见[点此领奖](http://evil.example/x)和<img src=x onerror=alert(1)>，<script>x()</script> www.evil.cn <http://evil.example>"
+    cited = Citation(1, "d", "![t](http://127.0.0.1:9/t.png)标题", "2020-01-01", "<b>来源</b>", hostile, 0, 10, 0, 10, 1.0)
+    for answer in (Answer("q", hostile, True, [cited], answer_span="[x](http://evil.example)"),
+                   Answer("q", "语料中没有关于「成都」的破案率。相关内容：" + hostile, False, related=[cited])):
+        text = reply_text(answer)
+        rendered = MarkdownIt("commonmark", {"html": True}).render(text)
+        assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered and "<b>" not in rendered
+        assert "://" not in text and "www.evil" not in text  # no bare URL for a linkifier either
+        assert "点此领奖" in rendered and "&lt;script&gt;" in rendered  # the words are all there

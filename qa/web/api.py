@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
@@ -201,20 +202,31 @@ def text_of(content) -> str:
     return "\n".join(str(p.get("text", "")) for p in content or [] if isinstance(p, dict) and p.get("type") == "text")
 
 
+_MARKUP = re.compile(r"([\\\[\]<>])")  # no [link](…) or ![image](…) without [, no <tag> or <autolink> without <
+
+
+def as_text(text: str) -> str:
+    """Corpus text for a chat client, which renders markdown (and often HTML): brackets and angle
+    brackets backslash-escaped and URLs broken with a zero-width space, so a document can show
+    neither a link, an image nor a tag — only its words (emphasis characters are left: harmless)."""
+    return _MARKUP.sub(r"\\\1", text).replace("://", ":\u200b//").replace("www.", "www\u200b.")
+
+
 def reply_text(result: Answer) -> str:
     """The answer as a chat client shows it: the sentence with its marker, then the sources, one line
-    per article; a refusal says so, then lists related passages unnumbered."""
+    per article; a refusal says so, then lists related passages unnumbered. Corpus text is escaped
+    (:func:`as_text`); the structured fields beside it carry it raw."""
     def meta(c: Citation) -> str:
-        return " · ".join(c.meta())
+        return as_text(" · ".join(c.meta()))
 
     if not result.answered:
-        lines = [result.answer]
+        lines = [as_text(result.answer)]
         if result.related:
-            lines += ["", "相关段落（仅供参考，不是答案的来源）："] + [f"- {meta(c)}：{c.text[:80]}…" for c in result.related]
+            lines += ["", "相关段落（仅供参考，不是答案的来源）："] + [f"- {meta(c)}：{as_text(c.text[:80])}…" for c in result.related]
         return "\n".join(lines)
-    lines = [f"{result.answer} [1]", ""]
+    lines = [f"{as_text(result.answer)} [1]", ""]
     if result.answer_span:
-        lines[:0] = [f"答案：{result.answer_span}", ""]
+        lines[:0] = [f"答案：{as_text(result.answer_span)}", ""]
     # one line per article, with the markers of its cited passages: [2][3][4] 让平安与山水同行…
     lines += ["来源："] + ["".join(f"[{c.n}]" for c in group) + " " + meta(group[0]) for group in by_article(result.citations)]
     return "\n".join(lines)
