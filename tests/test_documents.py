@@ -312,3 +312,14 @@ def test_jsonl_with_only_bad_records_reports_each_once(tmp_path):
     path.write_text('{"_id": "a", "text": 1}\n{"_id": "b", "text": null}\n', encoding="utf-8")
     docs, skipped = load_documents([path])
     assert docs == [] and [s.path.rsplit(":", 1)[-1][:1] for s in skipped] == ["1", "2"]
+
+
+def test_control_characters_and_bidi_overrides_are_removed(tmp_path):
+    """A document printed by `qa ask` cannot drive the terminal, nor show text other than its characters."""
+    from qa.documents import load_documents
+
+    (tmp_path / "esc.txt").write_text("终端测试\n2021年02月03日 来源：某报\n正文\x1b[2J\x1b]0;标题\x07内容\u202e倒序\u2066隔离\u2069，"
+                                       "\x7f\x85结束。\t下一句。\n", encoding="utf-8")
+    docs, skipped = load_documents([tmp_path])
+    assert not skipped and docs[0].text == "终端测试\n正文[2J]0;标题内容倒序隔离，结束。 下一句。"
+    assert docs[0].date == "2021-02-03" and docs[0].title == "终端测试"

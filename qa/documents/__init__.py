@@ -88,8 +88,14 @@ def find_outlet(lines: list[str]) -> str | None:
     return None
 
 
+# Control characters (terminal escape sequences: a document printed by `qa ask` must not drive the
+# terminal) and bidirectional overrides (they make shown text differ from its characters).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean(raw: str, title: str = "") -> Document:
     """Clean raw article text into a Document (id and path left empty for the caller)."""
+    raw, title = _CONTROL.sub("", raw.replace("\t", " ")), _CONTROL.sub("", title)
     text = remove_pinyin(raw.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [re.sub(r"[ \t\u3000\xa0]+", " ", line).strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
