@@ -7,9 +7,12 @@ import logging
 import re
 from typing import Sequence
 
+from qa.answer.question import MAX_QUESTION_CHARS
 from qa.tokens import posseg
 
 log = logging.getLogger(__name__)
+
+MAX_HISTORY = 50  # earlier questions an API call may send (only the last one drives a rewrite)
 
 _FOLLOW_UP_ZH = re.compile(r"^\s*(?:那么?|还有|那个|再问一下|换成|如果是|至于)?\s*(?P<subject>.{1,12}?)\s*(?:呢|怎么样|如何|的呢)?\s*[？?。!！]*\s*$")
 _FOLLOW_UP_EN = re.compile(r"^\s*(?:and|what about|how about)\s+(?P<subject>[^?]{1,40}?)\s*\??\s*$", re.IGNORECASE)
@@ -51,7 +54,7 @@ def rewrite(question: str, history: Sequence[str]) -> str:
     subject = _follow_up_subject(question)
     if not subject:
         return question
-    previous = history[-1]
+    previous = history[-1][:MAX_QUESTION_CHARS]  # only the last question is read, as long as a question may be
     entities = _entities(previous)
     if entities:
         start, end = entities[0]

@@ -8,11 +8,13 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.chunking import ChunkSettings
+from qa.conversation import rewrite
 from qa.documents import MAX_DOC_CHARS, load_documents
 from qa.index import (Index, IndexFolderError, IndexNotFoundError, build_index, content_hash, open_index, read_documents,
                       read_manifest)
@@ -72,31 +74,32 @@ class Engine:
     def search(self, query: str, k: int = 10, retriever: str = "hybrid", doc_filter=None) -> list[Hit]:
         """The top ``k`` passages, each story once (copies of an article give way to its earliest);
         with ``doc_filter`` (see :func:`document_filter`) only passages of the documents it keeps."""
-        depth = 2 * k if self.index.copies else k
-        hits = self.retriever(retriever).search(check_question(query), max(depth, k * 10, 50) if doc_filter else depth)
-        if doc_filter is not None:
-            hits = [h for h in hits if doc_filter(self.index.documents[h.chunk.doc_id])]
-        return one_copy(hits, self.index)[:k]
+        return self._retrieve(check_question(query), 2 * k if self.index.copies else k, k, retriever, doc_filter)[:k]
 
-    def ask(self, question: str, *, k: int = 5, retriever: str = "hybrid", query: str | None = None,
-            threshold: float | None = None, doc_filter=None) -> Answer:
-        """Answer ``question``; ``query`` (e.g. a rewrite of a follow-up) is what gets searched.
-
-        A question that names places, people or years is searched deeper, so that passages from
-        articles meeting those constraints are found even when others rank first.
-        """
-        question = check_question(question)
-        query = check_question(query) if query else question
-        analysis = analyze(query, today=self.today())
-        depth = k
-        if analysis.constraints:
-            depth = max(k * 6, 30)
+    def _retrieve(self, query: str, depth: int, k: int, retriever: str, doc_filter) -> list[Hit]:
+        """``depth`` passages for ``query`` (deeper under a ``doc_filter``, which then keeps its
+        documents' passages), each story once."""
         if doc_filter is not None:
             depth = max(depth, k * 10, 50)
         hits = self.retriever(retriever).search(query, depth)
         if doc_filter is not None:
             hits = [h for h in hits if doc_filter(self.index.documents[h.chunk.doc_id])]
-        hits = one_copy(hits, self.index)
+        return one_copy(hits, self.index)
+
+    def ask(self, question: str, *, k: int = 5, retriever: str = "hybrid", query: str | None = None,
+            history: Sequence[str] = (), threshold: float | None = None, doc_filter=None) -> Answer:
+        """Answer ``question``; ``query`` is what gets searched: given, or the rewrite of a follow-up
+        by the conversation's earlier questions ``history`` (oldest first), else the question.
+
+        A question that names places, people or years is searched deeper, so that passages from
+        articles meeting those constraints are found even when others rank first.
+        """
+        question = check_question(question)
+        query = query or rewrite(question, history)
+        if query != question:  # (checking costs a tokenization: once per text)
+            query = check_question(query)
+        analysis = analyze(query, today=self.today())
+        hits = self._retrieve(query, max(k * 6, 30) if analysis.constraints else k, k, retriever, doc_filter)
         # explicit > calibrated into the index manifest (`qa eval --calibrate`) > built-in default
         for candidate in (threshold, self.index.answer_threshold, AnswerSettings.threshold):
             if candidate is not None:

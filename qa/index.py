@@ -121,7 +121,7 @@ class Index:
     @property
     def approximate(self) -> bool:
         """Whether dense search is approximate (FAISS IVF; exact rescoring follows in retrieval)."""
-        return self.flat is not None and not isinstance(self.vectors, _flat_type())
+        return self.manifest.get("vector_index", {}).get("kind", "flat") != "flat"
 
     def chunk_sentences(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """The (start, end) spans within chunk ``row``'s text and their float32 vectors."""
@@ -148,12 +148,6 @@ class Index:
         return int(indptr[tid + 1] - indptr[tid])
 
 
-def _flat_type():
-    import faiss
-
-    return faiss.IndexFlat
-
-
 def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64, what: str = "chunks",
                           into: np.ndarray | None = None, rows: Sequence[int] | None = None) -> np.ndarray:
     """Embed ``texts``; with ``into``, text i goes to row ``rows[i]`` of it batch by batch (a float16
@@ -174,13 +168,18 @@ def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: i
     return into
 
 
-def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str, tuple]:
-    """chunk id -> (doc hash, vector, sentence vectors, title-aware vector or None, BM25 tokens or
-    None) from an existing compatible index, to avoid re-embedding and re-tokenizing."""
+def _previous(folder: Path, model: str) -> Index | None:
+    """The version in use at ``folder``, when there is a readable one built with ``model``."""
     try:
-        old = open_index(folder, model=model)
+        return open_index(folder, model=model) if folder.exists() else None
     except IndexFolderError:
-        return {}
+        return None
+
+
+def _old_vectors(old: Index, chunking: ChunkSettings) -> dict[str, tuple]:
+    """chunk id -> (doc hash, vector, sentence vectors, title-aware vector or None, BM25 tokens or
+    None) from the previous version when it was chunked the same way, to avoid re-embedding and
+    re-tokenizing."""
     if old.manifest.get("chunking") != asdict(chunking):
         return {}
     if "documents" in old.manifest:  # format 3 and before: the hashes are in the manifest
@@ -196,17 +195,12 @@ def _old_vectors(folder: Path, model: str, chunking: ChunkSettings) -> dict[str,
             for i, c in enumerate(old.chunks)}
 
 
-def _old_signatures(folder: Path, hashes: dict[str, str]) -> dict:
-    """The stored MinHash signatures of documents whose text is unchanged since the index in use
-    (format 4, same hashing scheme); empty when there are none to trust."""
-    try:
-        files = current(folder)
-        if read_manifest(folder, files).get("minhash_scheme") != minhash_scheme():
-            return {}
-        stored = DocumentStore(files / STORE).signatures()
-    except Exception:  # noqa: BLE001 - no usable old index: every document is hashed
+def _old_signatures(old: Index, hashes: dict[str, str]) -> dict:
+    """The stored MinHash signatures of documents whose text is unchanged since the previous
+    version (format 4, same hashing scheme); empty when there are none to trust."""
+    if old.manifest.get("minhash_scheme") != minhash_scheme() or not hasattr(old.documents, "signatures"):
         return {}
-    return {d: values for d, (h, values) in stored.items() if hashes.get(d) == h}
+    return {d: values for d, (h, values) in old.documents.signatures().items() if hashes.get(d) == h}
 
 
 def build_index(
@@ -260,9 +254,11 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     by_id = {d.id: d for d in documents}
     texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
     hashes = {d.id: content_hash(d) for d in documents}
-    signatures = _old_signatures(folder, hashes) if reuse else {}  # unchanged documents are not hashed again
+    old = _previous(folder, encoder.name) if reuse else None  # what unchanged documents reuse from it
+    signatures = _old_signatures(old, hashes) if old else {}  # unchanged documents are not hashed again
     copies = find_copies(documents, signatures=signatures)
-    cached = _old_vectors(folder, encoder.name, chunking) if reuse and folder.exists() else {}
+    cached = _old_vectors(old, chunking) if old else {}
+    del old  # its in-memory search index is not needed while building (the cache holds memory-mapped rows)
     vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
     spans = [sentences(c.text) for c in chunks]
     offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
@@ -274,6 +270,7 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     titled_texts = [indexed_text(c, by_id[c.doc_id], replace(chunking, with_title=True)) for c in chunks]
     lap("chunk")
     todo, titled_done = [], set()
+    corpus_tokens: list[list[str] | None] = [None] * len(chunks)  # an unchanged document's chunks keep theirs
     for i, c in enumerate(chunks):
         hit = cached.get(c.id)
         if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim and len(hit[2]) == len(spans[i]):
@@ -282,6 +279,7 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
             if hit[3] is not None:
                 title_vectors[i] = hit[3]
                 titled_done.add(i)
+            corpus_tokens[i] = hit[4]
         else:
             todo.append(i)
     plain = [i for i in range(len(chunks)) if titled_texts[i] == texts[i]]
@@ -303,11 +301,8 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
 
     ann = _approximate(vectors) if len(vectors) >= APPROXIMATE_FROM else None
     lap("vectors")
-    corpus_tokens = []
-    for i, t in enumerate(texts):  # an unchanged document's chunks keep their tokens (same tokenizer: checked at open)
-        hit = cached.get(chunks[i].id)
-        reused = hit[4] if hit and hit[0] == hashes[chunks[i].doc_id] and len(hit) > 4 else None
-        corpus_tokens.append(reused if reused is not None else (tokenize(t) or [""]))
+    # the rest are tokenized (the reused ones come from the same tokenizer: checked at open)
+    corpus_tokens = [t if t is not None else (tokenize(text) or [""]) for t, text in zip(corpus_tokens, texts)]
     lap("tokenize")
     bm25 = bm25s.BM25()
     bm25.index(corpus_tokens, show_progress=False)
@@ -369,12 +364,6 @@ def _approximate(vectors: np.ndarray):
 
 def ann_settings(ann) -> dict:
     return {"kind": "ivf-sq8", "lists": int(ann.nlist), "probe": NPROBE}
-
-
-def _write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _read_jsonl(path: Path) -> list[dict]:

@@ -38,7 +38,7 @@ KILLER = textwrap.dedent("""
             return fn(*a, **kw)
         return wrapped
     for owner, name in [(os, "rename"), (os, "replace"), (os, "fsync"), (shutil, "rmtree"), (np, "save"),
-                        (faiss, "write_index"), (Path, "rename"), (Path, "write_text"), (qa.index, "_write_jsonl"),
+                        (faiss, "write_index"), (Path, "rename"), (Path, "write_text"), (qa.index, "write_store"),
                         (FakeEncoder, "encode_passages")]:
         setattr(owner, name, step(getattr(owner, name)))
     qa.index.build_index(NEW, Path(sys.argv[1]), FakeEncoder())

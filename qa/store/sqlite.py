@@ -149,9 +149,6 @@ class ChunkStore(Sequence):
     def __iter__(self) -> Iterator[Chunk]:
         return (Chunk(*r) for r in self._db.query('SELECT id, doc_id, start, "end", text FROM chunks ORDER BY row'))
 
-    def ids(self) -> list[str]:
-        return [r[0] for r in self._db.query("SELECT id FROM chunks ORDER BY row")]
-
     def tokens(self) -> list[list[str] | None]:
         """Each chunk's stored BM25 tokens, in row order (None where none were stored)."""
         return [None if t is None else t.split(SEP) for (t,) in self._db.query("SELECT tokens FROM chunks ORDER BY row")]

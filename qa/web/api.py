@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 
 from qa.answer import MAX_QUESTION_CHARS, QuestionError
 from qa.answer.cite import by_article
-from qa.conversation import rewrite
+from qa.conversation import MAX_HISTORY
 from qa.engine import LiveEngine, document_filter
 from qa.records import Answer, Citation, Document, Hit
 from qa.web.auth import Access
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 MODEL_ID = "corpus-qa"  # what /v1/models lists: the corpus answering, not a language model
 MAX_BODY = 256 * 1024  # bytes of a request body (a question is at most 1,000 characters)
-MAX_HISTORY = 50  # earlier questions read (only the last few drive a rewrite)
 MAX_MESSAGES = 200
 API_PREFIXES = ("/api/v1", "/v1/")
 Retriever = Literal["hybrid", "dense", "bm25"]
@@ -98,8 +97,7 @@ def add_api(app: FastAPI, live: LiveEngine, access: Access) -> None:
         engine = live.get()  # one index version for the whole request
         with work:
             try:
-                query = rewrite(question.strip(), [h[:MAX_QUESTION_CHARS] for h in history[-MAX_HISTORY:]])
-                return engine.ask(question, k=k, retriever=retriever, query=query, doc_filter=keep)
+                return engine.ask(question, k=k, retriever=retriever, history=history, doc_filter=keep)
             except QuestionError as exc:
                 raise HTTPException(400, str(exc)) from None
 

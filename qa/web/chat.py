@@ -16,9 +16,9 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qa.answer import MAX_QUESTION_CHARS, NOT_FOUND, QuestionError
+from qa.answer import NOT_FOUND, QuestionError
 from qa.cancel import Cancelled, cancellable
-from qa.conversation import rewrite
+from qa.conversation import MAX_HISTORY
 from qa.documents import json_kind
 from qa.engine import Engine, LiveEngine, document_filter
 from qa.answer.cite import by_article
@@ -38,7 +38,6 @@ MAX_UNZIPPED = 200 * 2**20
 MAX_EVAL_DOCUMENTS = int(os.environ.get("QA_EVAL_MAX_DOCUMENTS") or 500)
 MAX_EVAL_CHARACTERS = int(os.environ.get("QA_EVAL_MAX_CHARACTERS") or 1_000_000)
 MAX_EVAL_QUESTIONS = int(os.environ.get("QA_EVAL_MAX_QUESTIONS") or 2_000)
-MAX_HISTORY = 50  # earlier questions read by the /ask API (only the last few drive a rewrite)
 EVAL_NEAR_MISSES = 100  # unanswerable questions derived per BEIR set in the Evaluate tab (FalseAnswerRate)
 EXAMPLES = ["桂林的破案率是多少", "白城市公安局举办了多少期公安大讲堂", "商洛累計辦理戶政、出入境、車駕管業務多少筆",
             "How many telecom fraud criminals were caught in Guilin?"]
@@ -313,8 +312,7 @@ def build_app(live: LiveEngine, settings: AppSettings):
         chat = list(chat or [])
         engine = live.get()  # one index version for the whole request
         try:
-            query = rewrite(message, questions)
-            result = engine.ask(message, k=int(k), retriever=retriever, query=query,
+            result = engine.ask(message, k=int(k), retriever=retriever, history=questions,
                                 doc_filter=document_filter(date_from, date_to, chosen_outlets))
         except QuestionError as exc:
             gr.Warning(str(exc))
@@ -345,8 +343,7 @@ def build_app(live: LiveEngine, settings: AppSettings):
         if history and len(history) > MAX_HISTORY:
             raise gr.Error(f"history holds {len(history)} questions; at most {MAX_HISTORY} are read", print_exception=False)
         try:
-            query = rewrite(question.strip(), [h[:MAX_QUESTION_CHARS] for h in history or []])
-            result = live.get().ask(question, query=query)
+            result = live.get().ask(question, history=history or ())
         except QuestionError as exc:  # the asker's mistake: one log line, no traceback
             log.info("question refused: %s", exc)
             raise gr.Error(str(exc), print_exception=False) from None
