@@ -140,11 +140,12 @@ def measure(folder: Path, pool: list[str]) -> dict:
     del exact
     write_docs(folder / "more", 1000, pool, seed=7, start=10_000_000)
     t = time.perf_counter()
-    ingest([folder / "more"], folder / "index", encoder=encoder)
+    added, _, _ = ingest([folder / "more"], folder / "index", encoder=encoder)
     add_s = time.perf_counter() - t
     return {"open_s": open_s, "rss_mb": rss_mb, "p50_ms": float(np.percentile(times, 50)),
             "p95_ms": float(np.percentile(times, 95)), "recall@10": recall, "add_1000_s": add_s,
-            "faiss": type(index.vectors).__name__}
+            "faiss": type(index.vectors).__name__, "segments": len(index.segments),
+            "add_stages": added.manifest.get("build_stages", {})}
 
 
 def _rss_mb() -> float:
@@ -185,6 +186,7 @@ def main() -> None:
         print(f"{r['chunks']:>9,} chunks ({r['documents']:,} docs, built in {r['build_s']:.0f} s, {r['faiss']}): "
               f"open {r['open_s']:.2f} s, RSS {r['rss_mb']:.0f} MB, hybrid p50 {r['p50_ms']:.1f} ms / p95 {r['p95_ms']:.1f} ms, "
               f"dense recall@10 {r['recall@10']:.3f}, add 1,000 docs {r['add_1000_s']:.1f} s", flush=True)
+        print(f"    {r['segments']} segment(s); the add's stages (s): {r['add_stages']}", flush=True)
     for a, b in zip(rows, rows[1:]):
         x = b["chunks"] / a["chunks"]
         print(f"{a['chunks']:,} -> {b['chunks']:,} (x{x:.1f} chunks): open x{b['open_s'] / a['open_s']:.1f}, "

@@ -171,7 +171,7 @@ class LiveEngine:
             fresh = Engine(index, engine.encoder, engine.fusion, engine.reranker)
             fresh.answer_settings, fresh.today = engine.answer_settings, engine.today
             self._engine = fresh
-            log.info("now serving index version %s (%d chunks)", index.files.name, len(index))
+            log.info("now serving index version %s (%d chunks)", index.files.name, index.live_chunks)
             return fresh
         finally:
             self._loading.release()

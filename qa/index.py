@@ -1,23 +1,29 @@
 """Chunks -> an index folder: FAISS vectors + BM25 + chunk store + manifest.json, written atomically.
 
 The folder holds versions (qa/store/versions.py): ``CURRENT`` names the complete one in use, a build
-writes the next beside it and switches ``CURRENT`` in one rename, one writer at a time. Layout of a
-version (all readable files):
-    manifest.json     format version, model, dimension, normalization, chunking, tokenizer, counts
-    store.sqlite      documents (cleaned text, title, date, outlet, file name, content hash) and chunks
-                      (row = FAISS row), read lazily (qa/store/sqlite.py)
-    vectors.npy       float32 L2-normalized chunk vectors (row i = chunk i), memory-mapped
-    vectors.faiss     above APPROXIMATE_FROM chunks only: an IVF index over them (below, exact search
-                      over vectors.npy, built at open)
-    bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text, memory-mapped
-    sentences.npy     int32 (start, end) of every sentence of every chunk, in chunk order
-    sentence_offsets.npy  int64: chunk i's sentences are rows offsets[i]:offsets[i+1]
-    sentence_vectors.npy  float16 L2-normalized sentence vectors (the answer step's evidence)
-    title_vectors.npy float16 vectors of each chunk as "title + text" (the hybrid's title channel)
+writes the next beside it and switches ``CURRENT`` in one rename, one writer at a time. A version
+(format 5) is a list of segments (qa/store/segments.py), each what one ingest added, never changed
+afterwards and hard-linked into the next version; a document changed or removed is deleted in its
+segment. Layout of a version:
+    manifest.json     format version, model, dimension, normalization, chunking, tokenizer, counts,
+                      the segments in row order
+    seg-…/            one segment:
+        store.sqlite      documents (cleaned text, title, date, outlet, file name, content hash,
+                          MinHash) and chunks (row = the segment's FAISS row, BM25 tokens), read lazily
+        vectors.npy       float32 L2-normalized chunk vectors, memory-mapped
+        bm25/             bm25s arrays over jieba + bigram tokens of the normalized chunk text
+        sentences.npy     int32 (start, end) of every sentence of every chunk, in chunk order
+        sentence_offsets.npy  int64: chunk i's sentences are rows offsets[i]:offsets[i+1]
+        sentence_vectors.npy  float16 L2-normalized sentence vectors (the answer step's evidence)
+        title_vectors.npy float16 vectors of each chunk as "title + text" (the hybrid's title channel)
+    vectors.faiss     above APPROXIMATE_FROM rows only: an IVF index over all rows (below, exact
+                      search over the vectors, built at open)
+    deleted.json      {segment: [document ids deleted in it]}; deleted_rows.npy their chunk rows
     duplicates.json   {copy id: canonical id} for stories held more than once (qa/duplicates.py)
 The .npy arrays are memory-mapped: opening reads no vectors, a question reads the rows it needs.
-Format 3 folders (chunks.jsonl, documents.jsonl, vectors.faiss, per-document hashes in the
-manifest) still open, fully loaded; the next ingest writes format 4.
+Format 4 (one segment's files directly in the version) and format 2/3 folders (chunks.jsonl,
+documents.jsonl, vectors.faiss, per-document hashes in the manifest) still open; the next ingest
+writes format 5, reusing a format-4 version as its first segment.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import shutil
 import time
 from dataclasses import asdict, replace
@@ -39,20 +46,32 @@ from qa.duplicates import find_copies
 from qa.duplicates import scheme as minhash_scheme
 from qa.records import Chunk, Document
 from qa.store import current, publish, staging, writer, written_by_us
-from qa.store.sqlite import STORE, ChunkStore, DocumentStore, write_store
+from qa.store.versions import SEGMENT
+from qa.store.segments import Chunks, Documents, Lexical, Stacked, link_segment, stacked_offsets
+from qa.store.sqlite import SEP, STORE, ChunkStore, DocumentStore, joined, write_store
 from qa.tokens import TOKENIZER, tokenize
 
 log = logging.getLogger(__name__)
 
 # 2: sentence vectors stored for the answer step; 3: title-aware chunk vectors; 4: lazy stores (SQLite,
-# memory-mapped arrays) and an approximate vector index for large indexes
-FORMAT_VERSION = 4
-READABLE_VERSIONS = (2, 3, 4)  # a version-2 index works without title-aware vectors (the hybrid uses the plain ones)
+# memory-mapped arrays) and an approximate vector index for large indexes; 5: segments
+FORMAT_VERSION = 5
+READABLE_VERSIONS = (2, 3, 4, 5)  # a version-2 index works without title-aware vectors (the hybrid uses the plain ones)
 # Exact search up to this many chunks; above, FAISS IVF (benchmarks/bench_scale.py: recall and speed)
 APPROXIMATE_FROM = 200_000
 NPROBE = 32  # IVF lists searched per question
+# A segment holds at most this many chunks: what one pass of chunking, tokenizing and BM25 holds in memory
+SEGMENT_CHUNKS = 250_000
+# An ingest appends a segment to the previous version's unless more than this share of its rows would
+# then be deleted ones: it then writes every live chunk anew (vectors reused, nothing re-embedded)
+MAX_DELETED_SHARE = 0.5
+# Above this many segments an ingest merges the two adjacent ones with the fewest chunks (while
+# together they hold at most SEGMENT_CHUNKS): a question reads every segment's BM25
+MAX_SEGMENTS = 8
+TOMBSTONE = "\x00deleted"  # the document id of a merged segment's rows of deleted chunks (row numbers stay put)
 NORMALIZATION = "opencc-t2s+fullwidth-to-halfwidth+casefold"
 MANIFEST = "manifest.json"
+DELETED, DELETED_ROWS = "deleted.json", "deleted_rows.npy"
 
 
 class IndexFolderError(RuntimeError):
@@ -81,10 +100,12 @@ class Index:
     def __init__(self, folder: Path, manifest: dict, documents: dict[str, Document], chunks: list[Chunk], vectors, bm25,
                  sentence_spans: np.ndarray, sentence_offsets: np.ndarray, sentence_vectors: np.ndarray,
                  title_vectors: np.ndarray | None = None, copies: dict[str, str] | None = None, files: Path | None = None,
-                 flat: np.ndarray | None = None):
-        """``documents`` and ``chunks`` are dicts/lists, or the lazy stores of qa/store/sqlite.py;
-        ``flat`` (memory-mapped float32 chunk vectors) is where exact vectors are read when the
-        FAISS index is approximate (format 4)."""
+                 flat: np.ndarray | None = None, segments: list[tuple[str, Path]] | None = None,
+                 deleted: np.ndarray | None = None, deleted_documents: dict[str, list[str]] | None = None):
+        """``documents`` and ``chunks`` are dicts/lists, or the lazy stores of qa/store/sqlite.py and
+        qa/store/segments.py; ``bm25`` is a :class:`qa.store.segments.Lexical`; ``flat`` (memory-mapped
+        float32 chunk vectors) is where exact vectors are read (format 4 and later); ``segments``
+        the (name, folder) of each segment in row order; ``deleted`` marks rows of deleted chunks."""
         self.folder = folder  # the index folder as named (``--index``)
         self.files = files or current(folder)  # the version whose files were read
         self.manifest = manifest
@@ -98,11 +119,27 @@ class Index:
         # float16, one per chunk: "title\ntext" embedded (the plain text where a document has no title)
         self.title_vectors = title_vectors
         self.flat = flat
+        self.segments = segments or []
+        self.deleted = deleted if deleted is not None and deleted.any() else None
+        self.deleted_documents = deleted_documents or {}
         self.row_of = getattr(chunks, "row_of", None) or {c.id: i for i, c in enumerate(chunks)}
         self.copies = copies or {}  # copy id -> canonical id (qa/duplicates.py)
         self._groups: dict[str, list[str]] = {}
         for copy, canonical in self.copies.items():
             self._groups.setdefault(canonical, [canonical]).append(copy)
+        self._params = None
+        if self.deleted is not None:  # FAISS skips deleted rows itself (its search-time id selector)
+            import faiss
+
+            self._gone = faiss.IDSelectorBatch(np.flatnonzero(self.deleted).astype(np.int64))
+            self._keep = faiss.IDSelectorNot(self._gone)
+        if self.approximate or self.deleted is not None:
+            import faiss
+
+            self._params = (faiss.SearchParametersIVF(nprobe=int(getattr(vectors, "nprobe", NPROBE))) if self.approximate
+                            else faiss.SearchParameters())
+            if self.deleted is not None:
+                self._params.sel = self._keep
 
     def canonical(self, doc_id: str) -> str:
         """The copy of this story that is cited: the earliest of its duplicate group (itself if none)."""
@@ -117,6 +154,13 @@ class Index:
         if self.flat is not None:
             return np.asarray(self.flat[np.asarray(rows)], dtype=np.float32)
         return self.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+
+    def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """FAISS's (scores, rows) of the ``k`` nearest live chunks of each query vector (rows -1 past
+        the end); approximate above APPROXIMATE_FROM chunks."""
+        if self._params is None:
+            return self.vectors.search(query, k)
+        return self.vectors.search(query, k, params=self._params)
 
     @property
     def approximate(self) -> bool:
@@ -137,15 +181,16 @@ class Index:
         return self.manifest.get("answer_threshold")
 
     def __len__(self) -> int:
+        """Rows (deleted chunks' included: row numbers stay put until a full rewrite)."""
         return len(self.chunks)
+
+    @property
+    def live_chunks(self) -> int:
+        return len(self.chunks) - (0 if self.deleted is None else int(self.deleted.sum()))
 
     def document_frequency(self, token: str) -> int:
         """How many chunks contain ``token`` (a normalized BM25 token); 0 when unknown."""
-        tid = self.bm25.vocab_dict.get(token)
-        if tid is None:
-            return 0
-        indptr = self.bm25.scores["indptr"]
-        return int(indptr[tid + 1] - indptr[tid])
+        return self.bm25.document_frequency(token)
 
 
 def _encode_with_progress(encoder, texts: Sequence[str], progress: bool, step: int = 64, what: str = "chunks",
@@ -235,112 +280,116 @@ def _refuse_foreign(folder: Path) -> None:
             )
 
 
+class _Clock:
+    """Seconds per build stage, kept in the manifest (benchmarks/bench_ingest.py reads them)."""
+
+    def __init__(self):
+        self.started = self.mark = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = round(self.stages.get(stage, 0.0) + now - self.mark, 3)
+        self.mark = now
+
+
+def _appendable(old: Index, chunking: ChunkSettings, encoder, hashes: dict[str, str]) -> bool:
+    """Whether the next version can keep ``old``'s segments and add one: same chunking and vector
+    size, format 4 or later, and not mostly deleted rows afterwards."""
+    if (old.manifest.get("format_version", 0) < 4 or old.manifest.get("chunking") != asdict(chunking)
+            or old.manifest.get("dimension") != encoder.dim):
+        return False
+    stale = {d for d, h in old.documents.hashes().items() if hashes.get(d) != h}
+    rows = np.zeros(len(old), dtype=bool) if old.deleted is None else old.deleted.copy()
+    if stale:
+        rows |= _rows_of(old, stale)
+    return rows.sum() <= MAX_DELETED_SHARE * len(old)
+
+
+def _rows_of(index: Index, doc_ids: set[str]) -> np.ndarray:
+    """A mask of the rows of ``doc_ids``' chunks (live or not)."""
+    mask = np.zeros(len(index), dtype=bool)
+    start = 0
+    stores = getattr(index.chunks, "stores", None) or [index.chunks]
+    for store in stores:
+        rows = store.rows_of_documents(doc_ids) if hasattr(store, "rows_of_documents") else \
+            [i for i, c in enumerate(store) if c.doc_id in doc_ids]
+        mask[np.asarray(rows, dtype=np.int64) + start] = True
+        start += len(store)
+    return mask
+
+
 def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: bool, progress: bool,
            extra_manifest: dict | None) -> Index:
-    import bm25s
-    import faiss
-
-    started = time.perf_counter()
-    stages: dict[str, float] = {}  # seconds per stage, kept in the manifest (benchmarks/bench_ingest.py reads it)
-    mark = started
-
-    def lap(stage: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        stages[stage] = round(stages.get(stage, 0.0) + now - mark, 3)
-        mark = now
-
-    chunks = [c for doc in documents for c in split(doc, chunking)]
-    by_id = {d.id: d for d in documents}
-    texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
+    clock = _Clock()
     hashes = {d.id: content_hash(d) for d in documents}
     old = _previous(folder, encoder.name) if reuse else None  # what unchanged documents reuse from it
     signatures = _old_signatures(old, hashes) if old else {}  # unchanged documents are not hashed again
+    kept: list[tuple[str, Path]] = []  # the previous version's segments, kept as they are
+    deleted: dict[str, set[str]] = {}  # segment name -> ids of documents deleted in it
+    cached, ann = {}, None
+    fresh = list(documents)
+    if old is not None and _appendable(old, chunking, encoder, hashes):
+        kept = old.segments
+        deleted = {name: set(ids) for name, ids in old.deleted_documents.items()}
+        old_hashes = old.documents.hashes()
+        fresh = [d for d in documents if old_hashes.get(d.id) != hashes[d.id]]
+        where = old.documents.segment_of() if hasattr(old.documents, "segment_of") else dict.fromkeys(old_hashes, 0)
+        for doc_id, seg in where.items():
+            if hashes.get(doc_id) != old_hashes[doc_id]:  # changed (its new text is in ``fresh``) or gone
+                deleted.setdefault(kept[seg][0], set()).add(doc_id)
+        if old.approximate and (old.files / "vectors.faiss").exists():
+            ann = old.files / "vectors.faiss"  # rows only grow: the new ones are added to it
+    elif old is not None:
+        cached = _old_vectors(old, chunking)
+    log.info("%d of %d documents to index (%d segment(s) kept)", len(fresh), len(documents), len(kept))
     copies = find_copies(documents, signatures=signatures)
-    cached = _old_vectors(old, chunking) if old else {}
-    del old  # its in-memory search index is not needed while building (the cache holds memory-mapped rows)
-    vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float32)
-    spans = [sentences(c.text) for c in chunks]
-    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(sp) for sp in spans])
-    sentence_vectors = np.zeros((int(offsets[-1]), encoder.dim), dtype=np.float16)
-    title_vectors = np.zeros((len(chunks), encoder.dim), dtype=np.float16)
-    # The hybrid retriever also matches each chunk as "title + text" (docs/evaluation.md: search-style
-    # queries match page titles); where that is the indexed text already, the plain vector serves.
-    titled_texts = [indexed_text(c, by_id[c.doc_id], replace(chunking, with_title=True)) for c in chunks]
-    lap("chunk")
-    todo, titled_done = [], set()
-    corpus_tokens: list[list[str] | None] = [None] * len(chunks)  # an unchanged document's chunks keep theirs
-    for i, c in enumerate(chunks):
-        hit = cached.get(c.id)
-        if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim and len(hit[2]) == len(spans[i]):
-            vectors[i] = hit[1]
-            sentence_vectors[offsets[i]:offsets[i + 1]] = hit[2]
-            if hit[3] is not None:
-                title_vectors[i] = hit[3]
-                titled_done.add(i)
-            corpus_tokens[i] = hit[4]
-        else:
-            todo.append(i)
-    plain = [i for i in range(len(chunks)) if titled_texts[i] == texts[i]]
-    title_todo = [i for i in range(len(chunks)) if titled_texts[i] != texts[i] and i not in titled_done]
-    if cached:
-        log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
-    if todo:
-        vectors[todo] = _encode_with_progress(encoder, [texts[i] for i in todo], progress)
-        rows = [r for i in todo for r in range(offsets[i], offsets[i + 1])]
-        sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
-        _encode_with_progress(encoder, sentence_texts, progress, what="sentences", into=sentence_vectors, rows=rows)
-        del sentence_texts
-    title_vectors[plain] = vectors[plain]
-    if title_todo:
-        _encode_with_progress(encoder, [titled_texts[i] for i in title_todo], progress, what="titled chunks",
-                              into=title_vectors, rows=title_todo)
-    sentence_spans = np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2)
-    lap("embed")
-
-    ann = _approximate(vectors) if len(vectors) >= APPROXIMATE_FROM else None
-    lap("vectors")
-    # the rest are tokenized (the reused ones come from the same tokenizer: checked at open)
-    corpus_tokens = [t if t is not None else (tokenize(text) or [""]) for t, text in zip(corpus_tokens, texts)]
-    lap("tokenize")
-    bm25 = bm25s.BM25()
-    bm25.index(corpus_tokens, show_progress=False)
-    lap("bm25")
-
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "model": encoder.name,
-        "dimension": encoder.dim,
-        "prompts": dict(getattr(encoder, "prompts", {})),
-        "encoder_backend": getattr(encoder, "backend", "torch"),
-        "normalization": NORMALIZATION,
-        "tokenizer": TOKENIZER,
-        "chunking": asdict(chunking),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "build_seconds": None,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_spans), "embedded": len(todo),
-                   "titled": len(title_todo),
-                   "copies": len(copies), "duplicate_groups": len(set(copies.values()))},
-        "vector_index": ann_settings(ann) if ann is not None else {"kind": "flat"},
-        "minhash_scheme": minhash_scheme(),
-        **(extra_manifest or {}),
-    }
+    clock.lap("duplicates")
     tmp = staging(folder)
     try:
-        np.save(tmp / "vectors.npy", vectors)
-        if ann is not None:
-            faiss.write_index(ann, str(tmp / "vectors.faiss"))
-        bm25.save(str(tmp / "bm25"))
-        write_store(tmp / STORE, documents, chunks, hashes, signatures, corpus_tokens)
-        np.save(tmp / "sentences.npy", sentence_spans)
-        np.save(tmp / "sentence_offsets.npy", offsets)
-        np.save(tmp / "sentence_vectors.npy", sentence_vectors)
-        np.save(tmp / "title_vectors.npy", title_vectors)
+        segments = []
+        for name, path in kept:
+            link_segment(path, tmp / name)
+            segments.append({"name": name, **_segment_counts(old, name)})
+        del old  # nothing more is read from it (its segment files are linked, not copied)
+        counts = {"embedded": 0, "titled": 0}
+        for batch in _batches(fresh, chunking):
+            name = _segment_name()
+            made = _write_segment(tmp / name, batch, encoder, chunking, hashes, signatures, cached, progress, clock)
+            counts = {k: counts[k] + made.pop(k) for k in counts}
+            segments.append({"name": name, **made})
+        _merge_small(tmp, segments, deleted, clock)
+        rows = sum(s["chunks"] for s in segments)
+        dead = _deleted_rows(tmp, segments, deleted)
+        ann = _vector_index(tmp, segments, ann, encoder.dim) if rows >= APPROXIMATE_FROM else None
+        clock.lap("vectors")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": encoder.name,
+            "dimension": encoder.dim,
+            "prompts": dict(getattr(encoder, "prompts", {})),
+            "encoder_backend": getattr(encoder, "backend", "torch"),
+            "normalization": NORMALIZATION,
+            "tokenizer": TOKENIZER,
+            "chunking": asdict(chunking),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": None,
+            "counts": {"documents": len(documents), "chunks": rows - int(dead.sum()), "rows": rows,
+                       "sentences": sum(s["sentences"] for s in segments), **counts,
+                       "added": len(fresh), "segments": len(segments),
+                       "copies": len(copies), "duplicate_groups": len(set(copies.values()))},
+            "segments": segments,
+            "vector_index": ann if ann is not None else {"kind": "flat"},
+            "minhash_scheme": minhash_scheme(),
+            **(extra_manifest or {}),
+        }
+        (tmp / DELETED).write_text(json.dumps({k: sorted(v) for k, v in deleted.items() if v}, ensure_ascii=False),
+                                   encoding="utf-8")
+        np.save(tmp / DELETED_ROWS, np.flatnonzero(dead).astype(np.int64))
         (tmp / "duplicates.json").write_text(json.dumps(copies, ensure_ascii=False, indent=0), encoding="utf-8")
-        lap("write")
-        manifest["build_seconds"] = round(time.perf_counter() - started, 2)
-        manifest["build_stages"] = stages
+        clock.lap("write")
+        manifest["build_seconds"] = round(time.perf_counter() - clock.started, 2)
+        manifest["build_stages"] = clock.stages
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")  # last: marks it complete
         final = publish(folder, tmp)
     except BaseException:
@@ -349,17 +398,207 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     return _open_files(folder, final, manifest)
 
 
-def _approximate(vectors: np.ndarray):
-    """FAISS IVF over ``vectors`` with 8-bit scalar quantization (a quarter of the memory of the
-    floats): ~4·sqrt(n) lists trained on a sample; exact vectors rescore its candidates."""
+def _segment_counts(old: Index, name: str) -> dict:
+    for seg in old.manifest.get("segments", []):
+        if seg["name"] == name:
+            return {k: v for k, v in seg.items() if k != "name"}
+    # a format-4 version: one segment, the whole of it
+    return {"chunks": len(old), "sentences": len(old.sentence_spans), "documents": len(old.documents)}
+
+
+def _batches(documents: Sequence[Document], chunking: ChunkSettings):
+    """``documents`` in runs of about SEGMENT_CHUNKS chunks (estimated from their length)."""
+    per_chunk = max(1, chunking.size - chunking.overlap)
+    batch, size = [], 0
+    for doc in documents:
+        batch.append(doc)
+        size += len(doc.text) // per_chunk + 1
+        if size >= SEGMENT_CHUNKS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _write_segment(path: Path, documents: Sequence[Document], encoder, chunking: ChunkSettings, hashes, signatures,
+                   cached: dict, progress: bool, clock: _Clock) -> dict:
+    """Chunk, embed, tokenize and index ``documents`` into the segment folder ``path``."""
+    import bm25s
+    from numpy.lib.format import open_memmap
+
+    path.mkdir()
+    chunks = [c for doc in documents for c in split(doc, chunking)]
+    by_id = {d.id: d for d in documents}
+    texts = [indexed_text(c, by_id[c.doc_id], chunking) for c in chunks]
+    spans = [sentences(c.text) for c in chunks]
+    offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(sp) for sp in spans])
+    # written straight into the segment's files: a segment's vectors are never all in memory
+    vectors = open_memmap(path / "vectors.npy", mode="w+", dtype=np.float32, shape=(len(chunks), encoder.dim))
+    sentence_vectors = open_memmap(path / "sentence_vectors.npy", mode="w+", dtype=np.float16,
+                                   shape=(int(offsets[-1]), encoder.dim))
+    title_vectors = open_memmap(path / "title_vectors.npy", mode="w+", dtype=np.float16, shape=(len(chunks), encoder.dim))
+    # The hybrid retriever also matches each chunk as "title + text" (docs/evaluation.md: search-style
+    # queries match page titles); where that is the indexed text already, the plain vector serves.
+    titled_texts = [indexed_text(c, by_id[c.doc_id], replace(chunking, with_title=True)) for c in chunks]
+    clock.lap("chunk")
+    todo, titled_done = [], set()
+    corpus_tokens: list[str | None] = [None] * len(chunks)  # joined; an unchanged document's chunks keep theirs
+    for i, c in enumerate(chunks):
+        hit = cached.get(c.id)
+        if hit and hit[0] == hashes[c.doc_id] and hit[1].shape[0] == encoder.dim and len(hit[2]) == len(spans[i]):
+            vectors[i] = hit[1]
+            sentence_vectors[offsets[i]:offsets[i + 1]] = hit[2]
+            if hit[3] is not None:
+                title_vectors[i] = hit[3]
+                titled_done.add(i)
+            corpus_tokens[i] = None if hit[4] is None else joined(hit[4])
+        else:
+            todo.append(i)
+    plain = [i for i in range(len(chunks)) if titled_texts[i] == texts[i]]
+    title_todo = [i for i in range(len(chunks)) if titled_texts[i] != texts[i] and i not in titled_done]
+    if cached:
+        log.info("reusing %d of %d chunk vectors from the existing index", len(chunks) - len(todo), len(chunks))
+    if todo:
+        _encode_with_progress(encoder, [texts[i] for i in todo], progress, into=vectors, rows=todo)
+        rows = [r for i in todo for r in range(offsets[i], offsets[i + 1])]
+        sentence_texts = [chunks[i].text[a:b] for i in todo for a, b in spans[i]]
+        _encode_with_progress(encoder, sentence_texts, progress, what="sentences", into=sentence_vectors, rows=rows)
+        del sentence_texts
+    for i in plain:
+        title_vectors[i] = vectors[i]
+    if title_todo:
+        _encode_with_progress(encoder, [titled_texts[i] for i in title_todo], progress, what="titled chunks",
+                              into=title_vectors, rows=title_todo)
+    del titled_texts
+    np.save(path / "sentences.npy", np.array([ab for sp in spans for ab in sp], dtype=np.int32).reshape(-1, 2))
+    np.save(path / "sentence_offsets.npy", offsets)
+    for array in (vectors, sentence_vectors, title_vectors):
+        array.flush()
+    del vectors, sentence_vectors, title_vectors
+    clock.lap("embed")
+    # token ids as small arrays (not a Python string per token: ~450 per chunk); the reused ones
+    # come from the same tokenizer (checked at open)
+    vocab: dict[str, int] = {}
+    ids = []
+    for i, text in enumerate(texts):
+        checkpoint() if i % 4096 == 0 else None
+        words = corpus_tokens[i].split(SEP) if corpus_tokens[i] is not None else (tokenize(text) or [""])
+        if corpus_tokens[i] is None:
+            corpus_tokens[i] = joined(words)
+        ids.append(np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), dtype=np.int32, count=len(words)))
+    del texts
+    clock.lap("tokenize")
+    bm25 = bm25s.BM25()
+    bm25.index((ids, vocab), show_progress=False)
+    del ids
+    bm25.save(str(path / "bm25"))
+    del bm25
+    clock.lap("bm25")
+    write_store(path / STORE, documents, chunks, hashes, signatures, corpus_tokens)
+    clock.lap("write")
+    return {"chunks": len(chunks), "sentences": int(offsets[-1]), "documents": len(documents),
+            "embedded": len(todo), "titled": len(title_todo)}
+
+
+def _segment_name() -> str:
+    return f"{SEGMENT}{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def _merge_small(version: Path, segments: list[dict], deleted: dict[str, set[str]], clock: _Clock) -> None:
+    """Merge adjacent segments of ``version`` while there are more than MAX_SEGMENTS (in place)."""
+    while len(segments) > MAX_SEGMENTS:
+        pairs = [i for i in range(len(segments) - 1) if segments[i]["chunks"] + segments[i + 1]["chunks"] <= SEGMENT_CHUNKS]
+        if not pairs:
+            return
+        i = min(pairs, key=lambda j: segments[j]["chunks"] + segments[j + 1]["chunks"])
+        a, b = segments[i], segments[i + 1]
+        merged = _merge_pair(version, a["name"], b["name"], deleted)
+        for seg in (a, b):
+            shutil.rmtree(version / seg["name"])
+            deleted.pop(seg["name"], None)
+        if merged["tombstones"]:
+            deleted[merged["name"]] = {TOMBSTONE}
+        segments[i:i + 2] = [{k: v for k, v in merged.items() if k != "tombstones"}]
+        clock.lap("merge")
+
+
+def _merge_pair(version: Path, first: str, second: str, deleted: dict[str, set[str]]) -> dict:
+    """One segment holding the rows of segments ``first`` and ``second``, in order; chunks of
+    deleted documents stay as rows (so no row number changes) of the document :data:`TOMBSTONE`,
+    without tokens, and their documents are dropped."""
+    import bm25s
+
+    name = _segment_name()
+    path = version / name
+    path.mkdir()
+    parts = [_Segment(version / n, None) for n in (first, second)]
+    documents, chunks, tokens, signatures, hashes = [], [], [], {}, {}
+    tombstones = 0
+    for n, seg in zip((first, second), parts):
+        gone = deleted.get(n, set()) | {TOMBSTONE}
+        stored = seg.documents.signatures()
+        for doc in seg.documents.values():
+            if doc.id not in gone:
+                documents.append(doc)
+                hashes[doc.id], signatures[doc.id] = stored[doc.id]
+        for chunk, words in zip(seg.chunks, seg.chunks.tokens()):
+            if chunk.doc_id in gone:
+                tombstones += 1
+                chunks.append(Chunk(f"{TOMBSTONE}{len(chunks)}", TOMBSTONE, 0, 0, ""))
+                tokens.append(joined([""]))
+            else:
+                chunks.append(chunk)
+                tokens.append(joined(words if words is not None else tokenize(chunk.text) or [""]))
+    for file in ("vectors.npy", "title_vectors.npy", "sentences.npy", "sentence_vectors.npy"):
+        np.save(path / file, np.concatenate([np.load(seg.path / file, mmap_mode="r") for seg in parts]))
+    np.save(path / "sentence_offsets.npy", stacked_offsets([seg.offsets for seg in parts]))
+    vocab: dict[str, int] = {}
+    ids = [np.fromiter((vocab.setdefault(w, len(vocab)) for w in t.split(SEP)), dtype=np.int32) for t in tokens]
+    bm25 = bm25s.BM25()
+    bm25.index((ids, vocab), show_progress=False)
+    bm25.save(str(path / "bm25"))
+    write_store(path / STORE, documents, chunks, hashes, signatures, tokens)
+    return {"name": name, "chunks": len(chunks), "sentences": sum(len(seg.spans) for seg in parts),
+            "documents": len(documents), "tombstones": tombstones}
+
+
+def _deleted_rows(version: Path, segments: list[dict], deleted: dict[str, set[str]]) -> np.ndarray:
+    """A mask over all rows: the chunks of documents deleted in their segment."""
+    mask = np.zeros(sum(s["chunks"] for s in segments), dtype=bool)
+    start = 0
+    for seg in segments:
+        gone = deleted.get(seg["name"])
+        if gone:
+            rows = ChunkStore(version / seg["name"] / STORE).rows_of_documents(gone)
+            mask[np.asarray(rows, dtype=np.int64) + start] = True
+        start += seg["chunks"]
+    return mask
+
+
+def _vector_index(version: Path, segments: list[dict], previous: Path | None, dim: int) -> dict:
+    """Write ``version``'s FAISS IVF index over every row: the previous version's with the new
+    segments' rows added when there is one (rows are only ever appended), else trained anew."""
     import faiss
 
-    lists = int(4 * np.sqrt(len(vectors)))
-    ann = faiss.index_factory(vectors.shape[1], f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
-    sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * lists), replace=False)
-    ann.train(np.ascontiguousarray(vectors[np.sort(sample)]))
-    ann.add(vectors)
-    return ann
+    flats = [np.load(version / s["name"] / "vectors.npy", mmap_mode="r") for s in segments]
+    every = Stacked(flats)
+    if previous is not None:
+        ann = faiss.read_index(str(previous))
+        if ann.ntotal > len(every) or ann.d != dim:
+            ann = None
+    else:
+        ann = None
+    if ann is None:
+        lists = max(1, min(int(4 * np.sqrt(len(every))), len(every) // 39))  # FAISS wants >= 39 points per list
+        ann = faiss.index_factory(dim, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(len(every), min(len(every), 64 * lists), replace=False)
+        ann.train(np.ascontiguousarray(every[np.sort(sample)]))
+    for start in range(int(ann.ntotal), len(every), 100_000):
+        checkpoint()
+        ann.add(np.ascontiguousarray(every[np.arange(start, min(start + 100_000, len(every)))]))
+    faiss.write_index(ann, str(version / "vectors.faiss"))
+    return ann_settings(ann)
 
 
 def ann_settings(ann) -> dict:
@@ -433,10 +672,20 @@ def read_documents(folder: Path | str, *, model: str | None = None) -> dict[str,
 
 
 def _documents(files: Path) -> dict[str, Document]:
+    manifest = json.loads((files / MANIFEST).read_text(encoding="utf-8"))
+    if manifest.get("format_version", 0) >= 5:
+        stores, deleted = _segment_documents(files, manifest)
+        return {d.id: d for d in Documents(stores, deleted).values()}
     if (files / STORE).exists():
         return {d.id: d for d in DocumentStore(files / STORE).values()}
     return {row["id"]: Document(**{**row, "pages": tuple(row.get("pages", ()))})  # JSON lists -> the record's tuple
             for row in _read_jsonl(files / "documents.jsonl")}
+
+
+def _segment_documents(files: Path, manifest: dict) -> tuple[list[DocumentStore], list[frozenset[str]]]:
+    gone = json.loads((files / DELETED).read_text(encoding="utf-8"))
+    names = [s["name"] for s in manifest["segments"]]
+    return [DocumentStore(files / n / STORE) for n in names], [frozenset(gone.get(n, ())) for n in names]
 
 
 def _open(folder: Path, model: str | None) -> Index:
@@ -444,61 +693,128 @@ def _open(folder: Path, model: str | None) -> Index:
     return _open_files(folder, files, _checked_manifest(folder, files, model))
 
 
+class _Segment:
+    """The files of one segment (format 4 and later), opened lazily and checked against each other."""
+
+    def __init__(self, path: Path, dim: int):
+        import bm25s
+
+        self.path = path
+        self.chunks, self.documents = ChunkStore(path / STORE), DocumentStore(path / STORE)
+        self.flat = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        self.bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=True)
+        self.spans = np.load(path / "sentences.npy", mmap_mode="r", allow_pickle=False)
+        self.offsets = np.load(path / "sentence_offsets.npy", mmap_mode="r", allow_pickle=False)
+        self.sentence_vectors = np.load(path / "sentence_vectors.npy", mmap_mode="r", allow_pickle=False)
+        self.title_vectors = np.load(path / "title_vectors.npy", mmap_mode="r", allow_pickle=False)
+        n = len(self.chunks)
+        dim = self.flat.shape[1] if dim is None else dim
+        problem = None
+        if self.flat.shape != (n, dim):
+            problem = f"{self.flat.shape[0]} chunk vectors of dimension {self.flat.shape[1:]} for {n} chunks (dimension {dim})"
+        elif self.bm25.scores["num_docs"] != n:
+            problem = f"BM25 covers {self.bm25.scores['num_docs']} chunks, not {n}"
+        elif (len(self.offsets) != n + 1 or int(self.offsets[-1]) != len(self.spans)
+              or len(self.spans) != len(self.sentence_vectors) or self.sentence_vectors.shape[1:] != (dim,)):
+            problem = (f"{len(self.spans)} sentences, {len(self.sentence_vectors)} sentence vectors and "
+                       f"{len(self.offsets) - 1} sentence offsets for {n} chunks")
+        elif self.title_vectors.shape != (n, dim):
+            problem = f"{len(self.title_vectors)} title-aware vectors for {n} chunks"
+        if problem:
+            raise CorruptIndexError(f"segment {path.name} is inconsistent: {problem}")
+
+
 def _open_files(folder: Path, files: Path, manifest: dict) -> Index:
+    fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
+    try:
+        if manifest["format_version"] >= 4:
+            return _open_segments(folder, files, manifest)
+        return _open_legacy(folder, files, manifest)
+    except CorruptIndexError as exc:
+        raise CorruptIndexError(f"index at {folder} is damaged ({exc}): {fix}") from exc
+    except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
+        raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
+
+
+def _open_segments(folder: Path, files: Path, manifest: dict) -> Index:
+    """Format 4 (one segment: the version's own files) and 5 (the segments its manifest lists)."""
+    import faiss
+
+    dim = manifest.get("dimension")
+    if manifest["format_version"] >= 5:
+        listed = manifest["segments"]
+        segments = [_Segment(files / s["name"], dim) for s in listed]
+        for seg, meta in zip(segments, listed):
+            if len(seg.chunks) != meta["chunks"]:
+                raise CorruptIndexError(f"segment {meta['name']} holds {len(seg.chunks)} chunks, the manifest says {meta['chunks']}")
+        gone = json.loads((files / DELETED).read_text(encoding="utf-8"))
+        deleted_documents = {s["name"]: gone.get(s["name"], []) for s in listed if gone.get(s["name"])}
+        rows = np.load(files / DELETED_ROWS, allow_pickle=False)
+    else:
+        segments = [_Segment(files, dim)]
+        listed, deleted_documents, rows = [{"name": "seg-format4"}], {}, np.zeros(0, dtype=np.int64)
+    chunks = Chunks([s.chunks for s in segments], np.zeros(sum(len(s.chunks) for s in segments), dtype=bool))
+    deleted = chunks.deleted
+    if len(rows) and (rows.min() < 0 or rows.max() >= len(deleted)):
+        raise CorruptIndexError(f"{DELETED_ROWS} names rows beyond the {len(deleted)} chunks")
+    deleted[rows] = True
+    documents = Documents([s.documents for s in segments],
+                          [frozenset(deleted_documents.get(meta["name"], ())) for meta in listed])
+    flat = Stacked([s.flat for s in segments])
+    if (files / "vectors.faiss").exists():
+        vectors = faiss.read_index(str(files / "vectors.faiss"))
+        vectors.nprobe = int(manifest.get("vector_index", {}).get("probe", NPROBE))
+    else:
+        vectors = faiss.IndexFlatIP(dim)
+        for s in segments:
+            vectors.add(np.ascontiguousarray(s.flat))
+    if vectors.ntotal != len(chunks) or vectors.d != dim:
+        raise CorruptIndexError(f"{vectors.ntotal} vectors of dimension {vectors.d} for {len(chunks)} chunks "
+                                f"(manifest says dimension {dim})")
+    copies = {}
+    if (files / "duplicates.json").exists():
+        copies = json.loads((files / "duplicates.json").read_text(encoding="utf-8"))
+    if any(d not in documents or c not in documents for d, c in copies.items()):
+        raise CorruptIndexError("duplicates.json names documents it does not hold")
+    return Index(folder, manifest, documents, chunks, vectors, Lexical([s.bm25 for s in segments], deleted),
+                 Stacked([s.spans for s in segments]), stacked_offsets([s.offsets for s in segments]),
+                 Stacked([s.sentence_vectors for s in segments]), Stacked([s.title_vectors for s in segments]),
+                 copies, files, flat, [(meta["name"], s.path) for meta, s in zip(listed, segments)],
+                 deleted, deleted_documents)
+
+
+def _open_legacy(folder: Path, files: Path, manifest: dict) -> Index:
+    """Formats 2 and 3: everything loaded into memory."""
     import bm25s
     import faiss
 
-    fix = f"rebuild it with `qa ingest --rebuild --index {folder}`"
-    flat = None
-    try:
-        if manifest["format_version"] >= 4:  # lazy: stores read on demand, arrays memory-mapped
-            chunks, documents = ChunkStore(files / STORE), DocumentStore(files / STORE)
-            flat = np.load(files / "vectors.npy", mmap_mode="r", allow_pickle=False)
-            if (files / "vectors.faiss").exists():
-                vectors = faiss.read_index(str(files / "vectors.faiss"))
-                vectors.nprobe = int(manifest.get("vector_index", {}).get("probe", NPROBE))
-            else:
-                vectors = faiss.IndexFlatIP(flat.shape[1])
-                vectors.add(np.ascontiguousarray(flat))
-            bm25 = bm25s.BM25.load(str(files / "bm25"), mmap=True)
-            mode = "r"
-        else:
-            chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
-            documents = _documents(files)
-            vectors = faiss.read_index(str(files / "vectors.faiss"))
-            bm25 = bm25s.BM25.load(str(files / "bm25"))
-            mode = None
-        sentence_spans = np.load(files / "sentences.npy", mmap_mode=mode, allow_pickle=False)
-        offsets = np.load(files / "sentence_offsets.npy", mmap_mode=mode, allow_pickle=False)
-        sentence_vectors = np.load(files / "sentence_vectors.npy", mmap_mode=mode, allow_pickle=False)
-        title_vectors, copies = None, {}
-        if manifest["format_version"] >= 3:
-            title_vectors = np.load(files / "title_vectors.npy", mmap_mode=mode, allow_pickle=False)
-        if (files / "duplicates.json").exists():  # written since duplicate detection (issue 11)
-            copies = json.loads((files / "duplicates.json").read_text(encoding="utf-8"))
-    except Exception as exc:  # noqa: BLE001 - any unreadable part means the index cannot be used
-        raise CorruptIndexError(f"index at {folder} is damaged ({type(exc).__name__}: {exc}): {fix}") from exc
+    chunks = [Chunk(**row) for row in _read_jsonl(files / "chunks.jsonl")]
+    documents = _documents(files)
+    vectors = faiss.read_index(str(files / "vectors.faiss"))
+    bm25 = bm25s.BM25.load(str(files / "bm25"))
+    sentence_spans = np.load(files / "sentences.npy", allow_pickle=False)
+    offsets = np.load(files / "sentence_offsets.npy", allow_pickle=False)
+    sentence_vectors = np.load(files / "sentence_vectors.npy", allow_pickle=False)
+    title_vectors, copies = None, {}
+    if manifest["format_version"] >= 3:
+        title_vectors = np.load(files / "title_vectors.npy", allow_pickle=False)
+    if (files / "duplicates.json").exists():  # written since duplicate detection (issue 11)
+        copies = json.loads((files / "duplicates.json").read_text(encoding="utf-8"))
     if vectors.ntotal != len(chunks) or vectors.d != manifest.get("dimension"):
-        raise CorruptIndexError(
-            f"index at {folder} is inconsistent: {vectors.ntotal} vectors of dimension {vectors.d} for "
-            f"{len(chunks)} chunks (manifest says dimension {manifest.get('dimension')}): {fix}"
-        )
-    if flat is not None and flat.shape != (len(chunks), vectors.d):
-        raise CorruptIndexError(f"index at {folder} is inconsistent: {len(flat)} chunk vectors for {len(chunks)} chunks: {fix}")
+        raise CorruptIndexError(f"{vectors.ntotal} vectors of dimension {vectors.d} for {len(chunks)} chunks "
+                                f"(manifest says dimension {manifest.get('dimension')})")
     if bm25.scores["num_docs"] != len(chunks):
-        raise CorruptIndexError(f"index at {folder} is inconsistent: BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}: {fix}")
+        raise CorruptIndexError(f"BM25 covers {bm25.scores['num_docs']} chunks, not {len(chunks)}")
     if (len(offsets) != len(chunks) + 1 or int(offsets[-1]) != len(sentence_spans)
-            or len(sentence_spans) != len(sentence_vectors)
-            or sentence_vectors.shape[1:] != (vectors.d,)):
-        raise CorruptIndexError(
-            f"index at {folder} is inconsistent: {len(sentence_spans)} sentences, {len(sentence_vectors)} sentence "
-            f"vectors and {len(offsets) - 1} sentence offsets for {len(chunks)} chunks: {fix}")
+            or len(sentence_spans) != len(sentence_vectors) or sentence_vectors.shape[1:] != (vectors.d,)):
+        raise CorruptIndexError(f"{len(sentence_spans)} sentences, {len(sentence_vectors)} sentence vectors and "
+                                f"{len(offsets) - 1} sentence offsets for {len(chunks)} chunks")
     if title_vectors is not None and title_vectors.shape != (len(chunks), vectors.d):
-        raise CorruptIndexError(f"index at {folder} is inconsistent: {len(title_vectors)} title-aware vectors for {len(chunks)} chunks: {fix}")
+        raise CorruptIndexError(f"{len(title_vectors)} title-aware vectors for {len(chunks)} chunks")
     if any(d not in documents or c not in documents for d, c in copies.items()):
-        raise CorruptIndexError(f"index at {folder} is inconsistent: duplicates.json names documents it does not hold: {fix}")
-    return Index(folder, manifest, documents, chunks, vectors, bm25, sentence_spans, offsets, sentence_vectors, title_vectors,
-                 copies, files, flat)
+        raise CorruptIndexError("duplicates.json names documents it does not hold")
+    return Index(folder, manifest, documents, chunks, vectors, Lexical([bm25]), sentence_spans, offsets,
+                 sentence_vectors, title_vectors, copies, files)
 
 
 def set_manifest_values(folder: Path | str, **values) -> dict:

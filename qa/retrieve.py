@@ -46,10 +46,10 @@ class DenseRetriever:
         k = min(k, len(self.index))
         query = vector[None, :].astype(np.float32)
         if not self.index.approximate:
-            scores, rows = self.index.vectors.search(query, k)
+            scores, rows = self.index.nearest(query, k)
             keep = rows[0] >= 0
             return rows[0][keep], scores[0][keep]
-        _, rows = self.index.vectors.search(query, min(max(4 * k, 100), len(self.index)))
+        _, rows = self.index.nearest(query, min(max(4 * k, 100), len(self.index)))
         rows = rows[0][rows[0] >= 0]
         exact = self.index.vector_rows(rows) @ query[0]
         order = np.argsort(-exact, kind="stable")[:k]
@@ -63,18 +63,17 @@ class BM25Retriever:
 
     def __init__(self, index: Index):
         self.index = index
-        self.vocab = index.bm25.vocab_dict
 
-    def token_ids(self, query: str) -> tuple[list[int], int]:
-        """Ids of the query tokens the index knows, and how many tokens the query has."""
+    def known_tokens(self, query: str) -> tuple[list[str], int]:
+        """The query tokens the index knows, and how many tokens the query has."""
         tokens = tokenize(query)
-        return [self.vocab[t] for t in tokens if t in self.vocab], len(tokens)
+        return [t for t in tokens if t in self.index.bm25], len(tokens)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        ids, _ = self.token_ids(query)
-        if not ids:
+        known, _ = self.known_tokens(query)
+        if not known:
             return []
-        scores = self.index.bm25.get_scores_from_ids(ids)
+        scores = self.index.bm25.scores(known)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
@@ -172,14 +171,14 @@ class HybridRetriever:
     def search(self, query: str, k: int = 10) -> list[Hit]:
         s = self.settings
         depth = max(k, s.depth)
-        known, total = self.bm25.token_ids(query)
+        known, total = self.bm25.known_tokens(query)
         qvec = self.dense.encoder.encode_queries([query])[0]
         if s.method == "rrf":
             lexical = s.bm25_weight * (len(known) / total if total else 0.0)
             return fuse([(self.dense.search_vector(qvec, depth), s.dense_weight), (self.bm25.search(query, depth), lexical)],
                         k, s.rrf_k)
         dense_rows, _ = self.dense.search_rows(qvec, depth)
-        bm25_all = self.bm25.index.bm25.get_scores_from_ids(known) if known else None
+        bm25_all = self.bm25.index.bm25.scores(known) if known else None
         return self._convex(qvec, dense_rows, bm25_all, len(known), total, depth, k)
 
     def _convex(self, qvec, dense_rows, bm25_all, known, total, depth, k):

@@ -27,10 +27,10 @@ SEP = "\x1f"  # between a chunk's stored BM25 tokens (unit separator: never insi
 
 
 def write_store(path: Path, documents: Iterable[Document], chunks: Iterable[Chunk], hashes: dict[str, str],
-                signatures: dict | None = None, tokens: list[list[str]] | None = None) -> None:
+                signatures: dict | None = None, tokens: list[str | None] | None = None) -> None:
     """Write the documents (with their content hashes and MinHash ``signatures``, uint32 arrays) and
-    the chunks (row = FAISS row, with their BM25 ``tokens``) to ``path``: what the next ingest reuses
-    for documents whose text has not changed."""
+    the chunks (row = FAISS row, with their BM25 ``tokens``, each chunk's :func:`joined`) to
+    ``path``: what the next ingest reuses for documents whose text has not changed."""
     signatures = signatures or {}
     con = sqlite3.connect(path)
     try:
@@ -45,15 +45,17 @@ def write_store(path: Path, documents: Iterable[Document], chunks: Iterable[Chun
                         ((d.id, d.text, d.title, d.date, d.source, d.path, json.dumps(list(d.pages)) if d.pages else None,
                           hashes[d.id], _blob(signatures.get(d.id))) for d in documents))
         con.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        ((row, c.id, c.doc_id, c.start, c.end, c.text, _joined(tokens[row]) if tokens else None)
+                        ((row, c.id, c.doc_id, c.start, c.end, c.text, tokens[row] if tokens else None)
                          for row, c in enumerate(chunks)))
         con.execute("CREATE UNIQUE INDEX chunk_ids ON chunks(id)")
+        con.execute("CREATE INDEX chunk_documents ON chunks(doc_id)")
         con.commit()
     finally:
         con.close()
 
 
-def _joined(tokens: list[str]) -> str | None:
+def joined(tokens: list[str]) -> str | None:
+    """A chunk's tokens as stored (None, i.e. tokenize again, in the unlikely case one holds SEP)."""
     return None if any(SEP in t for t in tokens) else SEP.join(tokens)
 
 
@@ -148,6 +150,14 @@ class ChunkStore(Sequence):
 
     def __iter__(self) -> Iterator[Chunk]:
         return (Chunk(*r) for r in self._db.query('SELECT id, doc_id, start, "end", text FROM chunks ORDER BY row'))
+
+    def rows_of_documents(self, doc_ids) -> list[int]:
+        """The rows of the chunks of ``doc_ids``."""
+        doc_ids, rows = list(doc_ids), []
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i:i + 500]
+            rows += [r for (r,) in self._db.query(f"SELECT row FROM chunks WHERE doc_id IN ({','.join('?' * len(part))})", part)]
+        return sorted(rows)
 
     def tokens(self) -> list[list[str] | None]:
         """Each chunk's stored BM25 tokens, in row order (None where none were stored)."""

@@ -34,7 +34,9 @@ STAGING = ".building-"
 _VERSION = re.compile(r"v-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")
 # files and folders of the earlier flat layout (removed once a versioned build is current)
 FLAT = ("manifest.json", "manifest.json.tmp", "vectors.faiss", "bm25", "chunks.jsonl", "documents.jsonl", "sentences.npy",
-        "sentence_offsets.npy", "sentence_vectors.npy", "title_vectors.npy", "duplicates.json", "store.sqlite", "vectors.npy")
+        "sentence_offsets.npy", "sentence_vectors.npy", "title_vectors.npy", "duplicates.json", "store.sqlite", "vectors.npy",
+        "deleted.json", "deleted_rows.npy")
+SEGMENT = "seg-"  # a segment folder (qa/store/segments.py): inside a version, or in a flat-layout folder
 
 
 class IndexBusyError(RuntimeError):
@@ -106,7 +108,7 @@ def clean_leftovers(folder: Path) -> None:
     for child in folder.iterdir():
         name = child.name
         stale = (name.startswith(STAGING) or (name.startswith(f".{CURRENT}.") and name.endswith(".tmp"))
-                 or (_VERSION.fullmatch(name) and name != keep) or (versioned and name in FLAT))
+                 or (_VERSION.fullmatch(name) and name != keep) or (versioned and (name in FLAT or name.startswith(SEGMENT))))
         if stale:
             log.debug("removing %s (left by an earlier build)", child)
             if child.is_dir():

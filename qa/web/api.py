@@ -133,7 +133,7 @@ def add_api(app: FastAPI, live: LiveEngine, access: Access) -> None:
     def health() -> dict:
         index = live.get().index
         return {"status": "ok", "model": index.model, "index_version": index.files.name,
-                "documents": len(index.documents), "chunks": len(index)}
+                "documents": len(index.documents), "chunks": index.live_chunks}
 
     openai = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], dependencies=[Depends(authorized)])
 

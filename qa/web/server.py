@@ -52,7 +52,7 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
     enc = engine.encoder
     reranking = f"; reranker {reranker.name} ({reranker.source})" if reranker else ""
     announce(f"model {enc.name} ({getattr(enc, 'source', '?')}, {getattr(enc, 'backend', '?')}); "
-             f"index {settings.index_dir} ({len(engine.index)} chunks){reranking}")
+             f"index {settings.index_dir} ({engine.index.live_chunks} chunks){reranking}")
     app = create_app(LiveEngine(engine), settings, access)
 
     class Server(uvicorn.Server):
