@@ -110,3 +110,14 @@ def test_other_settings_write_every_chunk_anew(tmp_path, fake_encoder, case):
     else:
         index = build_index(docs, tmp_path / "index", fake_encoder, reuse=False)
     assert len(index.segments) == 1 and index.deleted is None and index.manifest["counts"]["embedded"] == len(index)
+
+
+def test_rows_of_documents_by_index_and_by_one_pass(tmp_path, fake_encoder):
+    from qa.store.sqlite import STORE, ChunkStore
+
+    index = build_index([article(n) for n in range(5)], tmp_path / "index", fake_encoder)
+    store = ChunkStore(index.segments[0][1] / STORE)
+    want = [row for row, c in enumerate(index.chunks) if c.doc_id in {"doc001", "doc003"}]
+    assert want and store.rows_of_documents({"doc001", "doc003"}) == want
+    many = {"doc001", "doc003"} | {f"missing{n}" for n in range(600)}  # past 500 ids: one pass over the table
+    assert store.rows_of_documents(many) == want
