@@ -147,6 +147,22 @@ def test_answer_span(question, sentence, span):
     assert (sentence[found[0]:found[1]] if found else None) == span
 
 
+@pytest.mark.parametrize("question,sentence,fit,noun", [
+    # counting people: a rate about them is not a count of them
+    ("白城警方走访了多少群众", "及时办结率为100%,群众满意率为100%,群众纷纷点赞。", 0.0, 0.0),
+    ("白城警方走访了多少群众", "深化警务公开,走访群众39440人,制定整改措施183条。", None, 1.0),
+    # asked for a rate, or by how much something changed: the percentage is the answer
+    ("群众满意率是多少", "群众满意率为100%。", None, 0.0),
+    ("黄赌警情同比下降了多少", "“黄赌”警情同比下降28.26%。", None, 0.0),
+])
+def test_a_percentage_does_not_count_what_a_question_counts(question, sentence, fit, noun):
+    from qa.answer.span import figure_features
+
+    got_fit, got_noun, _ = figure_features(analyze(question), sentence)
+    assert got_noun == noun
+    assert got_fit == fit if fit is not None else got_fit > 0
+
+
 @pytest.mark.parametrize("question,years", [
     ("今年桂林的破案率是多少", [2026]),
     ("去年桂林的破案率是多少", [2025]),

@@ -242,9 +242,7 @@ def test_seed_answers(engine):
               and result.citations[0].doc_id == row["expected_doc"])
         if not ok:
             wrong.append((row["question"], result.answer[:60]))
-    answerable = sum(not r.get("unanswerable") for r in rows)
-    # 17 of 19 today: see docs/evaluation.md for the two that pick a neighbouring sentence
-    assert answerable - len(wrong) >= 17, wrong
+    assert sum(not r.get("unanswerable") for r in rows) == 19 and not wrong, wrong
 
 
 def test_answer_metrics_via_qa_eval(index_dir, tmp_path):

@@ -69,6 +69,7 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
 
 _COUNTED = re.compile(r"(?:多少|几)\s*(?P<unit>人次|万元|亿元|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|岁|年|天|项|座|处|场|批|只|种|位|篇|倍|张|份)?"
                       r"(?P<noun>[\u4e00-\u9fff]{0,8})")
+_PERCENT = re.compile(r"[%％‰]|百分之")
 _ASKS_SHARE = re.compile(r"率|比例|百分|占比|比重|percentage|proportion|rate|share", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,，、;；:：()（）]")
 # An English count's noun -> the measure words a Chinese figure of it carries
@@ -103,8 +104,12 @@ def figure_features(question: Question, sentence: str) -> tuple[float, float, fl
     if not spans:
         return 0.0, 0.0, 0.0
     unit, noun = _counted(question) if has_cjk(question.text) else ("", set())
+    # 走访了多少群众 counts people: 群众满意率为100% is a rate about them, not a count of them
+    counting = bool(unit or noun) and not _ASKS_SHARE.search(normalize(question.text))
     fit, near_noun, measure = 0.0, 0.0, 0.0
     for span in spans:
+        if counting and _PERCENT.search(sentence[span[0]:span[1]]):
+            continue
         fit = max(fit, min(_figure_fit(question, sentence, span), 6.0))
         if noun:
             left, right = _clauses(sentence, span)
