@@ -86,9 +86,6 @@ class Stacked:
             out[mine] = self.parts[s][rows[mine] - self.starts[s]]
         return out
 
-    def astype(self, dtype) -> np.ndarray:
-        return np.concatenate([np.asarray(p, dtype=dtype) for p in self.parts])
-
 
 def stacked_offsets(parts: Sequence[np.ndarray]) -> np.ndarray:
     """One sentence-offset array over segments (each segment's offsets start at 0)."""
