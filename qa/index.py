@@ -127,18 +127,16 @@ class Index:
         self._groups: dict[str, list[str]] = {}
         for copy, canonical in self.copies.items():
             self._groups.setdefault(canonical, [canonical]).append(copy)
-        self._params = None
-        if self.deleted is not None:  # FAISS skips deleted rows itself (its search-time id selector)
-            import faiss
-
-            self._gone = faiss.IDSelectorBatch(np.flatnonzero(self.deleted).astype(np.int64))
-            self._keep = faiss.IDSelectorNot(self._gone)
+        self._params = None  # FAISS search parameters, when the defaults do not do
         if self.approximate or self.deleted is not None:
             import faiss
 
             self._params = (faiss.SearchParametersIVF(nprobe=int(getattr(vectors, "nprobe", NPROBE))) if self.approximate
                             else faiss.SearchParameters())
-            if self.deleted is not None:
+            if self.deleted is not None:  # FAISS skips deleted rows itself (its search-time id selector)
+                # both selectors are kept here: the parameters refer to them without owning them
+                self._gone = faiss.IDSelectorBatch(np.flatnonzero(self.deleted).astype(np.int64))
+                self._keep = faiss.IDSelectorNot(self._gone)
                 self._params.sel = self._keep
 
     def canonical(self, doc_id: str) -> str:
@@ -293,28 +291,27 @@ class _Clock:
         self.mark = now
 
 
-def _appendable(old: Index, chunking: ChunkSettings, encoder, hashes: dict[str, str]) -> bool:
+def _appendable(old: Index, chunking: ChunkSettings, encoder, hashes: dict[str, str], old_hashes: dict[str, str]) -> bool:
     """Whether the next version can keep ``old``'s segments and add one: same chunking and vector
     size, format 4 or later, and not mostly deleted rows afterwards."""
     if (old.manifest.get("format_version", 0) < 4 or old.manifest.get("chunking") != asdict(chunking)
             or old.manifest.get("dimension") != encoder.dim):
         return False
-    stale = {d for d, h in old.documents.hashes().items() if hashes.get(d) != h}
+    stale = {d for d, h in old_hashes.items() if hashes.get(d) != h}
     rows = np.zeros(len(old), dtype=bool) if old.deleted is None else old.deleted.copy()
     if stale:
-        rows |= _rows_of(old, stale)
+        rows |= _rows_mask(old.chunks.stores, [stale] * len(old.chunks.stores))
     return rows.sum() <= MAX_DELETED_SHARE * len(old)
 
 
-def _rows_of(index: Index, doc_ids: set[str]) -> np.ndarray:
-    """A mask of the rows of ``doc_ids``' chunks (live or not)."""
-    mask = np.zeros(len(index), dtype=bool)
+def _rows_mask(stores: Sequence[ChunkStore], gone: Sequence[set[str]]) -> np.ndarray:
+    """A mask over the rows of segment ``stores`` (in order): the chunks of the documents ``gone[i]``
+    of store i."""
+    mask = np.zeros(sum(len(store) for store in stores), dtype=bool)
     start = 0
-    stores = getattr(index.chunks, "stores", None) or [index.chunks]
-    for store in stores:
-        rows = store.rows_of_documents(doc_ids) if hasattr(store, "rows_of_documents") else \
-            [i for i, c in enumerate(store) if c.doc_id in doc_ids]
-        mask[np.asarray(rows, dtype=np.int64) + start] = True
+    for store, ids in zip(stores, gone):
+        if ids:
+            mask[np.asarray(store.rows_of_documents(ids), dtype=np.int64) + start] = True
         start += len(store)
     return mask
 
@@ -329,13 +326,12 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
     deleted: dict[str, set[str]] = {}  # segment name -> ids of documents deleted in it
     cached, ann = {}, None
     fresh = list(documents)
-    if old is not None and _appendable(old, chunking, encoder, hashes):
+    old_hashes = old.documents.hashes() if old is not None and hasattr(old.documents, "hashes") else {}
+    if old is not None and _appendable(old, chunking, encoder, hashes, old_hashes):
         kept = old.segments
         deleted = {name: set(ids) for name, ids in old.deleted_documents.items()}
-        old_hashes = old.documents.hashes()
         fresh = [d for d in documents if old_hashes.get(d.id) != hashes[d.id]]
-        where = old.documents.segment_of() if hasattr(old.documents, "segment_of") else dict.fromkeys(old_hashes, 0)
-        for doc_id, seg in where.items():
+        for doc_id, seg in old.documents.segment_of().items():  # format 4 too: opened as one segment
             if hashes.get(doc_id) != old_hashes[doc_id]:  # changed (its new text is in ``fresh``) or gone
                 deleted.setdefault(kept[seg][0], set()).add(doc_id)
         if old.approximate and (old.files / "vectors.faiss").exists():
@@ -360,7 +356,8 @@ def _build(documents, folder: Path, encoder, chunking: ChunkSettings, reuse: boo
             segments.append({"name": name, **made})
         _merge_small(tmp, segments, deleted, clock)
         rows = sum(s["chunks"] for s in segments)
-        dead = _deleted_rows(tmp, segments, deleted)
+        dead = _rows_mask([ChunkStore(tmp / seg["name"] / STORE) for seg in segments],
+                          [deleted.get(seg["name"], set()) for seg in segments])  # deleted in their segment
         ann = _vector_index(tmp, segments, ann, encoder.dim) if rows >= APPROXIMATE_FROM else None
         clock.lap("vectors")
         manifest = {
@@ -423,7 +420,6 @@ def _batches(documents: Sequence[Document], chunking: ChunkSettings):
 def _write_segment(path: Path, documents: Sequence[Document], encoder, chunking: ChunkSettings, hashes, signatures,
                    cached: dict, progress: bool, clock: _Clock) -> dict:
     """Chunk, embed, tokenize and index ``documents`` into the segment folder ``path``."""
-    import bm25s
     from numpy.lib.format import open_memmap
 
     path.mkdir()
@@ -477,28 +473,42 @@ def _write_segment(path: Path, documents: Sequence[Document], encoder, chunking:
         array.flush()
     del vectors, sentence_vectors, title_vectors
     clock.lap("embed")
-    # token ids as small arrays (not a Python string per token: ~450 per chunk); the reused ones
-    # come from the same tokenizer (checked at open)
-    vocab: dict[str, int] = {}
-    ids = []
-    for i, text in enumerate(texts):
-        checkpoint() if i % 4096 == 0 else None
-        words = corpus_tokens[i].split(SEP) if corpus_tokens[i] is not None else (tokenize(text) or [""])
-        if corpus_tokens[i] is None:
-            corpus_tokens[i] = joined(words)
-        ids.append(np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), dtype=np.int32, count=len(words)))
-    del texts
-    clock.lap("tokenize")
-    bm25 = bm25s.BM25()
-    bm25.index((ids, vocab), show_progress=False)
-    del ids
-    bm25.save(str(path / "bm25"))
-    del bm25
-    clock.lap("bm25")
+
+    def words():  # the reused tokens come from the same tokenizer (checked at open); the others are kept as stored
+        for i, text in enumerate(texts):
+            if corpus_tokens[i] is not None:
+                yield corpus_tokens[i].split(SEP)
+            else:
+                tokens = tokenize(text) or [""]
+                corpus_tokens[i] = joined(tokens)
+                yield tokens
+
+    _write_bm25(path, words(), clock)
     write_store(path / STORE, documents, chunks, hashes, signatures, corpus_tokens)
     clock.lap("write")
     return {"chunks": len(chunks), "sentences": int(offsets[-1]), "documents": len(documents),
             "embedded": len(todo), "titled": len(title_todo)}
+
+
+def _write_bm25(path: Path, token_lists, clock: _Clock | None = None) -> None:
+    """bm25s over each chunk's tokens (an iterable of word lists, in row order), saved in ``path /
+    "bm25"``. The words become int32 ids as they come: a Python string per token (~450 per chunk)
+    is what a million chunks cannot hold."""
+    import bm25s
+
+    vocab: dict[str, int] = {}
+    ids = []
+    for i, words in enumerate(token_lists):
+        if i % 4096 == 0:
+            checkpoint()
+        ids.append(np.fromiter((vocab.setdefault(w, len(vocab)) for w in words), dtype=np.int32, count=len(words)))
+    if clock:
+        clock.lap("tokenize")
+    bm25 = bm25s.BM25()
+    bm25.index((ids, vocab), show_progress=False)
+    bm25.save(str(path / "bm25"))
+    if clock:
+        clock.lap("bm25")
 
 
 def _segment_name() -> str:
@@ -527,8 +537,6 @@ def _merge_pair(version: Path, first: str, second: str, deleted: dict[str, set[s
     """One segment holding the rows of segments ``first`` and ``second``, in order; chunks of
     deleted documents stay as rows (so no row number changes) of the document :data:`TOMBSTONE`,
     without tokens, and their documents are dropped."""
-    import bm25s
-
     name = _segment_name()
     path = version / name
     path.mkdir()
@@ -553,27 +561,10 @@ def _merge_pair(version: Path, first: str, second: str, deleted: dict[str, set[s
     for file in ("vectors.npy", "title_vectors.npy", "sentences.npy", "sentence_vectors.npy"):
         np.save(path / file, np.concatenate([np.load(seg.path / file, mmap_mode="r") for seg in parts]))
     np.save(path / "sentence_offsets.npy", stacked_offsets([seg.offsets for seg in parts]))
-    vocab: dict[str, int] = {}
-    ids = [np.fromiter((vocab.setdefault(w, len(vocab)) for w in t.split(SEP)), dtype=np.int32) for t in tokens]
-    bm25 = bm25s.BM25()
-    bm25.index((ids, vocab), show_progress=False)
-    bm25.save(str(path / "bm25"))
+    _write_bm25(path, (t.split(SEP) if t is not None else tokenize(c.text) or [""] for t, c in zip(tokens, chunks)))
     write_store(path / STORE, documents, chunks, hashes, signatures, tokens)
     return {"name": name, "chunks": len(chunks), "sentences": sum(len(seg.spans) for seg in parts),
             "documents": len(documents), "tombstones": tombstones}
-
-
-def _deleted_rows(version: Path, segments: list[dict], deleted: dict[str, set[str]]) -> np.ndarray:
-    """A mask over all rows: the chunks of documents deleted in their segment."""
-    mask = np.zeros(sum(s["chunks"] for s in segments), dtype=bool)
-    start = 0
-    for seg in segments:
-        gone = deleted.get(seg["name"])
-        if gone:
-            rows = ChunkStore(version / seg["name"] / STORE).rows_of_documents(gone)
-            mask[np.asarray(rows, dtype=np.int64) + start] = True
-        start += seg["chunks"]
-    return mask
 
 
 def _vector_index(version: Path, segments: list[dict], previous: Path | None, dim: int) -> dict:
