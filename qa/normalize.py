@@ -27,5 +27,13 @@ def normalize(text: str) -> str:
     return _t2s().convert(text.translate(_HALF)).translate(_VARIANTS).casefold()
 
 
+def aligned(text: str) -> str:
+    """:func:`normalize` of ``text`` when it keeps every character in place (script conversion is
+    character for character almost always), else ``text``: for patterns whose spans are read back
+    from the original (a figure or date in a traditional sentence: 3萬人, 13世紀)."""
+    norm = normalize(text)
+    return norm if len(norm) == len(text) else text
+
+
 def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))

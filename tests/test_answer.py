@@ -74,6 +74,25 @@ def test_what_is_asked(question, asks):
     assert analyze(question).asks == asks
 
 
+@pytest.mark.parametrize("question,asks", [
+    ("創建警務室的是誰", "person"), ("現場會在哪裡召開", "place"), ("分局是什麼時候掛牌成立的", "date"),
+    ("有幾個派出所加掛了牌子", "number"), ("這個行動叫什麼", "name"),
+])
+def test_traditional_questions_ask_what_simplified_ones_do(question, asks):
+    assert analyze(question).asks == asks
+
+
+@pytest.mark.parametrize("asks,sentence,found", [
+    ("date", "喀山在13世紀時成為喀山公國的中心。", "13世紀"), ("number", "當時動員了六個師。", "六個"),
+    ("number", "全市共有網格員3956名。", "3956名"),
+])
+def test_figures_and_dates_in_traditional_sentences(asks, sentence, found):
+    from qa.answer.support import dates, figures
+
+    assert fits(asks, sentence)
+    assert found in [sentence[a:b] for a, b in (dates if asks == "date" else figures)(sentence)]
+
+
 def test_topic_is_what_remains():
     assert analyze("成都的破案率是多少").topic == "破案率"
 

@@ -127,7 +127,7 @@ def analyze(question: str, today: date | None = None) -> Question:
         for m in _RELATIVE_YEAR.finditer(norm):
             year = this_year - _YEARS_BACK[m.group().lower()]
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
-    asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(text)), "open")
+    asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(norm)), "open")  # 誰 asks as 谁 does
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm))
 
 

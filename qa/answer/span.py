@@ -11,7 +11,7 @@ import re
 
 from qa.answer.places import gazetteer
 from qa.answer.support import dates, figures
-from qa.normalize import has_cjk, normalize
+from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
 from qa.tokens import posseg, terms
 
@@ -168,7 +168,7 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     proper nouns) in ``sentence``."""
     tags = {"person": ("nr",), "place": ("ns",), "name": ("nz", "nt", "nr", "ns")}[asks]
     out, pos = [], 0
-    for token in posseg().cut(sentence):
+    for token in posseg().cut(aligned(sentence)):  # jieba tags simplified text: 誰/張三 in either script
         if token.flag.startswith(tags) and len(token.word) >= 2:
             out.append((pos, pos + len(token.word)))
         pos += len(token.word)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.normalize import normalize
+from qa.normalize import aligned, normalize
 from qa.records import Constraint, Document, Question, Support
 
 _DIGITS = r"\d+(?:[.,]\d+)*"
@@ -31,12 +31,13 @@ DATE = re.compile(
 
 
 def figures(text: str) -> list[tuple[int, int]]:
-    """Spans of the figures in ``text`` that can answer 'how many': not bare years like 2022年."""
-    return [m.span() for m in FIGURE.finditer(text) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))]
+    """Spans of the figures in ``text`` (either script) that can answer 'how many': not bare years like 2022年."""
+    return [m.span() for m in FIGURE.finditer(aligned(text)) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))]
 
 
 def dates(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in DATE.finditer(text)]
+    """Spans of the dates in ``text`` (either script: 13世紀 is 13世纪)."""
+    return [m.span() for m in DATE.finditer(aligned(text))]
 
 
 def fits(asks: str, sentence: str) -> bool:
