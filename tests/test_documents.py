@@ -55,6 +55,12 @@ def test_content_survives_cleaning(sample):
     assert "白城市公安局特警队员参加夜巡前集结" in sample["004"].text  # a caption, not chrome
 
 
+def test_a_sentence_with_a_date_near_the_top_is_content_not_a_dateline():
+    doc = clean("越南投资发展银行\n该银行创立于1957年4月26日，初名为越南建设银行。\n总部设于河内。")
+    assert "初名为越南建设银行" in doc.text and doc.date == "1957-04-26"
+    assert "2023年05月05日" not in clean(ARTICLE).text  # a dateline proper is still metadata
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5", "utf-16"])
 def test_detects_encodings(tmp_path, encoding):
     text = "白城市公安局舉辦公安大講堂31期，邀請社會各界專家學者授課，群眾安全感穩步提升。" * 3

@@ -104,8 +104,8 @@ def clean(raw: str, title: str = "") -> Document:
     outlet = find_outlet(lines)
     kept: list[str] = []
     for i, line in enumerate(lines):
-        if i == date_line and len(line) <= 60:
-            continue  # the dateline itself: shown as metadata, not content
+        if i == date_line and len(line) <= 60 and not line.endswith("。"):
+            continue  # the dateline itself: shown as metadata, not content (a sentence with a date is content)
         if is_chrome(line):
             continue
         kept.append(line)
