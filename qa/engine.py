@@ -106,7 +106,8 @@ class Engine:
                 break
         settings = replace(self.answer_settings, threshold=candidate)
         qvec = self.encoder.encode_queries([query])[0]
-        return answer(question, hits, self.index, qvec, settings, query=query, analysis=analysis, k=k)
+        return answer(question, hits, self.index, qvec, settings, query=query, analysis=analysis, k=k,
+                      encode=lambda text: self.encoder.encode_queries([text])[0])
 
 
 def document_filter(date_from: str | None = None, date_to: str | None = None, outlets=None):

@@ -93,6 +93,27 @@ def test_figures_and_dates_in_traditional_sentences(asks, sentence, found):
     assert found in [sentence[a:b] for a, b in (dates if asks == "date" else figures)(sentence)]
 
 
+REPORT = ["黑豹队的防守在本赛季只丢了308分。", "黑豹队以15胜1负结束常规赛。", "野马队击败了爱国者队。", "比赛在圣克拉拉举行。",
+          "中场表演由酷玩乐队担纲。"]
+
+
+@pytest.mark.parametrize("question,title,sentences,expected", [
+    ("杨朝祥初中是就读于哪所学校？", "杨朝祥", [], "初中是就读于哪所学校?"),   # the title names the topic
+    ("越南投資發展銀行的初名是什麼？", "越南投资发展银行", [], "的初名是什么?"),  # in either script
+    ("桂林的破案率是多少", "桂林公安：以独特的警色守护旅游名城", [], None),  # a place binds the answer: no topic
+    ("2019年马飚任什么职务", "马飚", [], "2019年任什么职务"),            # and so does a year
+    # no title to go by: a word in at least a quarter of the candidate sentences is the topic
+    ("黑豹队的防守丢了多少分？", "Super_Bowl_50", REPORT, "队的防守丢了多少分?"),
+    ("黑豹队的防守丢了多少分？", "Super_Bowl_50", REPORT + ["观众超过七万人。"] * 4, None),  # 2 of 9
+    ("尤金袋鼠是什么？", "尤金袋鼠", [], None),                            # nothing but the asking is left
+    ("How many grid workers does Guilin have?", "桂林", ["桂林配备网格员3956名。"], None),  # English: not judged so
+])
+def test_the_focus_is_the_question_without_its_topic(question, title, sentences, expected):
+    from qa.answer.select import focus
+
+    assert focus(analyze(question), title, sentences) == expected
+
+
 def test_topic_is_what_remains():
     assert analyze("成都的破案率是多少").topic == "破案率"
 

@@ -298,3 +298,55 @@ def test_this_year_without_articles_of_this_year_is_refused_naming_it(dated_engi
     result = dated_engine.ask("今年桂林有多少名网格员")
     assert result.answered is False and result.reason == "missing" and result.missing == ("今年（2026年）",)
     assert result.answer.startswith("语料中没有关于「今年（2026年）」")
+
+
+ENCYCLOPEDIA = {
+    "yang.txt": "杨朝祥\n杨朝祥，台湾政治人物、教育工作者，曾任教育部长、考选部长，后任佛光大学校长。\n"
+                "初中进入复兴中学就读，印象最深的是校园里的相思树林。\n"
+                "高中毕业后进入台湾师范大学工业教育学系，后赴美国俄亥俄州立大学取得博士学位。\n",
+    "pangolin.txt": "马来穿山甲\n马来穿山甲，又名爪哇穿山甲，是东南亚的一种穿山甲，分布在泰国、印尼、菲律宾及马来西亚的森林。\n"
+                    "马来穿山甲的爪厚而强壮，可以挖开蚂蚁的巢及撕开白蚁的土堆。\n"
+                    "马来穿山甲是夜行性动物，白天会卷成球状躲在树洞中休息。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def encyclopedia(tmp_path_factory, encoder):
+    """Articles titled by their subject, whose every sentence is about it (as in CMRC and DRCD);
+    the title is also the text's first line, as a plain-text file has it."""
+    from qa.engine import Engine, ingest
+
+    root = tmp_path_factory.mktemp("encyclopedia")
+    (root / "docs").mkdir()
+    for name, text in ENCYCLOPEDIA.items():
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    ingest([root / "docs"], root / "index", encoder=encoder)
+    return Engine.open(root / "index", encoder=encoder)
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("杨朝祥初中是就读于哪所学校？", "复兴中学"),
+    ("楊朝祥初中是就讀於哪所學校？", "复兴中学"),
+])
+def test_the_answer_sentence_is_chosen_by_what_is_asked_about_the_topic(encyclopedia, question, expected):
+    """The sentence introducing the subject is closest to any question naming it; the question's
+    focus (初中就读) picks the sentence that answers."""
+    from qa.answer import analyze, answer
+
+    result = encyclopedia.ask(question)
+    assert result.answered and expected in result.answer, result.answer
+    assert expected in result.citations[0].text
+    # without the focus the introduction wins: what this test checks is the focus
+    query = analyze(question)
+    hits = encyclopedia._retrieve(question, 5, 5, "hybrid", None)
+    plain = answer(question, hits, encyclopedia.index, encyclopedia.encoder.encode_queries([question])[0], analysis=query)
+    assert plain.answered and expected not in plain.answer
+
+
+@pytest.mark.parametrize("question", ["马来穿山甲的别称是什么？", "马来穿山甲白天在哪里休息？", "杨朝祥是谁？"])
+def test_a_line_that_only_repeats_the_question_is_never_the_answer(encyclopedia, question):
+    """The headline line 马来穿山甲 is closest to every question about it, and says nothing."""
+    result = encyclopedia.ask(question)
+    assert result.answered and normalize(result.answer).strip() not in ("马来穿山甲", "杨朝祥"), result.answer
+    for c in result.citations:  # nor the sentence marked in a cited passage
+        assert normalize(c.text[c.answer_start:c.answer_end]).strip() not in ("马来穿山甲", "杨朝祥")

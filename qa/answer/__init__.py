@@ -15,6 +15,7 @@ question; a question about 成都 is never answered from an article that does no
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -52,11 +53,13 @@ def prepare() -> None:
 
 
 def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, settings: AnswerSettings = AnswerSettings(),
-           *, query: str | None = None, analysis: Question | None = None, k: int = 5) -> Answer:
+           *, query: str | None = None, analysis: Question | None = None, k: int = 5,
+           encode: Callable[[str], np.ndarray] | None = None) -> Answer:
     """Answer ``question`` from ``hits`` (ranked, possibly more than ``k``) or refuse, saying why.
 
     ``query`` is what was searched (a follow-up's rewrite), ``qvec`` its vector, ``analysis`` its
-    :func:`analyze` result; at most ``k`` passages are cited.
+    :func:`analyze` result; at most ``k`` passages are cited. ``encode`` embeds a query text: with
+    it, the question's focus (:func:`qa.answer.select.focus`) helps choose the answer sentence.
     """
     query = query or question
     q = analysis or analyze(query)
@@ -77,7 +80,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # answers often ranks just below the top k (across languages: xquad-en2zh R@5 0.93, R@10 0.97;
     # for Chinese questions it lowered refusals on cmrc2018-trial, xquad-zh and drcd-dev, docs/evaluation.md).
     pool = distinct(supported)[: settings.pool_factor * k]
-    found = score(q, qvec, pool, index, settings)
+    found = score(q, qvec, pool, index, settings, encode)
     # Is the corpus about this at all? The closest sentence of the passages, and how much of the
     # question's wording the best of their articles (title and text) covers.
     articles = list({h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values())
