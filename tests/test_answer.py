@@ -239,3 +239,14 @@ def test_the_latest_prefers_the_newest_article_only_when_it_comes_close():
     assert newest_close(found, dates, 0, margin=0.5) == 3
     assert newest_close(found, ["2019-03-02", "2024-04-10", None], 0, margin=0.15) == 2  # 1.20 is close
     assert newest_close(found, [None, None, None], 0, margin=0.15) == 0  # nothing dated
+
+
+@pytest.mark.parametrize("sentence,back", [
+    ("所以對處理高球最有效。", True), ("其定位為基隆港的輔助港；", True), ("同年11月9日，柏林圍牆倒塌。", True),
+    ("该银行创立于1957年。", True), ("牠們在建造水壩時大幅改變了生態系統。", True),
+    ("桂林市公安局破获大案。", False), ("那不勒斯是意大利南部的城市。", False), ("2022年，全市破案率达79.17%。", False),
+])
+def test_sentences_that_point_back(sentence, back):
+    from qa.answer.select import points_back
+
+    assert points_back(sentence) is back

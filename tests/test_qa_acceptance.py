@@ -307,6 +307,8 @@ ENCYCLOPEDIA = {
     "pangolin.txt": "马来穿山甲\n马来穿山甲，又名爪哇穿山甲，是东南亚的一种穿山甲，分布在泰国、印尼、菲律宾及马来西亚的森林。\n"
                     "马来穿山甲的爪厚而强壮，可以挖开蚂蚁的巢及撕开白蚁的土堆。\n"
                     "马来穿山甲是夜行性动物，白天会卷成球状躲在树洞中休息。\n",
+    "grip.txt": "网球握拍\n网球的握拍方式有多种，各有所长。\n西方式握拍的拍面与地面平行，手掌在握把的下方。\n"
+                "所以这种握法对处理高球最有效，也容易打出上旋球。\n东方式握拍则适合打平击球。\n",
 }
 
 
@@ -350,3 +352,11 @@ def test_a_line_that_only_repeats_the_question_is_never_the_answer(encyclopedia,
     assert result.answered and normalize(result.answer).strip() not in ("马来穿山甲", "杨朝祥"), result.answer
     for c in result.citations:  # nor the sentence marked in a cited passage
         assert normalize(c.text[c.answer_start:c.answer_end]).strip() not in ("马来穿山甲", "杨朝祥")
+
+
+def test_a_sentence_that_points_back_is_shown_with_the_one_before(encyclopedia):
+    """所以这种握法对处理高球最有效 answers, but only the sentence before says which grip it is."""
+    result = encyclopedia.ask("哪一种握拍方式处理高球最有效？")
+    assert result.answered and result.answer.startswith("西方式握拍") and result.answer.endswith("上旋球。"), result.answer
+    first = result.citations[0]
+    assert first.text[first.answer_start:first.answer_end].strip() == result.answer  # both marked in the passage

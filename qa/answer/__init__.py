@@ -24,7 +24,7 @@ from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, newest_close,
-                              score)
+                              points_back, score)
 from qa.answer.span import answer_span
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
 from qa.index import Index
@@ -96,6 +96,10 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
+    # A sentence that points back (所以…, 其…, 同年…) is shown with the one before it in its passage:
+    # alone it does not say what it is about (所以对处理高球最有效 needs the grip named just before).
+    if best > 0 and found.spans[best - 1][0] == best_hit and points_back(found.texts[best]):
+        best_start = found.spans[best - 1][1]
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
               found.context[best_hit], conf)
 
@@ -112,14 +116,18 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     order = ([best_hit] + close)[:k]
     citations = []
     for h in order:
-        _, s, e = found.spans[best_in_hit[h]]
+        _, s, e = (best_hit, best_start, best_end) if h == best_hit else found.spans[best_in_hit[h]]
         total = float(found.total[best_in_hit[h]])
         relevance = "answer" if h == best_hit else closeness(total, float(found.total[best]), settings.citation_margin)
         citations.append(replace(citation(index, pool[h], len(citations) + 1, s, e, total), relevance=relevance))
-    sentence = found.texts[best]
-    span = answer_span(q, sentence)
+    sentence = pool[best_hit].chunk.text[best_start:best_end]
+    # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
+    own = found.texts[best]
+    span = answer_span(q, own)
+    found_in = own if span else sentence
+    span = span or answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
-                  answer_span=sentence[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
+                  answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
 
 
 def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=()) -> Answer:

@@ -93,6 +93,16 @@ def focus(question: Question, title: str, sentences: list[str] = ()) -> str | No
     return rest
 
 
+# Openings that refer to what the sentence before said: connectives, pronouns, demonstratives and
+# years said relative to one named before.
+_POINTS_BACK = re.compile(r"^\W*(?:所以|因此|因而|因为|于是|其|它|牠|他|她|该|此|这|本|上述|后者|前者|同年|当年|次年|翌年)")
+
+
+def points_back(sentence: str) -> bool:
+    """Does ``sentence`` open by referring to the one before it (所以…, 其…, 該銀行…, 同年…)?"""
+    return bool(_POINTS_BACK.search(normalize(sentence)))
+
+
 def _without(text: str, topic: str) -> str:
     """``text`` without each longest run of two or more of its characters that ``topic`` contains."""
     out, i = [], 0
