@@ -1,10 +1,11 @@
 """Which sentence answers, and how sure we are that the corpus answers at all.
 
 Every sentence of the candidate passages is scored by its cosine to the question (vectors stored
-at ingest, so only the question is encoded), the share of the question's wording it repeats, how
-much of the question its passage covers, and its passage's retrieval score; for a 多少 question,
-how well its figures fit what is counted. Sentences that cannot hold what is asked (no figure for a
-多少 question) lose a little. The span inside the chosen sentence is :mod:`qa.answer.span`'s job.
+at ingest, so only the question is encoded) and, mostly, to the question's focus (the question
+without its topic, :func:`focus`), the share of the question's wording it repeats, how much of the
+question its passage covers, and its passage's retrieval score; for a 多少 question, how well its
+figures fit what is counted. Sentences that cannot hold what is asked (no figure for a 多少
+question) lose a little. The span inside the chosen sentence is :mod:`qa.answer.span`'s job.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _without(text: str, topic: str) -> str:
     """``text`` without each longest run of two or more of its characters that ``topic`` contains."""
     out, i = [], 0
     while i < len(text):
-        end = next((j for j in range(len(text), i + 1, -1) if text[i:j] in topic), None)
+        end = next((j for j in range(min(len(text), i + len(topic)), i + 1, -1) if text[i:j] in topic), None)
         if end is None:
             out.append(text[i])
             i += 1
@@ -258,11 +259,10 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     texts = [hits[h].chunk.text[s:e] for h, s, e in spans]
     matrix = np.stack(vecs)
     dense = matrix @ qvec
-    closeness_, evidence = dense, 1.0
-    asked = focus(question, index.documents[hits[0].chunk.doc_id].title, texts) if encode is not None else None
-    if asked:
-        focus_vec = encode(asked)
-        closeness_ = (1 - settings.focus_weight) * dense + settings.focus_weight * (matrix @ focus_vec)
+    cosine, evidence = dense, 1.0
+    focused = focus(question, index.documents[hits[0].chunk.doc_id].title, texts) if encode is not None else None
+    if focused:
+        cosine = (1 - settings.focus_weight) * dense + settings.focus_weight * (matrix @ encode(focused))
         evidence = settings.focus_evidence
     # The question's constraints are met by the article already; its other words decide the sentence.
     q_units = units(question.text) - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
@@ -281,7 +281,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     spread = float(hit_scores.max() - hit_scores.min()) if len(hits) > 1 else 0.0
     retrieval = (hit_scores - hit_scores.min()) / spread if spread > 0 else np.ones(len(hits))
     per_hit = settings.context_weight * np.array(context) + settings.retrieval_weight * retrieval
-    total = (closeness_ + evidence * (settings.lexical_weight * lexical + np.array([per_hit[h] for h, _, _ in spans]))
+    total = (cosine + evidence * (settings.lexical_weight * lexical + np.array([per_hit[h] for h, _, _ in spans]))
              + extra)
     if fit.any():
         total = total - settings.unfit_penalty * (~fit)
