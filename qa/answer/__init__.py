@@ -122,10 +122,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         citations.append(replace(citation(index, pool[h], len(citations) + 1, s, e, total), relevance=relevance))
     sentence = pool[best_hit].chunk.text[best_start:best_end]
     # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
-    own = found.texts[best]
-    span = answer_span(q, own)
-    found_in = own if span else sentence
-    span = span or answer_span(q, sentence)
+    found_in = found.texts[best]
+    span = answer_span(q, found_in)
+    if span is None and best_start < found.spans[best][1]:
+        found_in = sentence
+        span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
 

@@ -265,7 +265,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         cosine = (1 - settings.focus_weight) * dense + settings.focus_weight * (matrix @ encode(focused))
         evidence = settings.focus_evidence
     # The question's constraints are met by the article already; its other words decide the sentence.
-    q_units = units(question.text) - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
+    asked_units = units(question.text)
+    q_units = asked_units - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
     lexical = np.array([len(q_units & units(t)) / len(q_units) if q_units else 0.0 for t in texts])
     if not has_cjk(question.text):
         lexical = _english_overlap(question, texts)
@@ -287,7 +288,6 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         total = total - settings.unfit_penalty * (~fit)
     # a "sentence" of punctuation alone (……, a lone 。), or of nothing but the question's own words (a
     # headline line 马来穿山甲 asked 马来穿山甲的别称是什么), says nothing: never the answer or a citation's best
-    asked_units = units(question.text)
     empty = np.array([not _WORDS.search(t) or (has_cjk(t) and units(t) <= asked_units) for t in texts])
     total = total - 1.0 * empty
     if question.asks in ("person", "place", "name"):

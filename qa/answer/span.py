@@ -153,9 +153,7 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
 
 def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
     """Where the question's own content words occur in ``sentence``."""
-    norm = normalize(sentence)
-    if len(norm) != len(sentence):
-        norm = sentence
+    norm = aligned(sentence)
     out = []
     for word in terms(question.text) if has_cjk(question.text) else ():
         for m in re.finditer(re.escape(word), norm):
