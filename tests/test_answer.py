@@ -52,6 +52,20 @@ def test_years_and_months():
     assert [c.year for c in analyze("How many police stations did Guilin have in 2019?").constraints if c.kind == "year"] == [2019]
 
 
+def test_a_name_the_corpus_never_uses_is_unknown():
+    """A name none of whose character pairs the corpus uses is a subject it cannot be about; one it
+    uses in either script, or a word the question asks for (什么东西), is not judged so."""
+    from types import SimpleNamespace
+
+    from qa.answer.support import unknown_words
+    from qa.tokens import tokenize
+
+    corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize("桂林市公安局局長羅保銘表示，今年破案率達到79.17%。"))))
+    assert [c.text for c in unknown_words(analyze("杜普洛在桂林抓了多少人"), corpus)] == ["杜普洛"]
+    assert unknown_words(analyze("罗保铭在桂林抓了多少人"), corpus) == ()  # the traditional 羅保銘 is the same name
+    assert not [c for c in analyze("定子固定在什么东西上?").constraints if c.kind == "name"]  # jieba tags 东西 a place
+
+
 def test_people_and_organizations_are_names():
     q = analyze("黄礼微信警务室是哪个派出所的所长创建的")
     names = [c.text for c in q.constraints if c.kind == "name"]

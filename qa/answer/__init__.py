@@ -145,7 +145,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     near = score(q, qvec, top, index, settings)
     conf = confidence(float(near.dense.max()), max(near.context), not has_cjk(q.text)) if near else 0.0
     names = "、".join(f"「{c.shown()}」" for c in missing)
-    about = q.topic if q.topic and len(q.topic) <= 10 else "内容"
+    about = q.topic if 2 <= len(q.topic) <= 10 else "内容"  # (罗保铭在桂林抓了多少人 leaves 抓: not a topic)
     text = f"语料中没有关于{names}的{about}。"
     shown = []
     if near is not None and conf >= settings.threshold:

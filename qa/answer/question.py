@@ -98,6 +98,7 @@ def _about_the_latest(norm: str) -> bool:
 # jieba proper-noun tags: person, place, organization. ``nz`` (other proper noun) is left out: jieba
 # gives it to common nouns (长度, 英文名) too often for it to bind an answer.
 _NAME_TAGS = ("nr", "ns", "nt")
+_ASKED_NOUN = re.compile(r"(?:什么|哪[个些一种位]?|何)$")
 
 
 def analyze(question: str, today: date | None = None) -> Question:
@@ -165,6 +166,9 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list
         if word not in known and not (flag.startswith("nr") and len(word) == 3):
             continue
         if any(a < end and start < b for a, b in covered) or word in seen:
+            continue
+        # The noun an interrogative governs is what is asked, not a name (什么东西: jieba tags 东西 a place).
+        if _ASKED_NOUN.search(norm[:start]):
             continue
         seen.add(word)
         covered.append((start, end))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.normalize import aligned, normalize
+from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 
 _DIGITS = r"\d+(?:[.,]\d+)*"
@@ -104,6 +104,25 @@ def keywords_only(question: Question) -> bool:
 
 
 def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
+    """Names of the question that the corpus never uses: it cannot be about them.
+
+    A Chinese name (罗保铭, 杜普洛: a ``name`` constraint) is unknown when not one of its character pairs
+    occurs in the corpus. Names are not otherwise required of the evidence (jieba tags 长度 a place),
+    but a name the corpus has not a trace of is a subject it does not cover: 杜普洛因什么而著名 was
+    answered with a confident sentence about someone else (docs/evaluation.md). English: see
+    :func:`_unknown_english`."""
+    if has_cjk(question.text):
+        vocab = index.bm25.vocab_dict
+        return tuple(c for c in question.constraints if c.kind == "name"
+                     and not any(pair in vocab for f in c.forms for pair in _pairs(normalize(f))))
+    return _unknown_english(question, index)
+
+
+def _pairs(word: str) -> list[str]:
+    return [word[i:i + 2] for i in range(len(word) - 1)]
+
+
+def _unknown_english(question: Question, index) -> tuple[Constraint, ...]:
     """Proper nouns of an English question (capitalized, not its first word) that the corpus never
     uses in any of their Chinese renderings (France -> 法国, 法兰西 in a police corpus): the corpus
     cannot be about them. Common words are not judged (dictionary renderings miss too often), except
@@ -114,7 +133,7 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     capitalized = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", question.text)}
 
     def known(rendering: str) -> bool:
-        pairs = [rendering[i:i + 2] for i in range(len(rendering) - 1)]
+        pairs = _pairs(rendering)
         return rendering in vocab or bool(pairs) and all(p in vocab for p in pairs)
 
     if keywords_only(question):
