@@ -162,8 +162,9 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list
         if not flag.startswith(_NAME_TAGS) or len(word) < 2 or not has_cjk(word):
             continue
         # Outside jieba's dictionary its tagger guesses; a guess binds only as a full personal name
-        # (罗保铭), not as fragments such as 冈是 or 松才 from 巴利冈是 / 鸡毛松才.
-        if word not in known and not (flag.startswith("nr") and len(word) == 3):
+        # (罗保铭), not as fragments such as 冈是 or 松才 from 巴利冈是 / 鸡毛松才. (The dictionary also
+        # lists its words' prefixes, at frequency 0: 若依 of 若依总面积 is not a word of it.)
+        if not known.get(word) and not (flag.startswith("nr") and len(word) == 3):
             continue
         if any(a < end and start < b for a, b in covered) or word in seen:
             continue

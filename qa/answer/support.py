@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
+from qa.tokens import dictionary
 
 _DIGITS = r"\d+(?:[.,]\d+)*"
 _ZH_NUM = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
@@ -103,17 +104,21 @@ def keywords_only(question: Question) -> bool:
     return "?" not in question.text and question.asks == "open" and not _ASKING.search(question.text)
 
 
+COMMON_WORD = 200  # jieba dictionary frequency from which a word tagged as a name is taken for a common word
+
+
 def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     """Names of the question that the corpus never uses: it cannot be about them.
 
     A Chinese name (罗保铭, 杜普洛: a ``name`` constraint) is unknown when not one of its character pairs
-    occurs in the corpus. Names are not otherwise required of the evidence (jieba tags 长度 a place),
+    occurs in the corpus, unless it is a common word that jieba tags as a name (高山, 范畴: a
+    frequency of ``COMMON_WORD`` or more in jieba's dictionary, which no name of the shared sets has). Names are not otherwise required of the evidence (jieba tags 长度 a place),
     but a name the corpus has not a trace of is a subject it does not cover: 杜普洛因什么而著名 was
     answered with a confident sentence about someone else (docs/evaluation.md). English: see
     :func:`_unknown_english`."""
     if has_cjk(question.text):
-        vocab = index.bm25.vocab_dict
-        return tuple(c for c in question.constraints if c.kind == "name"
+        vocab, common = index.bm25.vocab_dict, dictionary()
+        return tuple(c for c in question.constraints if c.kind == "name" and common.get(c.forms[0], 0) < COMMON_WORD
                      and not any(pair in vocab for f in c.forms for pair in _pairs(normalize(f))))
     return _unknown_english(question, index)
 
