@@ -69,17 +69,6 @@ def test_a_name_the_corpus_never_uses_is_unknown():
     assert unknown_words(analyze("高山冰川开始发生什么变化"), corpus) == ()
 
 
-@pytest.mark.parametrize("question,title,named", [
-    ("「境」在馬祖所代表的意義為？", "马祖", True), ("在新北市每一个人可以拿到多少病床？", "新北市", True),
-    ("马祖有多少人口", "馬祖列島", False), ("桂林的破案率是多少", "桂林市公安局2023年工作报告", False),
-    ("网格员有多少名", "网", False), ("How many people live in Matsu?", "马祖", False),
-])
-def test_a_question_names_its_articles_subject(question, title, named):
-    from qa.answer.select import names_subject
-
-    assert names_subject(analyze(question), title) is named
-
-
 def test_people_and_organizations_are_names():
     q = analyze("黄礼微信警务室是哪个派出所的所长创建的")
     names = [c.text for c in q.constraints if c.kind == "name"]

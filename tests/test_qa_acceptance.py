@@ -7,7 +7,6 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS, ROOT, SHARED
-from qa.answer import AnswerSettings
 from qa.cli import app
 from qa.normalize import has_cjk, normalize
 
@@ -311,8 +310,6 @@ ENCYCLOPEDIA = {
                     "马来穿山甲是夜行性动物，白天会卷成球状躲在树洞中休息。\n",
     "grip.txt": "网球握拍\n网球的握拍方式有多种，各有所长。\n西方式握拍的拍面与地面平行，手掌在握把的下方。\n"
                 "所以这种握法对处理高球最有效，也容易打出上旋球。\n东方式握拍则适合打平击球。\n",
-    "matsu.txt": "马祖\n马祖是台湾海峡西北方的列岛，由三十六个岛屿组成，居民多来自福建。\n"
-                 "马祖各村都有自己的庙宇，境是神明管辖村庄的范围。\n岛上交通以渡轮为主，往来南竿与北竿。\n",
 }
 
 
@@ -356,24 +353,6 @@ def test_a_line_that_only_repeats_the_question_is_never_the_answer(encyclopedia,
     assert result.answered and normalize(result.answer).strip() not in ("马来穿山甲", "杨朝祥"), result.answer
     for c in result.citations:  # nor the sentence marked in a cited passage
         assert normalize(c.text[c.answer_start:c.answer_end]).strip() not in ("马来穿山甲", "杨朝祥")
-
-
-@pytest.mark.parametrize("question", ["「境」在马祖所代表的意义为？", "「境」在馬祖所代表的意義為？"])
-def test_a_question_naming_its_articles_subject_is_held_to_a_lower_bar(encyclopedia, question):
-    """代表/意义 are not words of the text, so the confidence is low (~0.25); but the question names the
-    whole subject of the article (马祖): it is answered, and said to be answered with low certainty."""
-    from dataclasses import replace
-
-    result = encyclopedia.ask(question)
-    assert result.answered and "神明管辖村庄的范围" in result.answer, result.answer
-    assert result.confidence < AnswerSettings.threshold and result.certainty == "low"
-    # without the lower bar it is refused: what this test checks is the bar
-    encyclopedia.answer_settings = replace(encyclopedia.answer_settings, named_subject=1.0)
-    try:
-        assert not encyclopedia.ask(question).answered
-    finally:
-        encyclopedia.answer_settings = replace(encyclopedia.answer_settings, named_subject=AnswerSettings.named_subject)
-    assert not encyclopedia.ask("境所代表的意义为？").answered  # not naming 马祖: no lower bar
 
 
 def test_a_sentence_that_points_back_is_shown_with_the_one_before(encyclopedia):

@@ -23,8 +23,8 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
-from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, names_subject,
-                              newest_close, points_back, score)
+from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, newest_close,
+                              points_back, score)
 from qa.answer.span import answer_span
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
 from qa.index import Index
@@ -86,13 +86,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     articles = list({h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values())
     conf = confidence(float(found.dense.max()), max(coverage(index, q, [article_text(d) for d in articles], normalized=True)),
                       not has_cjk(q.text))
-    # A question that names the whole subject of the first article (「境」在馬祖所代表的意義 over 馬祖) is
-    # about it even when it asks in words the text does not use (意義, 代表): a lower bar. (Off-topic
-    # questions rarely name a title whole; docs/evaluation.md.)
-    bar = settings.threshold
-    if names_subject(q, index.documents[pool[0].chunk.doc_id].title):
-        bar *= settings.named_subject
-    if conf < bar:
+    if conf < settings.threshold:
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
         text = f"找到了相关内容，但其中没有一句给出所问的{_KIND_WORDS.get(q.asks, '内容')}。"

@@ -47,7 +47,6 @@ class AnswerSettings:
     pool_factor: int = 2  # the answer sentence is chosen among the sentences of pool_factor x k passages
     focus_weight: float = 0.85  # share of a sentence's cosine taken from the question's focus (:func:`focus`)
     focus_evidence: float = 0.5  # with a focus, the lexical, passage and retrieval terms count this much
-    named_subject: float = 0.5  # a question naming its article's whole title is refused below this share of the threshold
 
 
 @dataclass(frozen=True)
@@ -203,13 +202,6 @@ def confidence(dense_score: float, cover: float, cross_lingual: bool = False) ->
     low = 0.6 if cross_lingual else 0.7
     dense = min(max((dense_score - low) / 0.2, 0.0), 1.0)
     return float(dense * cover)
-
-
-def names_subject(question: Question, title: str) -> bool:
-    """Does ``question`` name the whole title of an article (灣仔, 新北市: what an encyclopedia article
-    is about)? Then that article is about what is asked, whatever words the question asks it with."""
-    title = normalize(title).strip()
-    return len(title) >= 2 and has_cjk(title) and title in normalize(question.text)
 
 
 def certainty(conf: float, threshold: float) -> str:
