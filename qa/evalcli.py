@@ -33,6 +33,8 @@ def eval_command(
     limit: int = typer.Option(200, help="With --calibrate: at most this many questions from each side"),
     near: int = typer.Option(0, "--near-misses", min=0, help="Add this many unanswerable questions derived from each set's own "
                              "(a place or year swapped for one its corpus never mentions); reports FalseAnswerRate"),
+    held: int = typer.Option(0, "--held-out", min=0, help="Ask this many of each set's answerable questions again with their gold "
+                             "passages hidden (the subject stays, the fact is gone); reports HeldOutAnswerRate"),
     answers: bool = typer.Option(True, "--answers/--no-answers", help="Also ask each question and report answer-level metrics"),
     chunk_size: int = typer.Option(300), chunk_overlap: int = typer.Option(60),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
@@ -46,7 +48,7 @@ def eval_command(
         return _convert(datasets[1:])
     from embeddings import default_cache_dir, load_encoder
     from qa.chunking import ChunkSettings
-    from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
+    from qa.evaluate import evaluate, held_out, index_for, load_beir, load_questions, near_misses
     from qa.report import text_table, write_report
     from qa.retrieve import RERANK, RETRIEVERS
 
@@ -70,7 +72,7 @@ def eval_command(
 
         engine = Engine.open(s.index_dir, model=s.model)
         qs = load_questions(questions, engine.index)
-        qs += near_misses(qs, engine.index.documents.values(), near)
+        qs += near_misses(qs, engine.index.documents.values(), near) + held_out(qs, held)
         for kind in kinds:
             results.append(evaluate(engine.index, engine.encoder, qs, kind, dataset=questions.name, progress=True,
                                     failure_depth=k, answers=answers, reranker=cross))
@@ -82,7 +84,7 @@ def eval_command(
             idx, build_s, cached = index_for(ds, encoder, chunking, default_cache_dir(), progress=True)
             typer.echo(f"{ds.name}: {len(ds.documents)} documents, {len(idx)} chunks, {len(ds.queries)} questions "
                        f"({'cached index' if cached else f'indexed in {build_s:.0f} s'})", err=True)
-            qs = ds.queries + near_misses(ds.queries, ds.documents, near)
+            qs = ds.queries + near_misses(ds.queries, ds.documents, near) + held_out(ds.queries, held)
             vectors = encoder.encode_queries([q.text for q in qs]) if kinds != ["bm25"] else None
             for kind in kinds:
                 results.append(evaluate(idx, encoder, qs, kind, dataset=ds.name, build_seconds=build_s,

@@ -30,7 +30,7 @@ METRICS = ["R@1", "R@5", "R@10", "RR@10", "nDCG@10", "AnswerRecall@1", "AnswerRe
 # Answer-level: answered with the gold in the answer sentence; the span equals or contains the gold
 # (questions that ask for a figure, date, person, place or name); citation [1] holds the gold;
 # answerable questions refused; unanswerable questions (marked, or derived near misses) answered.
-ANSWER_METRICS = ["AnswerAccuracy", "SpanAccuracy", "CitationPrecision", "RefusalRate", "FalseAnswerRate"]
+ANSWER_METRICS = ["AnswerAccuracy", "SpanAccuracy", "CitationPrecision", "RefusalRate", "FalseAnswerRate", "HeldOutAnswerRate"]
 CHUNK_DEPTH = 100  # chunks retrieved per question, enough to rank at least 10 documents
 LATENCY_SAMPLE = 100
 
@@ -46,6 +46,7 @@ class Query:
     answers: tuple[str, ...] = ()
     relevant: frozenset[str] = frozenset()
     unanswerable: bool = False
+    withheld: frozenset[str] = frozenset()  # documents hidden when it is asked (:func:`held_out`)
 
 
 @dataclass
@@ -317,13 +318,22 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
     counts = {m: 0 for m in ANSWER_METRICS}
     typed = 0
     failures = []
+    withheld = [q for q in unanswerable if q.withheld]
     for q in tqdm(answerable + unanswerable, desc=f"{dataset or 'questions'} · answers", unit="q", disable=not progress):
         checkpoint()
+        keep = (lambda doc, hidden=q.withheld: doc.id not in hidden) if q.withheld else None
         try:
-            result = engine.ask(q.text, k=k, retriever=retriever)
+            result = engine.ask(q.text, k=k, retriever=retriever, doc_filter=keep)
         except QuestionError as exc:  # e.g. an empty question in the set: counted as not answered
             log.warning("question %s cannot be asked: %s", q.id, exc)
             result = Answer(q.text, str(exc), False, reason="no_match")
+        if q.withheld:  # its passage hidden: an answer is false unless another passage holds the gold too
+            false = result.answered and not _contains_answer(result.answer, q.answers)
+            counts["HeldOutAnswerRate"] += false
+            if false:
+                failures.append({"query_id": q.id, "question": q.text, "gold": ["(held out)"], "answer": result.answer,
+                                 "kind": "held-out answer"})
+            continue
         if q.unanswerable:
             counts["FalseAnswerRate"] += result.answered
             if result.answered:
@@ -345,8 +355,10 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
         for m in ("AnswerAccuracy", "CitationPrecision", "RefusalRate"):
             metrics[m] = round(counts[m] / len(answerable), 4)
         metrics["SpanAccuracy"] = round(counts["SpanAccuracy"] / typed, 4) if typed else None
-    if unanswerable:
-        metrics["FalseAnswerRate"] = round(counts["FalseAnswerRate"] / len(unanswerable), 4)
+    if len(unanswerable) > len(withheld):
+        metrics["FalseAnswerRate"] = round(counts["FalseAnswerRate"] / (len(unanswerable) - len(withheld)), 4)
+    if withheld:
+        metrics["HeldOutAnswerRate"] = round(counts["HeldOutAnswerRate"] / len(withheld), 4)
     return metrics, failures
 
 
@@ -397,6 +409,19 @@ def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int,
             text = q.text.replace(chosen.text, place, 1)
         out.append(Query(f"{q.id}-near-miss", text, unanswerable=True))
     return out
+
+
+def held_out(queries: Sequence[Query], n: int, seed: int = 0) -> list[Query]:
+    """Up to ``n`` of ``queries`` (answerable, with gold documents) asked again with their gold
+    documents hidden: the subject is still in the corpus (an article's other paragraphs, other
+    reports), the fact asked is not. Answering one is answering what the corpus does not say
+    (``HeldOutAnswerRate``), unless another passage holds the gold answer too. Deterministic for a
+    given ``seed``."""
+    import random
+
+    order = [q for q in queries if q.answers and q.relevant and not q.unanswerable]
+    random.Random(seed).shuffle(order)
+    return [Query(f"{q.id}-held-out", q.text, q.answers, unanswerable=True, withheld=q.relevant) for q in order[:n]]
 
 
 def _latency(retriever, queries: Sequence[Query]) -> dict[str, float]:

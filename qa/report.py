@@ -76,7 +76,8 @@ def write_report(results: Sequence[Result], folder: Path | str, max_failures: in
              "questions whose top-k chunks contain a gold answer after normalization. AnswerAccuracy: answered, "
              "and the answer sentence contains a gold answer; SpanAccuracy: the answer span contains it (questions "
              "asking for a figure, date, person, place or name); CitationPrecision: citation [1] contains it; "
-             "RefusalRate: answerable questions refused; FalseAnswerRate: unanswerable questions answered.", ""]
+             "RefusalRate: answerable questions refused; FalseAnswerRate: unanswerable questions answered; "
+             "HeldOutAnswerRate: questions asked with their gold passages hidden that were answered anyway.", ""]
     for r in results:
         lines += [f"## Failures: {r.dataset} · {r.retriever} ({len(r.failures)} of {r.queries})", ""]
         if not r.failures:

@@ -226,6 +226,20 @@ def test_unanswerable_questions_in_question_files(tmp_path, fake_encoder):
     assert result.metrics["R@1"] is not None and result.queries == 3
 
 
+def test_held_out_questions_hide_their_gold_documents():
+    from qa.evaluate import held_out
+
+    queries = [Query("a", "桂林的破案率是多少", ("79.17%",), frozenset({"gl"})), Query("b", "没有金标准的问题"),
+               Query("c", "白城的破案率是多少", ("97.03%",), frozenset({"bc", "bc2"})),
+               Query("d", "成都的破案率是多少", unanswerable=True)]
+    held = held_out(queries, 10, seed=3)
+    assert held == held_out(queries, 10, seed=3)  # deterministic
+    assert sorted(q.id for q in held) == ["a-held-out", "c-held-out"]  # only answerable ones with gold documents
+    c = next(q for q in held if q.id == "c-held-out")
+    assert c.unanswerable and c.withheld == {"bc", "bc2"} and c.answers == ("97.03%",) and c.text == "白城的破案率是多少"
+    assert len(held_out(queries, 1)) == 1 and held_out(queries, 0) == []
+
+
 def test_near_misses_swap_a_place_or_year_the_corpus_never_mentions():
     from qa.evaluate import near_misses
     from qa.records import Document

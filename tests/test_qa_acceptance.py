@@ -259,6 +259,26 @@ def test_answer_metrics_via_qa_eval(index_dir, tmp_path):
     assert m["CitationPrecision"] >= m["AnswerAccuracy"] - 0.01 and m["SpanAccuracy"] is not None
 
 
+@pytest.mark.skipif(not SEED_ANSWERS.exists(), reason="../shared/eval/seed-answers is not beside the project")
+def test_held_out_questions_are_asked_without_their_articles(engine):
+    """--held-out asks answerable questions again with their gold articles hidden: whatever is
+    answered then comes from elsewhere, and is counted as answering what the corpus does not say."""
+    from qa.evaluate import evaluate_answers, held_out, load_questions
+
+    questions = load_questions(SEED_ANSWERS, engine.index)
+    held = held_out(questions, 50)
+    gold = {f"{q.id}-held-out": q.relevant for q in questions if q.relevant}
+    assert len(held) == 19 and all(q.unanswerable and q.withheld == gold[q.id] for q in held)
+    metrics, failures = evaluate_answers(engine.index, engine.encoder, held)
+    by_id = {q.id: q for q in held}
+    for f in failures:
+        assert f["kind"] == "held-out answer"
+        hidden = [normalize(engine.index.documents[d].text) for d in by_id[f["query_id"]].withheld]
+        assert not any(normalize(f["answer"]) in text for text in hidden), f  # never from a hidden article
+    assert metrics["HeldOutAnswerRate"] == round(len(failures) / len(held), 4)
+    assert metrics["FalseAnswerRate"] is None and metrics["AnswerAccuracy"] is None
+
+
 GRID_2019 = "桂林网格化管理通报\n2019年03月02日 来源：桂林日报\n桂林市全面推进网格化管理。截至目前，桂林市共配备网格员1200名，实现城乡全覆盖。\n"
 GRID_2023 = "桂林网格员队伍建设纪实\n2023年04月10日 来源：广西法治日报\n桂林市持续加强网格员队伍建设。截至目前，桂林市共配备网格员3956名，覆盖所有社区。\n"
 

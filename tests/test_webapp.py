@@ -149,6 +149,7 @@ def test_evaluate_tab_on_an_uploaded_beir_zip(client, tmp_path):
     assert [row[:2] for row in table["data"]] == [["tiny", "hybrid"], ["tiny", "dense"], ["tiny", "bm25"]]
     assert float(table["data"][0][table["headers"].index("AnswerRecall@5")]) == 1.0
     assert "AnswerAccuracy" in table["headers"] and "FalseAnswerRate" in table["headers"]  # near misses of the set
+    assert "HeldOutAnswerRate" in table["headers"]  # and its questions asked without their gold passages
 
 
 def test_upload_zip_with_unsafe_paths_is_refused(tmp_path):

@@ -39,6 +39,7 @@ MAX_EVAL_DOCUMENTS = int(os.environ.get("QA_EVAL_MAX_DOCUMENTS") or 500)
 MAX_EVAL_CHARACTERS = int(os.environ.get("QA_EVAL_MAX_CHARACTERS") or 1_000_000)
 MAX_EVAL_QUESTIONS = int(os.environ.get("QA_EVAL_MAX_QUESTIONS") or 2_000)
 EVAL_NEAR_MISSES = 100  # unanswerable questions derived per BEIR set in the Evaluate tab (FalseAnswerRate)
+EVAL_HELD_OUT = 100  # and questions asked with their gold passages hidden (HeldOutAnswerRate)
 EXAMPLES = ["桂林的破案率是多少", "白城市公安局举办了多少期公安大讲堂", "商洛累計辦理戶政、出入境、車駕管業務多少筆",
             "How many telecom fraud criminals were caught in Guilin?"]
 CSS = """
@@ -370,11 +371,11 @@ def build_app(live: LiveEngine, settings: AppSettings):
         from embeddings import default_cache_dir
 
         engine = live.get()
-        from qa.evaluate import evaluate, index_for, load_beir, load_questions, near_misses
+        from qa.evaluate import evaluate, held_out, index_for, load_beir, load_questions, near_misses
 
         def on_beir(ds, cache=None):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
             idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), cache or default_cache_dir(), progress=True)
-            qs = ds.queries + near_misses(ds.queries, ds.documents, EVAL_NEAR_MISSES)
+            qs = ds.queries + near_misses(ds.queries, ds.documents, EVAL_NEAR_MISSES) + held_out(ds.queries, EVAL_HELD_OUT)
             return [evaluate(idx, engine.encoder, qs, kind, dataset=ds.name, build_seconds=build_s, progress=True)
                     for kind in kinds]
 
