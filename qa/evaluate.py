@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 METRICS = ["R@1", "R@5", "R@10", "RR@10", "nDCG@10", "AnswerRecall@1", "AnswerRecall@5"]
 # Answer-level: answered with the gold in the answer sentence; the span equals or contains the gold
 # (questions that ask for a figure, date, person, place or name); citation [1] holds the gold;
-# answerable questions refused; unanswerable questions (marked, or derived near misses) answered.
+# answerable questions refused; unanswerable questions (marked, or derived near misses) answered;
+# answerable questions asked with their gold documents hidden (held out) answered without the gold.
 ANSWER_METRICS = ["AnswerAccuracy", "SpanAccuracy", "CitationPrecision", "RefusalRate", "FalseAnswerRate", "HeldOutAnswerRate"]
 CHUNK_DEPTH = 100  # chunks retrieved per question, enough to rank at least 10 documents
 LATENCY_SAMPLE = 100

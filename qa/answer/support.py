@@ -111,11 +111,11 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     """Names of the question that the corpus never uses: it cannot be about them.
 
     A Chinese name (罗保铭, 杜普洛: a ``name`` constraint) is unknown when not one of its character pairs
-    occurs in the corpus, unless it is a common word that jieba tags as a name (高山, 范畴: a
-    frequency of ``COMMON_WORD`` or more in jieba's dictionary, which no name of the shared sets has). Names are not otherwise required of the evidence (jieba tags 长度 a place),
-    but a name the corpus has not a trace of is a subject it does not cover: 杜普洛因什么而著名 was
-    answered with a confident sentence about someone else (docs/evaluation.md). English: see
-    :func:`_unknown_english`."""
+    occurs in the corpus, unless it is a common word that jieba tags as a name (高山, 范畴: a frequency
+    of ``COMMON_WORD`` or more in jieba's dictionary, which no name of the shared sets has). Names are
+    not otherwise required of the evidence (jieba tags 长度 a place), but a name the corpus has not a
+    trace of is a subject it does not cover: 杜普洛因什么而著名 was answered with a confident sentence
+    about someone else (docs/evaluation.md). English: see :func:`_unknown_english`."""
     if has_cjk(question.text):
         vocab, common = index.bm25.vocab_dict, dictionary()
         return tuple(c for c in question.constraints if c.kind == "name" and common.get(c.forms[0], 0) < COMMON_WORD
