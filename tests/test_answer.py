@@ -258,6 +258,21 @@ def test_the_latest_prefers_the_newest_article_only_when_it_comes_close():
     assert newest_close(found, [None, None, None], 0, margin=0.15) == 0  # nothing dated
 
 
+@pytest.mark.parametrize("question,sentence,following,shown", [
+    ("为何发球时不能走动？", "两脚不应偏离最初的位置。", "这是为了防止故意误导球的走向。", True),
+    ("鄭成功強攻但因何原因作罷?", "鄭成功一度採取強攻。", "由於強攻不下，加之糧食短缺，改變策略。", True),
+    ("Why did the attack stop?", "鄭成功一度採取強攻。", "由於強攻不下，改變策略。", True),
+    ("为何发球时不能走动？", "为了防止误导，两脚不应偏离原位。", "因此发球员站定。", False),  # the chosen one gives it
+    ("为何发球时不能走动？", "两脚不应偏离最初的位置。", "发球必须落在对角的发球区内。", False),  # no reason after
+    ("大于1的合数称为什么？", "大于1的自然数若不是素数。", "因此称之为合数。", False),  # 称为什么 asks a name
+    ("发球时能不能走动？", "两脚不应偏离最初的位置。", "这是为了防止误导。", False),  # not a why-question
+])
+def test_the_reason_after_the_answer(question, sentence, following, shown):
+    from qa.answer.select import gives_reason_after
+
+    assert gives_reason_after(question, sentence, following) is shown
+
+
 @pytest.mark.parametrize("sentence,back", [
     ("所以對處理高球最有效。", True), ("其定位為基隆港的輔助港；", True), ("同年11月9日，柏林圍牆倒塌。", True),
     ("该银行创立于1957年。", True), ("牠們在建造水壩時大幅改變了生態系統。", True),

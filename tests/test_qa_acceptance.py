@@ -330,6 +330,9 @@ ENCYCLOPEDIA = {
                     "马来穿山甲是夜行性动物，白天会卷成球状躲在树洞中休息。\n",
     "grip.txt": "网球握拍\n网球的握拍方式有多种，各有所长。\n西方式握拍的拍面与地面平行，手掌在握把的下方。\n"
                 "所以这种握法对处理高球最有效，也容易打出上旋球。\n东方式握拍则适合打平击球。\n",
+    "serve.txt": "网球发球\n发球是网球比赛中每一分的开始，发球员站在底线后方。\n"
+                 "发球员在发球的整个过程中，两脚不应偏离最初的位置，不得走动或奔跑。\n"
+                 "这是为了防止发球员故意误导球的走向。\n发球必须落在对角的发球区内。\n",
 }
 
 
@@ -373,6 +376,20 @@ def test_a_line_that_only_repeats_the_question_is_never_the_answer(encyclopedia,
     assert result.answered and normalize(result.answer).strip() not in ("马来穿山甲", "杨朝祥"), result.answer
     for c in result.citations:  # nor the sentence marked in a cited passage
         assert normalize(c.text[c.answer_start:c.answer_end]).strip() not in ("马来穿山甲", "杨朝祥")
+
+
+@pytest.mark.parametrize("question", ["为何网球选手在发球时不能走动或奔跑？", "為何網球選手在發球時不能走動或奔跑？",
+                                      "网球发球时不能走动或奔跑的原因是什么？", "Why can't a tennis player walk while serving?"])
+def test_a_why_question_is_shown_the_reason_in_the_sentence_after(encyclopedia, question, monkeypatch):
+    """The sentence closest to the question states the rule; the reason (这是为了…) follows it."""
+    import qa.answer
+
+    result = encyclopedia.ask(question)
+    assert result.answered and "不得走动或奔跑" in result.answer and result.answer.endswith("误导球的走向。"), result.answer
+    first = result.citations[0]
+    assert first.text[first.answer_start:first.answer_end].strip() == result.answer  # both marked in the passage
+    monkeypatch.setattr(qa.answer, "gives_reason_after", lambda *args: False)  # without the rule: the rule alone
+    assert "误导" not in encyclopedia.ask(question).answer
 
 
 def test_a_sentence_that_points_back_is_shown_with_the_one_before(encyclopedia):

@@ -23,8 +23,8 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
-from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage, newest_close,
-                              points_back, score)
+from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage,
+                              gives_reason_after, newest_close, points_back, score)
 from qa.answer.span import answer_span
 from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
 from qa.index import Index
@@ -100,6 +100,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # alone it does not say what it is about (所以对处理高球最有效 needs the grip named just before).
     if best > 0 and found.spans[best - 1][0] == best_hit and points_back(found.texts[best]):
         best_start = found.spans[best - 1][1]
+    # A why-question's reason often follows the sentence that states the fact (…不得走动；这是为了…):
+    # when the chosen sentence gives none and the next one in its passage does, both are shown.
+    if (best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit
+            and gives_reason_after(q.text, found.texts[best], found.texts[best + 1])):
+        best_end = found.spans[best + 1][2]
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
               found.context[best_hit], conf)
 
