@@ -281,7 +281,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # The question's constraints are met by the article already; its other words decide the sentence.
     asked_units = units(question.text)
     q_units = asked_units - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
-    lexical = np.array([len(q_units & units(t)) / len(q_units) if q_units else 0.0 for t in texts])
+    text_units = [units(t) for t in texts]  # (each sentence's, read once: the overlap and the empty check use them)
+    lexical = np.array([len(q_units & u) / len(q_units) if q_units else 0.0 for u in text_units])
     if not has_cjk(question.text):
         lexical = _english_overlap(question, texts)
     fit = np.array([fits(question.asks, t) for t in texts])
@@ -302,7 +303,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         total = total - settings.unfit_penalty * (~fit)
     # a "sentence" of punctuation alone (……, a lone 。), or of nothing but the question's own words (a
     # headline line 马来穿山甲 asked 马来穿山甲的别称是什么), says nothing: never the answer or a citation's best
-    empty = np.array([not _WORDS.search(t) or (has_cjk(t) and units(t) <= asked_units) for t in texts])
+    empty = np.array([not _WORDS.search(t) or (has_cjk(t) and u <= asked_units) for t, u in zip(texts, text_units)])
     total = total - 1.0 * empty
     if question.asks in ("person", "place", "name"):
         asked = normalize(question.text)
