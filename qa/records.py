@@ -111,6 +111,7 @@ class Question:
     # English questions: (word, its Chinese renderings) for the words a dictionary knows
     glosses: tuple[tuple[str, frozenset[str]], ...] = ()
     recent: bool = False  # 最近/目前/latest: the newest of the relevant articles answer
+    why: bool = False  # 为何/原因/why: the reason may be in the sentence after the answer's
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,7 @@ def test_the_latest_prefers_the_newest_article_only_when_it_comes_close():
 def test_the_reason_after_the_answer(question, sentence, following, shown):
     from qa.answer.select import gives_reason_after
 
-    assert gives_reason_after(question, sentence, following) is shown
+    assert gives_reason_after(analyze(question), sentence, following) is shown
 
 
 @pytest.mark.parametrize("sentence,back", [

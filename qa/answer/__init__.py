@@ -103,7 +103,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # A why-question's reason often follows the sentence that states the fact (…不得走动；这是为了…):
     # when the chosen sentence gives none and the next one in its passage does, both are shown.
     if (best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit
-            and gives_reason_after(q.text, found.texts[best], found.texts[best + 1])):
+            and gives_reason_after(q, found.texts[best], found.texts[best + 1])):
         best_end = found.spans[best + 1][2]
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
               found.context[best_hit], conf)

@@ -90,6 +90,8 @@ _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2, "this year": 0, "last year
 _RECENT = re.compile(r"最近|近期|最新|近来|近日|目前|当前|现在|如今|眼下|\b(?:recent(?:ly)?|latest|currently|nowadays)\b",
                      re.IGNORECASE)
 _NEAREST = re.compile(r"[离距][^，,。？?]{0,12}$")
+# asking why (为何, 原因, 目的; not the 为什么 of 称为什么, "called what")
+_WHY = re.compile(r"(?<![称名叫成转作视封译改变列])为什么|为何|何以|因何|原因|目的|理由|为由|\bwhy\b", re.IGNORECASE)
 
 
 def _about_the_latest(norm: str) -> bool:
@@ -129,7 +131,8 @@ def analyze(question: str, today: date | None = None) -> Question:
             year = this_year - _YEARS_BACK[m.group().lower()]
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(norm)), "open")  # 誰 asks as 谁 does
-    return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm))
+    return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
+                    why=bool(_WHY.search(norm)))
 
 
 def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list[Constraint]:

@@ -99,18 +99,15 @@ def focus(question: Question, title: str, sentences: list[str] = ()) -> str | No
 _POINTS_BACK = re.compile(r"^\W*(?:所以|因此|因而|因为|于是|其|它|牠|他|她|该|此|这|本|上述|后者|前者|同年|当年|次年|翌年)")
 
 
-# A question asking why (为何, 原因, 目的; not the 为什么 of 称为什么 "called what"), and the words that
-# give a reason or a purpose.
-_WHY = re.compile(r"(?<![称名叫成转作视封译改变列])为什么|为何|何以|因何|原因|目的|理由|为由|\bwhy\b", re.IGNORECASE)
+# words that give a reason or a purpose
 _REASON = re.compile(r"因为|由于|为了|因此|所以|因而|原因|目的|以免|以便|导致|致使|之故|为由")
 
 
-def gives_reason_after(question: str, sentence: str, following: str) -> bool:
-    """Does ``following`` (the next sentence of the passage) give the reason ``question`` asks for,
-    which ``sentence`` (the one chosen) does not? (为何发球时脚不能走动 -> 两脚不应偏离最初的位置。 +
-    这是为了防止故意误导球的走向。)"""
-    return bool(_WHY.search(normalize(question)) and not _REASON.search(normalize(sentence))
-                and _REASON.search(normalize(following)))
+def gives_reason_after(question: Question, sentence: str, following: str) -> bool:
+    """Does ``following`` (the next sentence of the passage) give the reason a why-``question``
+    (:attr:`Question.why`) asks for, which ``sentence`` (the one chosen) does not? (为何发球时脚不能走动
+    -> 两脚不应偏离最初的位置。 + 这是为了防止故意误导球的走向。)"""
+    return question.why and not _REASON.search(normalize(sentence)) and bool(_REASON.search(normalize(following)))
 
 
 def points_back(sentence: str) -> bool:
