@@ -48,7 +48,7 @@ def eval_command(
         return _convert(datasets[1:])
     from embeddings import default_cache_dir, load_encoder
     from qa.chunking import ChunkSettings
-    from qa.evaluate import evaluate, held_out, index_for, load_beir, load_questions, near_misses
+    from qa.evaluate import derived, evaluate, index_for, load_beir, load_questions
     from qa.report import text_table, write_report
     from qa.retrieve import RERANK, RETRIEVERS
 
@@ -72,7 +72,7 @@ def eval_command(
 
         engine = Engine.open(s.index_dir, model=s.model)
         qs = load_questions(questions, engine.index)
-        qs += near_misses(qs, engine.index.documents.values(), near) + held_out(qs, held)
+        qs += derived(qs, engine.index.documents.values(), near, held)
         for kind in kinds:
             results.append(evaluate(engine.index, engine.encoder, qs, kind, dataset=questions.name, progress=True,
                                     failure_depth=k, answers=answers, reranker=cross))
@@ -84,7 +84,7 @@ def eval_command(
             idx, build_s, cached = index_for(ds, encoder, chunking, default_cache_dir(), progress=True)
             typer.echo(f"{ds.name}: {len(ds.documents)} documents, {len(idx)} chunks, {len(ds.queries)} questions "
                        f"({'cached index' if cached else f'indexed in {build_s:.0f} s'})", err=True)
-            qs = ds.queries + near_misses(ds.queries, ds.documents, near) + held_out(ds.queries, held)
+            qs = ds.queries + derived(ds.queries, ds.documents, near, held)
             vectors = encoder.encode_queries([q.text for q in qs]) if kinds != ["bm25"] else None
             for kind in kinds:
                 results.append(evaluate(idx, encoder, qs, kind, dataset=ds.name, build_seconds=build_s,

@@ -425,6 +425,12 @@ def held_out(queries: Sequence[Query], n: int, seed: int = 0) -> list[Query]:
     return [Query(f"{q.id}-held-out", q.text, q.answers, unanswerable=True, withheld=q.relevant) for q in order[:n]]
 
 
+def derived(queries: Sequence[Query], documents: Iterable[Document], near: int, held: int) -> list[Query]:
+    """The unanswerable questions made from ``queries`` over ``documents``: up to ``near`` near misses
+    (:func:`near_misses`) and ``held`` held-out questions (:func:`held_out`)."""
+    return near_misses(queries, documents, near) + held_out(queries, held)
+
+
 def _latency(retriever, queries: Sequence[Query]) -> dict[str, float]:
     """p50/p95 of one-question-at-a-time retrieval, query embedding included."""
     times = []

@@ -371,11 +371,11 @@ def build_app(live: LiveEngine, settings: AppSettings):
         from embeddings import default_cache_dir
 
         engine = live.get()
-        from qa.evaluate import evaluate, held_out, index_for, load_beir, load_questions, near_misses
+        from qa.evaluate import derived, evaluate, index_for, load_beir, load_questions
 
         def on_beir(ds, cache=None):  # tqdm bars inside are what gr.Progress(track_tqdm=True) shows
             idx, build_s, _ = index_for(ds, engine.encoder, engine.index_chunking(), cache or default_cache_dir(), progress=True)
-            qs = ds.queries + near_misses(ds.queries, ds.documents, EVAL_NEAR_MISSES) + held_out(ds.queries, EVAL_HELD_OUT)
+            qs = ds.queries + derived(ds.queries, ds.documents, EVAL_NEAR_MISSES, EVAL_HELD_OUT)
             return [evaluate(idx, engine.encoder, qs, kind, dataset=ds.name, build_seconds=build_s, progress=True)
                     for kind in kinds]
 
