@@ -112,6 +112,7 @@ class Question:
     glosses: tuple[tuple[str, frozenset[str]], ...] = ()
     recent: bool = False  # 最近/目前/latest: the newest of the relevant articles answer
     why: bool = False  # 为何/原因/why: the reason may be in the sentence after the answer's
+    asked_noun: str = ""  # the noun an interrogative governs: 什么制度 -> 制度
 
 
 @dataclass(frozen=True)

@@ -282,3 +282,34 @@ def test_sentences_that_point_back(sentence, back):
     from qa.answer.select import points_back
 
     assert points_back(sentence) is back
+
+
+@pytest.mark.parametrize("question,noun", [
+    ("網球因為什麼制度的廢棄而進入開放時代？", "制度"), ("五月天的哪一張專輯得到了金曲獎？", "专辑"),
+    ("X.25使用哪种网络类型", "网络"), ("桂林的破案率是多少", ""), ("谁发明了电话？", ""),
+])
+def test_the_noun_an_interrogative_governs(question, noun):
+    assert analyze(question).asked_noun == noun
+
+
+@pytest.mark.parametrize("question,sentence,back", [
+    ("网球因为什么制度的废弃而进入开放年代？", "1968年，由於商業的壓力導致這項制度的廢棄。", True),
+    ("五月天的哪一张专辑得了金曲奖？", "五月天也以这张专辑获得金曲奖。", True),
+    ("网球因为什么制度的废弃而进入开放年代？", "1968年，网球的业余制度被废弃。", False),  # names it, not by a demonstrative
+    ("1968年发生了什么？", "1968年，由於商業的壓力導致這項制度的廢棄。", False),       # asks no 制度
+])
+def test_a_sentence_naming_what_is_asked_by_a_demonstrative_points_back(question, sentence, back):
+    from qa.answer.select import points_back
+
+    assert points_back(sentence, analyze(question)) is back
+
+
+def test_a_sentence_read_with_its_antecedent_scores_as_the_pair_capped_by_the_antecedent():
+    from qa.answer.select import read_with_antecedent
+
+    own = np.array([0.85, 0.70, 0.80, 0.60])
+    paired = np.array([0.85, 0.90, 0.80, 0.75])  # pairs sit closer to the question than either part
+    back = [False, True, False, True]
+    out = read_with_antecedent(own, paired, back)
+    assert out.tolist() == [0.85, 0.85, 0.80, 0.75]  # capped by the sentence before; below it, the pair's
+    assert read_with_antecedent(np.array([0.7, 0.8]), np.array([0.7, 0.75]), [False, True]).tolist() == [0.7, 0.8]

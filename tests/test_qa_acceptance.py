@@ -333,6 +333,12 @@ ENCYCLOPEDIA = {
     "serve.txt": "网球发球\n发球是网球比赛中每一分的开始，发球员站在底线后方。\n"
                  "发球员在发球的整个过程中，两脚不应偏离最初的位置，不得走动或奔跑。\n"
                  "这是为了防止发球员故意误导球的走向。\n发球必须落在对角的发球区内。\n",
+    "open_era.txt": "网球公开化\n1926年，商人派尔建立了首个职业网球巡回赛。\n"
+                    "当一个球员成为职业选手后，他就不能参加业余选手的比赛。\n"
+                    "1968年，由于商业的压力，这项制度被废弃，网球进入了开放年代，所有选手都可以参加所有赛事。\n",
+    "tesla.txt": "特斯拉电力照明公司\n1886年，特斯拉离开爱迪生的公司，与两位商人合作成立了特斯拉电力照明与制造公司。\n"
+                 "该公司安装了由特斯拉设计的电弧灯照明系统，并设计了发电机换向器。\n"
+                 "后来投资者对特斯拉的交流电动机计划不感兴趣，公司解雇了他。\n",
 }
 
 
@@ -390,6 +396,32 @@ def test_a_why_question_is_shown_the_reason_in_the_sentence_after(encyclopedia, 
     assert first.text[first.answer_start:first.answer_end].strip() == result.answer  # both marked in the passage
     monkeypatch.setattr(qa.answer, "gives_reason_after", lambda *args: False)  # without the rule: the rule alone
     assert "误导" not in encyclopedia.ask(question).answer
+
+
+def test_a_sentence_naming_what_is_asked_by_a_demonstrative_is_shown_with_the_one_before(encyclopedia, monkeypatch):
+    """网球因为什么制度的废弃…: the sentence closest says 这项制度被废弃; the one before says which."""
+    import qa.answer.select
+
+    question = "网球因为什么制度的废弃而进入开放年代？"
+    result = encyclopedia.ask(question)
+    assert result.answered and "不能参加业余选手的比赛" in result.answer and "这项制度被废弃" in result.answer, result.answer
+    first = result.citations[0]
+    assert first.text[first.answer_start:first.answer_end].strip() == result.answer  # both marked in the passage
+    # without reading 什么制度 -> 这项制度, the sentence alone is shown
+    monkeypatch.setattr(qa.answer.select, "_DEMONSTRATIVE", "(?!)")
+    assert "业余" not in encyclopedia.ask(question).answer
+
+
+@pytest.mark.parametrize("question", ["特斯拉电力照明与制造公司做了什么？", "特斯拉電力照明與製造公司做了什麼？"])
+def test_a_sentence_that_points_back_is_read_with_the_one_before(encyclopedia, question, monkeypatch):
+    """该公司安装了…电弧灯照明系统 answers, but only the sentence before names the company the question
+    asks about: scored alone it loses to the sentence that founds the company."""
+    import qa.answer.select
+
+    result = encyclopedia.ask(question)
+    assert result.answered and "电弧灯照明系统" in result.answer and result.answer.startswith("1886年"), result.answer
+    monkeypatch.setattr(qa.answer.select, "read_with_antecedent", lambda own, paired, back: own.astype(float))
+    assert "电弧灯" not in encyclopedia.ask(question).answer
 
 
 def test_a_sentence_that_points_back_is_shown_with_the_one_before(encyclopedia):

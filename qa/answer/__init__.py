@@ -96,9 +96,10 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
-    # A sentence that points back (所以…, 其…, 同年…) is shown with the one before it in its passage:
-    # alone it does not say what it is about (所以对处理高球最有效 needs the grip named just before).
-    if best > 0 and found.spans[best - 1][0] == best_hit and points_back(found.texts[best]):
+    # A sentence that points back (所以…, 其…, 同年…), or names what is asked by a demonstrative
+    # (什么制度 -> 导致这项制度的废弃), is shown with the one before it in its passage: alone it does not
+    # say what it is about (所以对处理高球最有效 needs the grip named just before).
+    if best > 0 and found.spans[best - 1][0] == best_hit and points_back(found.texts[best], q):
         best_start = found.spans[best - 1][1]
     # A why-question's reason often follows the sentence that states the fact (…不得走动；这是为了…):
     # when the chosen sentence gives none and the next one in its passage does, both are shown.

@@ -116,8 +116,14 @@ def analyze(question: str, today: date | None = None) -> Question:
         month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
         constraints.append(Constraint("year", text[m.start():m.end()], (m.group(1),), int(m.group(1)), month))
         covered.append(m.span())
+    asked_noun = ""
     if has_cjk(text):
-        constraints += _chinese_names(text, norm, covered)
+        tokens, pos = [], 0
+        for token in posseg().cut(norm):
+            tokens.append((pos, pos + len(token.word), token.word, token.flag))
+            pos += len(token.word)
+        constraints += _chinese_names(text, norm, covered, tokens)
+        asked_noun = _asked_noun(tokens)
     else:
         if not constraints:
             for m in _YEAR_EN.finditer(norm):
@@ -132,15 +138,30 @@ def analyze(question: str, today: date | None = None) -> Question:
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(norm)), "open")  # 誰 asks as 谁 does
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
-                    why=bool(_WHY.search(norm)))
+                    why=bool(_WHY.search(norm)), asked_noun=asked_noun)
 
 
-def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]]) -> list[Constraint]:
+def _asked_noun(tokens: list[tuple[int, int, str, str]]) -> str:
+    """The noun an interrogative governs (什么**制度**, 哪一张**专辑**, 哪种**网络**), past a number or
+    measure word; "" when there is none. ``tokens`` are jieba's (start, end, word, flag)."""
+    for i, (_, _, word, flag) in enumerate(tokens):
+        if flag == "r" and _INTERROGATIVE.fullmatch(word):
+            for _, _, after, after_flag in tokens[i + 1:i + 3]:
+                if after_flag in ("m", "q") and _MEASURE.fullmatch(after):
+                    continue
+                if after_flag.startswith(("n", "q")) and has_cjk(after):
+                    return after
+                break
+    return ""
+
+
+_INTERROGATIVE = re.compile(r"什么|哪[一]?[个种项类座位家部所条张本首支件门]?|何种")
+_MEASURE = re.compile(r"一?[个种项类座位家部所条张本首支件门]")
+
+
+def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
+                   tokens: list[tuple[int, int, str, str]]) -> list[Constraint]:
     gaz = gazetteer()
-    tokens, pos = [], 0
-    for token in posseg().cut(norm):
-        tokens.append((pos, pos + len(token.word), token.word, token.flag))
-        pos += len(token.word)
     starts = {t[0] for t in tokens}
     ends = {t[1] for t in tokens}
     tagged_places = {t[2] for t in tokens if t[3].startswith("ns")}

@@ -96,7 +96,7 @@ def focus(question: Question, title: str, sentences: list[str] = ()) -> str | No
 
 # Openings that refer to what the sentence before said: connectives, pronouns, demonstratives and
 # years said relative to one named before.
-_POINTS_BACK = re.compile(r"^\W*(?:所以|因此|因而|因为|于是|其|它|牠|他|她|该|此|这|本|上述|后者|前者|同年|当年|次年|翌年)")
+_POINTS_BACK = re.compile(r"^\W*(?:取而代|所以|因此|因而|因为|于是|其|它|牠|他|她|该|此|这|本|上述|后者|前者|同年|当年|次年|翌年)")
 
 
 # words that give a reason or a purpose
@@ -110,9 +110,18 @@ def gives_reason_after(question: Question, sentence: str, following: str) -> boo
     return question.why and not _REASON.search(normalize(sentence)) and bool(_REASON.search(normalize(following)))
 
 
-def points_back(sentence: str) -> bool:
-    """Does ``sentence`` open by referring to the one before it (所以…, 其…, 該銀行…, 同年…)?"""
-    return bool(_POINTS_BACK.search(normalize(sentence)))
+def points_back(sentence: str, question: Question | None = None) -> bool:
+    """Does ``sentence`` open by referring to the one before it (所以…, 其…, 該銀行…, 同年…), or name
+    what ``question`` asks by a demonstrative (什么制度 -> …导致这项制度的废弃: the sentence before says
+    which)?"""
+    norm = normalize(sentence)
+    if _POINTS_BACK.search(norm):
+        return True
+    noun = question.asked_noun if question is not None else ""
+    return bool(noun) and re.search(_DEMONSTRATIVE + re.escape(noun), norm) is not None
+
+
+_DEMONSTRATIVE = r"(?:这|该|此|那|本)一?[个种项类座位家部所条张本首支件门]?"
 
 
 def _without(text: str, topic: str) -> str:
@@ -270,18 +279,25 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     texts = [hits[h].chunk.text[s:e] for h, s, e in spans]
     matrix = np.stack(vecs)
     dense = matrix @ qvec
-    cosine, evidence = dense, 1.0
+    # A sentence that points back (他也以39岁高龄…, 该公司安装了…) is about what the one before it
+    # names, and is shown with it: it is read with it (:func:`read_with_antecedent`).
+    back = [i > 0 and spans[i - 1][0] == spans[i][0] and points_back(texts[i], question) for i in range(len(spans))]
+    pairs = _pair_vectors(matrix, back)
+    cosine, evidence = read_with_antecedent(dense, pairs @ qvec, back), 1.0
     focused = focus(question, index.documents[hits[0].chunk.doc_id].title, texts) if encode is not None else None
     if focused:
-        cosine = (1 - settings.focus_weight) * dense + settings.focus_weight * (matrix @ encode(focused))
+        focus_vec = encode(focused)
+        to_focus = read_with_antecedent(matrix @ focus_vec, pairs @ focus_vec, back)
+        cosine = (1 - settings.focus_weight) * cosine + settings.focus_weight * to_focus
         evidence = settings.focus_evidence
     # The question's constraints are met by the article already; its other words decide the sentence.
     asked_units = units(question.text)
     q_units = asked_units - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
     text_units = [units(t) for t in texts]  # (each sentence's, read once: the overlap and the empty check use them)
-    lexical = np.array([len(q_units & u) / len(q_units) if q_units else 0.0 for u in text_units])
+    read_units = [u | text_units[i - 1] if back[i] else u for i, u in enumerate(text_units)]
+    lexical = np.array([len(q_units & u) / len(q_units) if q_units else 0.0 for u in read_units])
     if not has_cjk(question.text):
-        lexical = _english_overlap(question, texts)
+        lexical = _english_overlap(question, texts)  # (not read in pairs: loose renderings match most long texts)
     fit = np.array([fits(question.asks, t) for t in texts])
     extra = np.zeros(len(texts))
     if question.asks == "number":
@@ -308,3 +324,25 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         if named.any():
             total = total - settings.nameless_penalty * (~named)
     return Candidates(spans, texts, dense, total, context, fit)
+
+
+def _pair_vectors(matrix: np.ndarray, back: list[bool]) -> np.ndarray:
+    """Each sentence's vector, or for one that points back, the normalized sum of its vector and the
+    one before it (the pair as one text, without encoding it again)."""
+    pairs = matrix.astype(np.float32, copy=True)
+    for i in np.flatnonzero(back):
+        v = matrix[i - 1].astype(np.float32) + matrix[i]
+        pairs[i] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return pairs
+
+
+def read_with_antecedent(own: np.ndarray, paired: np.ndarray, back: list[bool]) -> np.ndarray:
+    """Cosines of sentences read with the one they point back to: a pointing-back sentence scores as
+    the pair (``paired``) would, but never above the sentence before it alone — summed vectors sit
+    closer to any question than either part, so an uncapped pair would beat the sentence that answers
+    — nor below its own (``own``). Fit on cmrc2018-trial and xquad-zh (docs/evaluation.md)."""
+    out = own.astype(np.float64, copy=True)
+    for i in np.flatnonzero(back):
+        out[i] = max(own[i], min(paired[i], own[i - 1]))
+    return out
+
