@@ -52,6 +52,42 @@ def test_years_and_months():
     assert [c.year for c in analyze("How many police stations did Guilin have in 2019?").constraints if c.kind == "year"] == [2019]
 
 
+@pytest.mark.parametrize("question,names", [
+    ("What is the capital of France?", ["France"]),
+    ("How many forced fumbles did Thomas Davis have?", ["Thomas Davis"]),   # a run of capitals is one name
+    ("How many balls did Josh Norman intercept?", []),      # Josh: not in the dictionary, not judged
+    ("How many companies were listed on the WSE on August 2009?", []),      # a month is a date
+    ("How many grid workers does Guilin have?", []),        # a place already
+    ("Guilin telecom fraud", []),                           # the first word is not a name by its capital
+])
+def test_the_names_of_an_english_question(question, names):
+    found = [c for c in analyze(question).constraints if c.kind == "name"]
+    assert [c.text for c in found] == names
+    if names == ["Thomas Davis"]:
+        assert "托马斯" in found[0].forms and "davis" in found[0].forms  # any rendering, or the word in Latin letters
+
+
+def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_writes_it():
+    """The Polish stock exchange is not answered from an article on Tokyo's; a name the corpus writes
+    nowhere is missing; one rendering of one word of the name found is the name found."""
+    from types import SimpleNamespace
+
+    from qa.answer.support import check, unknown_words
+    from qa.records import Document
+    from qa.tokens import tokenize
+
+    tokyo = Document("t", "東京證券交易所是日本三大證券交易所之一，1878年創立。", "東京證券交易所")
+    warsaw = Document("w", "华沙证券交易所是波兰最大的证券交易所，交易以波兰语进行。", "华沙证券交易所")
+    question = analyze("What is the name of the Polish stock exchange?")
+    assert not check(question, tokyo).ok and [c.text for c in check(question, tokyo).missing] == ["Polish"]
+    assert check(question, warsaw).ok
+    corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(tokyo.text + warsaw.text))))
+    assert unknown_words(question, corpus) == ()
+    assert [c.text for c in unknown_words(analyze("What is the capital of France?"), corpus)] == ["France"]
+    # a Chinese question's names do not bind: jieba tags common nouns as names too often
+    assert check(analyze("東京證券交易所是哪一年創立的？"), warsaw).ok
+
+
 def test_a_name_the_corpus_never_uses_is_unknown():
     """A name none of whose character pairs the corpus uses is a subject it cannot be about; one it
     uses in either script, or a word the question asks for (什么东西), is not judged so."""

@@ -424,6 +424,20 @@ def test_a_sentence_that_points_back_is_read_with_the_one_before(encyclopedia, q
     assert "电弧灯" not in encyclopedia.ask(question).answer
 
 
+def test_an_english_question_is_not_answered_from_an_article_without_its_name(encyclopedia, monkeypatch):
+    """The corpus names Thailand (泰国, in the pangolin article), but the article on what a company
+    installed does not: the answer would be about another company."""
+    import qa.answer.support
+
+    question = "What did the Thailand company install?"
+    result = encyclopedia.ask(question)
+    assert result.answered is False and result.citations == [], result.answer  # (the pangolin article is too far)
+    assert encyclopedia.ask("What did the Tesla company install?").answered  # named by the article: answered
+    # without the binding, the lighting system installed by Tesla's company was the answer
+    monkeypatch.setattr(qa.answer.support, "binding", lambda q: [c for c in q.constraints if c.kind in qa.answer.support.HARD])
+    assert encyclopedia.ask(question).answered
+
+
 def test_a_sentence_that_points_back_is_shown_with_the_one_before(encyclopedia):
     """所以这种握法对处理高球最有效 answers, but only the sentence before says which grip it is."""
     result = encyclopedia.ask("哪一种握拍方式处理高球最有效？")

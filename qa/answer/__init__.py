@@ -26,7 +26,7 @@ from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage,
                               gives_reason_after, newest_close, points_back, score)
 from qa.answer.span import answer_span
-from qa.answer.support import HARD, article_text, check, meets, names_met, unknown_words
+from qa.answer.support import article_text, binding, check, meets, names_met, unknown_words
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Hit, Question
@@ -67,8 +67,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         return Answer(question, FOREIGN, False, query=query, reason="language")
     if not hits:
         return Answer(question, NOT_FOUND, False, query=query, reason="no_match")
-    # An English proper noun the corpus never renders (France) is a missing subject. Chinese names are
-    # not judged so: jieba's guesses (和威尔, 英语翻译) refused answerable questions (docs/evaluation.md).
+    # A name the corpus never writes (France, 罗保铭) is a missing subject; an English question's names
+    # must also be met by the article, as places and years are (support.binding). A Chinese question's
+    # other names are not required: jieba's guesses (和威尔, 英语翻译) refused answerable questions.
     unknown = unknown_words(q, index)
     supported = [h for h in hits if check(q, index.documents[h.chunk.doc_id]).ok]
     if not supported or unknown:
@@ -142,7 +143,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     docs = [index.documents[h.chunk.doc_id] for h in hits]
     texts = [article_text(d) for d in docs]
     # Missing from every retrieved article (成都), else from the nearest one (a year it does not cover).
-    hard = [c for c in q.constraints if c.kind in HARD]
+    hard = binding(q)
     missing = [c for c in hard if not any(meets(c, t, d.date) for t, d in zip(texts, docs))]
     if not missing and not unknown:
         missing = list(check(q, docs[0]).missing)

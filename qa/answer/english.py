@@ -35,6 +35,30 @@ def english_places(text: str) -> list[Constraint]:
 _ENGLISH_WORDS = {"china", "chinese", "hong kong"}
 
 
+def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], places: set[str]) -> list[Constraint]:
+    """The names of an English question: runs of capitalized words after its first (Tesla, Josh
+    Norman, Roman Catholic), not dates (August) nor ``places`` (lower-cased, already constraints),
+    each with the forms an article that names it would use: every Chinese rendering of its words
+    (``rendered``, the question's :func:`glosses`) and the words themselves (a Chinese article may
+    write a name, or its title may be, in Latin letters). Renderings are loose (Norman -> 诺曼底人,
+    Lane -> 胡同), so one rendering of one word found is the name found. A run with a word the
+    dictionary does not know (Kuechly, Gaga) is not judged: no text could be checked for it."""
+    renderings = dict(rendered)
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        words = [w.lower() for w in m.group().split() if w.lower() not in _CALENDAR]
+        if not words or any(w in places or w not in renderings for w in words):
+            continue
+        forms = {r for w in words for r in renderings[w]} | set(words)
+        out.append(Constraint("name", m.group(), tuple(sorted(forms, key=lambda f: (-len(f), f)))))
+    return out
+
+
+_NAME_RUN = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_CALENDAR = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
 _EN_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")  # TABLE-- is the word TABLE
 _EN_STOP = frozenset("""a an the of to in on at for by is are was were be been being what which who whom whose how many much
 when where why did do does done and or with from that this these those it its as into than then there their they he she

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from qa.answer.english import english_places, glosses
+from qa.answer.english import english_names, english_places, glosses
 from qa.answer.places import gazetteer
 from qa.normalize import CJK, has_cjk, normalize
 from qa.records import Constraint, Question
@@ -130,7 +130,9 @@ def analyze(question: str, today: date | None = None) -> Question:
                 constraints.append(Constraint("year", m.group(1), (m.group(1),), int(m.group(1))))
         places = english_places(text)
         constraints += places
-        rendered = glosses(text, {c.text.lower() for c in places})
+        place_words = {c.text.lower() for c in places}
+        rendered = glosses(text, place_words)
+        constraints += english_names(text, rendered, place_words)
     if not any(c.kind == "year" for c in constraints):  # a year written out wins over 今年
         this_year = (today or date.today()).year
         for m in _RELATIVE_YEAR.finditer(norm):

@@ -72,13 +72,22 @@ def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
 HARD = ("place", "year")
 
 
-def check(question: Question, doc: Document) -> Support:
-    """Every place and year of ``question`` met by the article ``doc`` (title, text or date)?
+def binding(question: Question) -> list[Constraint]:
+    """What the evidence must meet: the places and years of ``question`` and, in English, its names.
 
-    Other names (people, organizations) are not required of the article: jieba tags common nouns
-    as names too often (长度, 英文名). Articles that mention them are preferred (:func:`names_met`).
+    A Chinese question's other names (people, organizations) are not required of the article: jieba
+    tags common nouns as names too often (长度, 英文名); articles that mention them are preferred
+    (:func:`names_met`). An English question's names are capitalized (:func:`qa.answer.english.english_names`):
+    the Polish stock exchange is not answered from an article on Tokyo's.
     """
-    hard = [c for c in question.constraints if c.kind in HARD]
+    english = not has_cjk(question.text)
+    return [c for c in question.constraints if c.kind in HARD or (english and c.kind == "name")]
+
+
+def check(question: Question, doc: Document) -> Support:
+    """Every constraint of ``question`` that binds (:func:`binding`) met by the article ``doc``
+    (title, text or date)?"""
+    hard = binding(question)
     if not hard:
         return Support(True)
     text = article_text(doc)
@@ -128,14 +137,13 @@ def _pairs(word: str) -> list[str]:
 
 
 def _unknown_english(question: Question, index) -> tuple[Constraint, ...]:
-    """Proper nouns of an English question (capitalized, not its first word) that the corpus never
-    uses in any of their Chinese renderings (France -> 法国, 法兰西 in a police corpus): the corpus
-    cannot be about them. Common words are not judged (dictionary renderings miss too often), except
-    in input that is only keywords and has fewer than two terms the corpus uses (places included):
-    there the nearest sentence would be shown for one shared word (hello world -> 世界级旅游名城).
-    Two terms the corpus uses (Guilin telecom fraud: 桂林, 诈骗) make a search worth answering."""
+    """Names of an English question (:func:`qa.answer.english.english_names`) that the corpus never
+    writes (France -> 法国, 法兰西 in a police corpus): the corpus cannot be about them. Other words
+    are not judged (dictionary renderings miss too often), except in input that is only keywords and
+    has fewer than two terms the corpus uses (places included): there the nearest sentence would be
+    shown for one shared word (hello world -> 世界级旅游名城). Two terms the corpus uses (Guilin
+    telecom fraud: 桂林, 诈骗) make a search worth answering."""
     vocab = index.bm25.vocab_dict
-    capitalized = {w.lower() for w in re.findall(r"(?<=\s)[A-Z][a-z]+", question.text)}
 
     def known(rendering: str) -> bool:
         pairs = _pairs(rendering)
@@ -144,8 +152,7 @@ def _unknown_english(question: Question, index) -> tuple[Constraint, ...]:
     if keywords_only(question):
         used = sum(any(known(r) for r in renderings) for _, renderings in question.glosses)
         if used + sum(c.kind == "place" for c in question.constraints) < 2:
-            capitalized = {word for word, _ in question.glosses}
-    as_written = {w.lower(): w for w in re.findall(r"[A-Za-z]+", question.text)}
-    return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
-                 for word, renderings in question.glosses if word in capitalized and not any(known(r) for r in renderings))
-
+            as_written = {w.lower(): w for w in re.findall(r"[A-Za-z]+", question.text)}
+            return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
+                         for word, renderings in question.glosses if not any(known(r) for r in renderings))
+    return tuple(c for c in question.constraints if c.kind == "name" and not any(known(f) for f in c.forms))
