@@ -350,4 +350,3 @@ def read_with_antecedent(own: np.ndarray, paired: np.ndarray, back: list[bool]) 
     for i in np.flatnonzero(back):
         out[i] = max(own[i], min(paired[i], own[i - 1]))
     return out
-
