@@ -67,6 +67,12 @@ def test_the_names_of_an_english_question(question, names):
         assert "托马斯" in found[0].forms and "davis" in found[0].forms  # any rendering, or the word in Latin letters
 
 
+def test_a_people_names_its_country():
+    """British -> 英国人 also reads 英国: an article on Britain need not say 英国人."""
+    (british,) = [c for c in analyze("What do the British people call it?").constraints if c.kind == "name"]
+    assert "英国人" in british.forms and "英国" in british.forms
+
+
 def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_writes_it():
     """The Polish stock exchange is not answered from an article on Tokyo's; a name the corpus writes
     nowhere is missing; one rendering of one word of the name found is the name found."""

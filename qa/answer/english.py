@@ -50,10 +50,13 @@ def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], p
         if not words or any(w in places or w not in renderings for w in words):
             continue
         forms = {r for w in words for r in renderings[w]} | set(words)
+        # a people, language or style names its country too (Chinese -> 中国人 -> 中国, British -> 英国人 -> 英国)
+        forms |= {r[:-1] for r in forms if len(r) >= 3 and r[-1] in _OF_A_COUNTRY}
         out.append(Constraint("name", m.group(), tuple(sorted(forms, key=lambda f: (-len(f), f)))))
     return out
 
 
+_OF_A_COUNTRY = "人语式籍裔族"
 _NAME_RUN = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _CALENDAR = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
