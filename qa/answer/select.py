@@ -287,12 +287,16 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     chinese = has_cjk(question.text)
     back = [chinese and i > 0 and spans[i - 1][0] == spans[i][0] and points_back(texts[i], question)
             for i in range(len(spans))]
-    pairs = _pair_vectors(matrix, back) if any(back) else matrix
-    cosine, evidence = read_with_antecedent(dense, pairs @ qvec, back), 1.0
+    pairs = _pair_vectors(matrix, back) if any(back) else None
+
+    def read(own: np.ndarray, vec: np.ndarray) -> np.ndarray:  # ``own`` = matrix @ vec; pairs only where some point back
+        return read_with_antecedent(own, pairs @ vec, back) if pairs is not None else own.astype(np.float64)
+
+    cosine, evidence = read(dense, qvec), 1.0
     focused = focus(question, index.documents[hits[0].chunk.doc_id].title, texts) if encode is not None else None
     if focused:
         focus_vec = encode(focused)
-        to_focus = read_with_antecedent(matrix @ focus_vec, pairs @ focus_vec, back)
+        to_focus = read(matrix @ focus_vec, focus_vec)
         cosine = (1 - settings.focus_weight) * cosine + settings.focus_weight * to_focus
         evidence = settings.focus_evidence
     # The question's constraints are met by the article already; its other words decide the sentence.
