@@ -355,3 +355,31 @@ def test_a_sentence_read_with_its_antecedent_scores_as_the_pair_capped_by_the_an
     out = read_with_antecedent(own, paired, back)
     assert out.tolist() == [0.85, 0.85, 0.80, 0.75]  # capped by the sentence before; below it, the pair's
     assert read_with_antecedent(np.array([0.7, 0.8]), np.array([0.7, 0.75]), [False, True]).tolist() == [0.7, 0.8]
+
+
+class _Corpus:
+    """What :func:`qa.answer.select.coverage` reads of an index: its size and each word's document frequency."""
+
+    def __init__(self, *texts):
+        from qa.normalize import normalize
+
+        self.texts = [normalize(t) for t in texts]
+
+    def __len__(self):
+        return len(self.texts)
+
+    def document_frequency(self, word):
+        return sum(word in t for t in self.texts)
+
+
+@pytest.mark.parametrize("question", ["圜丘坛于何年建成?", "圜丘壇在哪一年建成？", "圜丘坛是甚麼人建成的", "哪一位皇帝建成了圜丘坛"])
+def test_the_asking_is_not_a_word_the_passage_lacks(question):
+    """何年, the 一年 of 哪一年, 甚麼: the words of the asking are not words of the topic that a passage
+    stating the answer fails to repeat (drcd-dev: 16 fewer refusals, docs/evaluation.md)."""
+    from qa.answer.select import coverage
+
+    passage = "圜丘坛建成于明嘉靖九年（1530年），是皇帝祭天的地方。"
+    corpus = _Corpus(passage, "天坛位于北京，是明清两代皇帝祭祀皇天的场所。", "故宫是明清两代的皇家宫殿。")
+    assert coverage(corpus, analyze(question), [passage]) == [1.0]
+    # the topic still counts: a passage on another building covers only the shared words
+    assert coverage(corpus, analyze(question), ["故宫建成于明永乐十八年。"])[0] <= 0.5
