@@ -172,8 +172,8 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
 
 # The asking itself, masked before the question is cut into words: 何年 is a word no corpus uses and
 # 哪一年 leaves 一年, so a passage stating the answer was held to lack them (drcd-dev: 16 fewer
-# refusals; off-topic answers as many as before, of 2,192 asked; masking demonstratives such as 这位, or 什么时候, answered
-# more off-topic questions than it saved, docs/evaluation.md).
+# refusals; as many off-topic answers as before, of 2,192 asked). Masking demonstratives (这位, 该)
+# or 什么时候 as well answered more off-topic questions than it saved (docs/evaluation.md).
 _ASKING = re.compile(r"什么样的?|什么|甚么|哪一?[个种项类座位家部所条张本首支件门年片场份艘名幅届任代次]?|何[年时人处地种方]|有何")
 # Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
 # point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
