@@ -383,3 +383,18 @@ def test_the_asking_is_not_a_word_the_passage_lacks(question):
     assert coverage(corpus, analyze(question), [passage]) == [1.0]
     # the topic still counts: a passage on another building covers only the shared words
     assert coverage(corpus, analyze(question), ["故宫建成于明永乐十八年。"])[0] <= 0.5
+
+
+@pytest.mark.parametrize("dense,cover,answered", [
+    (0.92, 0.35, True),   # very close, in other words (古气候学家想要获得哪种气候特征的信息): answered
+    (0.86, 0.80, True),   # close, in the question's words: answered
+    (0.84, 0.60, False),  # fairly close, some shared words: another subject (answered by dense × coverage)
+    (0.80, 0.90, False),  # the same words, not close
+])
+def test_for_a_chinese_question_closeness_weighs_more_than_repeated_words(dense, cover, answered):
+    from qa.answer.select import DEFAULT_THRESHOLD, confidence
+
+    assert (confidence(dense, cover) >= DEFAULT_THRESHOLD) is answered
+    assert confidence(0.95, 1.0) == 1.0 and confidence(0.70, 1.0) == 0.0
+    # an English question over Chinese text keeps dense × coverage on its own range
+    assert confidence(0.70, 0.6, cross_lingual=True) == pytest.approx(0.3)
