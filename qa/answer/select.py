@@ -172,8 +172,9 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
 
 # The asking itself, masked before the question is cut into words: 何年 is a word no corpus uses and
 # 哪一年 leaves 一年, so a passage stating the answer was held to lack them (drcd-dev: 16 fewer
-# refusals; as many off-topic answers as before, of 2,192 asked). Masking demonstratives (这位, 该)
-# or 什么时候 as well answered more off-topic questions than it saved (docs/evaluation.md).
+# refusals; as many off-topic answers as before, of 2,192 asked; a few more answers to questions
+# whose passage is held out). Masking demonstratives (这位, 该) or 什么时候 as well answered more
+# off-topic questions than it saved (docs/evaluation.md).
 _ASKING = re.compile(r"什么样的?|什么|甚么|哪一?[个种项类座位家部所条张本首支件门年片场份艘名幅届任代次]?|何[年时人处地种方]|有何")
 # Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
 # point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
@@ -225,8 +226,8 @@ def confidence(dense_score: float, cover: float, cross_lingual: bool = False) ->
     at 0.4): a passage that says the answer in other words is very close yet repeats few of the
     question's words, while a passage on another subject repeats some of them and is only fairly
     close. Fit on cmrc2018-trial and xquad-zh against their questions asked of each other's corpus,
-    confirmed on drcd-dev: fewer refusals, off-topic and held-out answers on all three
-    (docs/evaluation.md). An English question over Chinese text scores ~0.1 lower for the same
+    confirmed on drcd-dev: fewer refusals and off-topic answers on all three, as many or fewer
+    answers to questions whose passage is held out (docs/evaluation.md). An English question over Chinese text scores ~0.1 lower for the same
     relevance, so its range is [0.6, 0.8], times the coverage (fit on xquad-en2zh against its
     questions asked of cmrc2018-trial; a heavier dense part there refused more answerable questions
     for as many off-topic answers).
