@@ -157,8 +157,11 @@ def _asked_noun(tokens: list[tuple[int, int, str, str]]) -> str:
     return ""
 
 
-_INTERROGATIVE = re.compile(r"什么|哪[一]?[个种项类座位家部所条张本首支件门]?|何种")
-_MEASURE = re.compile(r"一?[个种项类座位家部所条张本首支件门]")
+# Measure words between an interrogative or demonstrative and its noun (哪一张专辑, 这项制度); also
+# read by qa.answer.select.
+MEASURE_WORDS = "个种项类座位家部所条张本首支件门"
+_INTERROGATIVE = re.compile(rf"什么|哪[一]?[{MEASURE_WORDS}]?|何种")
+_MEASURE = re.compile(rf"一?[{MEASURE_WORDS}]")
 
 
 def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answer.question import MEASURE_WORDS
 from qa.answer.span import figure_features, names, units
 from qa.answer.support import HARD, fits
 from qa.index import Index
@@ -121,7 +122,7 @@ def points_back(sentence: str, question: Question | None = None) -> bool:
     return bool(noun) and re.search(_DEMONSTRATIVE + re.escape(noun), norm) is not None
 
 
-_DEMONSTRATIVE = r"(?:这|该|此|那|本)一?[个种项类座位家部所条张本首支件门]?"
+_DEMONSTRATIVE = rf"(?:这|该|此|那|本)一?[{MEASURE_WORDS}]?"
 
 
 def _without(text: str, topic: str) -> str:
@@ -175,7 +176,7 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
 # refusals; as many off-topic answers as before, of 2,192 asked; a few more answers to questions
 # whose passage is held out). Masking demonstratives (这位, 该) or 什么时候 as well answered more
 # off-topic questions than it saved (docs/evaluation.md).
-_ASKING = re.compile(r"什么样的?|什么|甚么|哪一?[个种项类座位家部所条张本首支件门年片场份艘名幅届任代次]?|何[年时人处地种方]|有何")
+_ASKING = re.compile(rf"什么样的?|什么|甚么|哪一?[{MEASURE_WORDS}年片场份艘名幅届任代次]?|何[年时人处地种方]|有何")
 # Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
 # point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
 # count as rare words the passage lacks.
@@ -227,10 +228,10 @@ def confidence(dense_score: float, cover: float, cross_lingual: bool = False) ->
     question's words, while a passage on another subject repeats some of them and is only fairly
     close. Fit on cmrc2018-trial and xquad-zh against their questions asked of each other's corpus,
     confirmed on drcd-dev: fewer refusals and off-topic answers on all three, as many or fewer
-    answers to questions whose passage is held out (docs/evaluation.md). An English question over Chinese text scores ~0.1 lower for the same
-    relevance, so its range is [0.6, 0.8], times the coverage (fit on xquad-en2zh against its
-    questions asked of cmrc2018-trial; a heavier dense part there refused more answerable questions
-    for as many off-topic answers).
+    answers to questions whose passage is held out (docs/evaluation.md). An English question over
+    Chinese text scores ~0.1 lower for the same relevance, so its range is [0.6, 0.8], times the
+    coverage (fit on xquad-en2zh against its questions asked of cmrc2018-trial; a heavier dense part
+    there refused more answerable questions for as many off-topic answers).
     """
     low = 0.6 if cross_lingual else 0.7
     dense = min(max((dense_score - low) / 0.2, 0.0), 1.0)
