@@ -113,6 +113,7 @@ class Question:
     recent: bool = False  # 最近/目前/latest: the newest of the relevant articles answer
     why: bool = False  # 为何/原因/why: the reason may be in the sentence after the answer's
     asked_noun: str = ""  # the noun an interrogative governs: 什么制度 -> 制度
+    subject: str = ""  # a Chinese question's first noun as written, not a place or year: 外星人 in 外星人的破案率是多少
 
 
 @dataclass(frozen=True)

@@ -292,7 +292,7 @@ def test_the_latest_prefers_the_newest_article_only_when_it_comes_close():
 
     spans = [(0, 0, 5), (0, 6, 9), (1, 0, 4), (2, 0, 4)]  # (passage, start, end)
     total = np.array([1.30, 1.10, 1.20, 0.90])
-    found = Candidates(spans, ["a"] * 4, total, total, [0.0] * 3, np.ones(4, bool))
+    found = Candidates(spans, ["a"] * 4, total, total, [0.0] * 3, np.ones(4, bool), np.zeros((4, 2)))
     dates = ["2019-03-02", "2023-04-10", "2024-01-01"]
     assert newest_close(found, dates, 0, margin=0.15) == 0  # 2024's 0.90 is far below 1.30
     assert newest_close(found, dates, 0, margin=0.5) == 3
@@ -398,3 +398,35 @@ def test_for_a_chinese_question_closeness_weighs_more_than_repeated_words(dense,
     assert confidence(0.95, 1.0) == 1.0 and confidence(0.70, 1.0) == 0.0
     # an English question over Chinese text keeps dense × coverage on its own range
     assert confidence(0.70, 0.6, cross_lingual=True) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("question,subject", [
+    ("外星人的破案率是多少", "外星人"),
+    ("桂林的破案率是多少", "破案率"),  # a place is a constraint of its own
+    ("海底警方走访了多少群众", "海底"),  # a place word
+    ("高英是怎么死的？", "高英"),  # a name jieba guesses
+    ("哪个品种的锦地罗需要冬眠？", "锦地罗"),  # not what is asked (品种)
+    ("佛教大約於幾世紀時傳入日本?", "佛教"),  # traditional script; not 几世纪, the asking
+    ("恐龍零發案社區有多少個", "恐龍"),  # as written
+    ("How many police stations are there?", ""),
+])
+def test_a_questions_subject_is_its_first_noun(question, subject):
+    assert analyze(question).subject == subject
+
+
+def test_a_subject_the_answer_sentence_is_not_about_pulls_the_question_away():
+    """外星人 the sentence is not about: without it, the question comes closer to the sentence; 磁带 it
+    says as 录像带: without it, the question moves away."""
+    from qa.answer.select import SUBJECT_MARGIN, pulled_away
+
+    sentence = np.array([1.0, 0.0, 0.0])
+
+    def vector(cos):  # a unit vector at this cosine to the sentence
+        return np.array([cos, np.sqrt(1 - cos ** 2), 0.0])
+
+    def encode(text):  # the question without its subject: as close to the sentence as what is left of it
+        return vector({"的破案率是多少": 0.90, "有多长": 0.80}.get(text, 0.5))
+
+    assert pulled_away(analyze("外星人的破案率是多少"), "外星人", vector(0.87), sentence, encode)  # 0.90 without it
+    assert not pulled_away(analyze("外星人的破案率是多少"), "外星人", vector(0.90 - SUBJECT_MARGIN / 2), sentence, encode)
+    assert not pulled_away(analyze("磁带有多长"), "磁带", vector(0.85), sentence, encode)  # 0.80 without it

@@ -200,6 +200,8 @@ def test_design_card_span_and_follow_up(engine):
     ("2019年白城的命案现案破案率是多少", ["2019年"]), ("What is the case clearance rate in Chengdu?", ["Chengdu"]),
     ("What is the capital of France?", ["France"]),
     ("罗保铭在桂林抓了多少人", ["罗保铭"]),  # a person the corpus never names (was answered: 1411名…诈骗犯罪分子)
+    ("外星人的破案率是多少", ["外星人"]),  # a subject the corpus never names (was answered with 桂林's rates)
+    ("恐龍零發案社區有多少個", ["恐龍"]),  # (was answered with 白城's 50个)
 ])
 def test_near_misses_are_refused_with_related_passages(engine, question, missing):
     result = engine.ask(question)
@@ -211,6 +213,14 @@ def test_near_misses_are_refused_with_related_passages(engine, question, missing
     out = result.to_dict()
     assert out["reason"] == "missing" and out["missing"] == missing and out["answer_span"] is None
     assert len(out["related"]) == len(result.related)
+
+
+def test_a_subject_the_corpus_never_names_is_refused_unless_the_answer_is_about_it(engine):
+    refused = engine.ask("外星人的破案率是多少")
+    assert refused.answer.startswith("语料中没有关于「外星人」的破案率。相关内容（桂林）：")
+    # 警官 is no word of the corpus either, but the sentence that answers is about police (走访群众)
+    answered = engine.ask("警官们走访了多少群众")
+    assert answered.answered and "39440" in answered.answer
 
 
 def test_refusal_via_cli_json_and_text(index_dir):

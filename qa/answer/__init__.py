@@ -24,12 +24,12 @@ from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage,
-                              gives_reason_after, newest_close, points_back, score)
+                              gives_reason_after, newest_close, points_back, pulled_away, score)
 from qa.answer.span import answer_span
-from qa.answer.support import article_text, binding, check, meets, names_met, unknown_words
+from qa.answer.support import absent_subject, article_text, binding, check, meets, names_met, unknown_words
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
-from qa.records import Answer, Hit, Question
+from qa.records import Answer, Constraint, Hit, Question
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     found = score(q, qvec, pool, index, settings, encode)
     # Is the corpus about this at all? The closest sentence of the passages, and how much of the
     # question's wording the best of their articles (title and text) covers.
-    articles = list({h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values())
-    conf = confidence(float(found.dense.max()), max(coverage(index, q, [article_text(d) for d in articles], normalized=True)),
-                      not has_cjk(q.text))
+    articles = [article_text(d) for d in {h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values()]
+    conf = confidence(float(found.dense.max()), max(coverage(index, q, articles, normalized=True)), not has_cjk(q.text))
     if conf < settings.threshold:
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
@@ -97,6 +96,12 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
+    # A subject the corpus never names (外星人 in 外星人的破案率是多少, answered with 桂林's rate; 高英 in
+    # 高英是怎么死的, asked of an encyclopedia without her) that the answer sentence is not about in
+    # other words either: refused as a missing place is.
+    absent = absent_subject(q, index, articles)
+    if absent and encode is not None and pulled_away(q, absent, qvec, found.vectors[best], encode):
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", absent, (absent,)),))
     # A sentence that points back (所以…, 其…, 同年…), or names what is asked by a demonstrative
     # (什么制度 -> 导致这项制度的废弃), is shown with the one before it in its passage: alone it does not
     # say what it is about (所以对处理高球最有效 needs the grip named just before).
@@ -139,7 +144,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
 
 
 def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=()) -> Answer:
-    """No retrieved article meets every constraint: name what is missing, show what is there."""
+    """No retrieved article meets every constraint, or the question's subject is not in the corpus
+    (``unknown``): name what is missing, show what is there."""
     docs = [index.documents[h.chunk.doc_id] for h in hits]
     texts = [article_text(d) for d in docs]
     # Missing from every retrieved article (成都), else from the nearest one (a year it does not cover).
@@ -152,7 +158,10 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     near = score(q, qvec, top, index, settings)
     conf = confidence(float(near.dense.max()), max(near.context), not has_cjk(q.text)) if near else 0.0
     names = "、".join(f"「{c.shown()}」" for c in missing)
-    about = q.topic if 2 <= len(q.topic) <= 10 else "内容"  # (罗保铭在桂林抓了多少人 leaves 抓: not a topic)
+    topic = q.topic
+    for c in unknown:  # (a missing noun is in the topic: 外星人的破案率 -> 破案率)
+        topic = "".join(p.strip("的在了是和与及上 ") for p in topic.split(c.text))
+    about = topic if 2 <= len(topic) <= 10 else "内容"  # (罗保铭在桂林抓了多少人 leaves 抓: not a topic)
     text = f"语料中没有关于{names}的{about}。"
     shown = []
     if near is not None and conf >= settings.threshold:

@@ -77,6 +77,12 @@ _QUESTION_WORDS = re.compile(
     r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|吗|呢|么|[？?！!。，,\s]+"
 )
 
+# Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
+# point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
+# count as rare words the passage lacks (qa.answer.select.coverage).
+QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|何时|何种|何处|何地|何人|多久|多长|多大|多远|多高"
+                            r"|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
+
 # --- years ---------------------------------------------------------------------------------------
 
 _YEAR_ZH = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?")
@@ -116,7 +122,7 @@ def analyze(question: str, today: date | None = None) -> Question:
         month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
         constraints.append(Constraint("year", text[m.start():m.end()], (m.group(1),), int(m.group(1)), month))
         covered.append(m.span())
-    asked_noun = ""
+    asked_noun, subject = "", ""
     if has_cjk(text):
         tokens, pos = [], 0
         for token in posseg().cut(norm):
@@ -124,6 +130,7 @@ def analyze(question: str, today: date | None = None) -> Question:
             pos += len(token.word)
         constraints += _chinese_names(text, norm, covered, tokens)
         asked_noun = _asked_noun(tokens)
+        subject = _subject(text, norm, tokens, constraints, asked_noun)
     else:
         if not constraints:
             for m in _YEAR_EN.finditer(norm):
@@ -140,7 +147,7 @@ def analyze(question: str, today: date | None = None) -> Question:
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(norm)), "open")  # 誰 asks as 谁 does
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
-                    why=bool(_WHY.search(norm)), asked_noun=asked_noun)
+                    why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject)
 
 
 def _asked_noun(tokens: list[tuple[int, int, str, str]]) -> str:
@@ -154,6 +161,21 @@ def _asked_noun(tokens: list[tuple[int, int, str, str]]) -> str:
                 if after_flag.startswith(("n", "q")) and has_cjk(after):
                     return after
                 break
+    return ""
+
+
+def _subject(text: str, norm: str, tokens: list[tuple[int, int, str, str]], constraints: list[Constraint],
+             asked_noun: str) -> str:
+    """The first noun of a Chinese question as written (a common noun, a place word such as 海底, or a
+    name jieba guesses: 外星人, 高英), which is usually what it is about; "" when there is none. Places
+    and years are constraints of their own; the noun an interrogative governs (哪个**品种**) and words
+    of the asking (几世纪, 多长) are what is asked, which the answer need not name."""
+    bound = [normalize(c.text) for c in constraints if c.kind in ("place", "year")]
+    for start, end, word, flag in tokens:
+        if (len(word) >= 2 and has_cjk(word) and (flag.startswith("n") or flag in ("vn", "s"))
+                and word != asked_noun and not QUESTION_NOISE.search(word)
+                and not any(word in b or b in word for b in bound)):
+            return text[start:end] if len(text) == len(norm) else word
     return ""
 
 

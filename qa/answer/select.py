@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer.question import MEASURE_WORDS
+from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
 from qa.answer.support import HARD, fits
 from qa.index import Index
@@ -60,6 +60,7 @@ class Candidates:
     total: np.ndarray
     context: list[float]  # per hit: coverage of the question by its passage and title
     fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
+    vectors: np.ndarray  # each sentence's stored vector
 
 
 def focus(question: Question, title: str, sentences: list[str] = ()) -> str | None:
@@ -90,7 +91,7 @@ def focus(question: Question, title: str, sentences: list[str] = ()) -> str | No
                 rest = rest.replace(word, "")
     for mark, text in kept.items():
         rest = rest.replace(mark, text)
-    if rest == asked or not any(not _QUESTION_NOISE.search(w) for w in terms(rest)):
+    if rest == asked or not any(not QUESTION_NOISE.search(w) for w in terms(rest)):
         return None  # nothing but the asking is left (尤金袋鼠是什么 -> 是什么): the question is the topic
     return rest
 
@@ -155,7 +156,7 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
     # A piece that is neither a dictionary word nor in the corpus is a cutting artifact
     # (网格员有多少名 -> 网格 / 员有), not a word the corpus lacks: it is not held against the passage.
     known = dictionary()
-    words = {w for w in words if (df[w] > 0 or w in known or not has_cjk(w)) and not _QUESTION_NOISE.search(w)}
+    words = {w for w in words if (df[w] > 0 or w in known or not has_cjk(w)) and not QUESTION_NOISE.search(w)}
     if not words:
         return [1.0] * len(texts)
     n = max(len(index), 1)
@@ -177,10 +178,6 @@ def coverage(index: Index, question: Question, texts: list[str], normalized: boo
 # whose passage is held out). Masking demonstratives (这位, 该) or 什么时候 as well answered more
 # off-topic questions than it saved (docs/evaluation.md).
 _ASKING = re.compile(rf"什么样的?|什么|甚么|哪一?[{MEASURE_WORDS}年片场份艘名幅届任代次]?|何[年时人处地种方]|有何")
-# Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
-# point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
-# count as rare words the passage lacks.
-_QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|何时|何种|何处|何地|何人|多久|多长|多大|多远|多高|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
 
 
 def _english_coverage(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
@@ -348,7 +345,24 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
-    return Candidates(spans, texts, dense, total, context, fit)
+    return Candidates(spans, texts, dense, total, context, fit, matrix)
+
+
+SUBJECT_MARGIN = 0.01  # a word whose removal brings the question this much closer to the answer is not its subject
+
+
+def pulled_away(question: Question, word: str, qvec: np.ndarray, sentence_vec: np.ndarray,
+                encode: Callable[[str], np.ndarray]) -> bool:
+    """Is the answer sentence (``sentence_vec``) not about ``word`` of ``question`` (whose vector is
+    ``qvec``)? Asked without the word, the question comes closer to it (by ``SUBJECT_MARGIN``).
+
+    On a corpus about police work, every sentence about 破案率 is close to 外星人的破案率是多少; asked
+    without 外星人 it is closer still, while a word the sentence says in other words (磁带 for its
+    录像带) draws the question towards it. Asked only of a question's subject that the corpus never
+    uses (:func:`qa.answer.support.absent_subject`); fit on the shared sets (docs/evaluation.md).
+    """
+    without = encode(normalize(question.text).replace(normalize(word), "", 1))
+    return float(without @ sentence_vec) - float(qvec @ sentence_vec) > SUBJECT_MARGIN
 
 
 def _pair_vectors(matrix: np.ndarray, back: list[bool]) -> np.ndarray:

@@ -132,6 +132,16 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     return _unknown_english(question, index)
 
 
+def absent_subject(question: Question, index, articles: list[str]) -> str:
+    """The subject of a Chinese question (:attr:`Question.subject`) when the corpus never uses it as a
+    word and none of the normalized ``articles`` (those answers are chosen from) contains it, else "":
+    a subject the evidence may not be about (外星人 in 外星人的破案率是多少). Whether the answer sentence
+    is about it anyway, in other words, is :func:`qa.answer.select.pulled_away`'s to say: 磁带 may be
+    the text's 录像带."""
+    word = normalize(question.subject)
+    return question.subject if word and index.document_frequency(word) == 0 and not any(word in a for a in articles) else ""
+
+
 def _pairs(word: str) -> list[str]:
     return [word[i:i + 2] for i in range(len(word) - 1)]
 
