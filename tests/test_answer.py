@@ -175,6 +175,8 @@ def test_the_focus_is_the_question_without_its_topic(question, title, sentences,
 
 def test_topic_is_what_remains():
     assert analyze("成都的破案率是多少").topic == "破案率"
+    assert analyze("北京的网格员有多少名").topic == "网格员"  # not 网格员名
+    assert analyze("恐龍零發案社區有多少個").topic == "恐龍零發案社區"
 
 
 @pytest.mark.parametrize("question", ["", "   ", "？？？", "桂" * 1001])
