@@ -427,8 +427,10 @@ def test_a_subject_the_answer_sentence_is_not_about_pulls_the_question_away():
         return np.array([cos, np.sqrt(1 - cos ** 2), 0.0])
 
     def encode(text):  # the question without its subject: as close to the sentence as what is left of it
-        return vector({"的破案率是多少": 0.90, "有多长": 0.80}.get(text, 0.5))
+        return vector({"的破案率是多少": 0.90, "有多长": 0.80, "What is the clearance rate of ?": 0.90}.get(text, 0.5))
 
     assert pulled_away(analyze("外星人的破案率是多少"), "外星人", vector(0.87), sentence, encode)  # 0.90 without it
     assert not pulled_away(analyze("外星人的破案率是多少"), "外星人", vector(0.90 - SUBJECT_MARGIN / 2), sentence, encode)
     assert not pulled_away(analyze("磁带有多长"), "磁带", vector(0.85), sentence, encode)  # 0.80 without it
+    # an English word is taken out whole, as written
+    assert pulled_away(analyze("What is the clearance rate of Aliens?"), "Aliens", vector(0.87), sentence, encode)

@@ -202,6 +202,7 @@ def test_design_card_span_and_follow_up(engine):
     ("罗保铭在桂林抓了多少人", ["罗保铭"]),  # a person the corpus never names (was answered: 1411名…诈骗犯罪分子)
     ("外星人的破案率是多少", ["外星人"]),  # a subject the corpus never names (was answered with 桂林's rates)
     ("恐龍零發案社區有多少個", ["恐龍"]),  # (was answered with 白城's 50个)
+    ("How many grid workers do dinosaurs have?", ["dinosaurs"]),  # (was answered: 3956名)
 ])
 def test_near_misses_are_refused_with_related_passages(engine, question, missing):
     result = engine.ask(question)

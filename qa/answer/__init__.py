@@ -26,7 +26,7 @@ from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage,
                               gives_reason_after, newest_close, points_back, pulled_away, score)
 from qa.answer.span import answer_span
-from qa.answer.support import absent_subject, article_text, binding, check, meets, names_met, unknown_words
+from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Constraint, Hit, Question
@@ -97,11 +97,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
     # A subject the corpus never names (外星人 in 外星人的破案率是多少, answered with 桂林's rate; 高英 in
-    # 高英是怎么死的, asked of an encyclopedia without her) that the answer sentence is not about in
-    # other words either: refused as a missing place is.
-    absent = absent_subject(q, index, articles)
-    if absent and encode is not None and pulled_away(q, absent, qvec, found.vectors[best], encode):
-        return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", absent, (absent,)),))
+    # 高英是怎么死的, asked of an encyclopedia without her; aliens in an English question) that the
+    # answer sentence is not about in other words either: refused as a missing place is.
+    for word in absent_words(q, index, articles) if encode is not None else ():
+        if pulled_away(q, word, qvec, found.vectors[best], encode):
+            return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
     # A sentence that points back (所以…, 其…, 同年…), or names what is asked by a demonstrative
     # (什么制度 -> 导致这项制度的废弃), is shown with the one before it in its passage: alone it does not
     # say what it is about (所以对处理高球最有效 needs the grip named just before).

@@ -358,11 +358,14 @@ def pulled_away(question: Question, word: str, qvec: np.ndarray, sentence_vec: n
 
     On a corpus about police work, every sentence about 破案率 is close to 外星人的破案率是多少; asked
     without 外星人 it is closer still, while a word the sentence says in other words (磁带 for its
-    录像带) draws the question towards it. Asked only of a question's subject that the corpus never
-    uses (:func:`qa.answer.support.absent_subject`); fit on the shared sets (docs/evaluation.md).
+    录像带, 警官 for its 警方) draws the question towards it. Asked only of words the corpus never
+    uses (:func:`qa.answer.support.absent_words`); fit on the shared sets (docs/evaluation.md).
     """
-    without = encode(normalize(question.text).replace(normalize(word), "", 1))
-    return float(without @ sentence_vec) - float(qvec @ sentence_vec) > SUBJECT_MARGIN
+    if has_cjk(word):
+        without = question.text.replace(word, "", 1)
+    else:
+        without = " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", "", question.text, count=1).split())
+    return float(encode(without) @ sentence_vec) - float(qvec @ sentence_vec) > SUBJECT_MARGIN
 
 
 def _pair_vectors(matrix: np.ndarray, back: list[bool]) -> np.ndarray:

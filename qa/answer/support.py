@@ -132,14 +132,31 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     return _unknown_english(question, index)
 
 
-def absent_subject(question: Question, index, articles: list[str]) -> str:
-    """The subject of a Chinese question (:attr:`Question.subject`) when the corpus never uses it as a
-    word and none of the normalized ``articles`` (those answers are chosen from) contains it, else "":
-    a subject the evidence may not be about (外星人 in 外星人的破案率是多少). Whether the answer sentence
-    is about it anyway, in other words, is :func:`qa.answer.select.pulled_away`'s to say: 磁带 may be
-    the text's 录像带."""
-    word = normalize(question.subject)
-    return question.subject if word and index.document_frequency(word) == 0 and not any(word in a for a in articles) else ""
+def absent_words(question: Question, index, articles: list[str]) -> list[str]:
+    """Words of ``question``, as written, that the corpus never uses, so the evidence may not be about
+    them: a Chinese question's subject (:attr:`Question.subject`: 外星人 in 外星人的破案率是多少) when
+    the corpus never uses it as a word and none of the normalized ``articles`` (those answers are chosen
+    from) contains it; an English question's words none of whose Chinese renderings the corpus uses
+    (dinosaurs -> 恐龙 in a police corpus), other than verb forms in -ed or -ing (used, wearing: what a
+    refusal names is a subject). Whether the answer sentence is about them anyway, in other
+    words, is :func:`qa.answer.select.pulled_away`'s to say: 磁带 may be the text's 录像带."""
+    if has_cjk(question.text):
+        word = normalize(question.subject)
+        absent = word and index.document_frequency(word) == 0 and not any(word in a for a in articles)
+        return [question.subject] if absent else []
+    vocab = index.bm25.vocab_dict
+    out = []
+    for word, renderings in question.glosses:
+        if not word.endswith(("ed", "ing")) and not any(_rendered(r, vocab) for r in renderings):
+            written = re.search(rf"(?i)\b{re.escape(word)}\b", question.text)
+            out.append(written.group() if written else word)
+    return out
+
+
+def _rendered(rendering: str, vocab) -> bool:
+    """Does the corpus (its BM25 ``vocab``) use ``rendering``, as a word or as character pairs?"""
+    pairs = _pairs(rendering)
+    return rendering in vocab or bool(pairs) and all(p in vocab for p in pairs)
 
 
 def _pairs(word: str) -> list[str]:
@@ -156,8 +173,7 @@ def _unknown_english(question: Question, index) -> tuple[Constraint, ...]:
     vocab = index.bm25.vocab_dict
 
     def known(rendering: str) -> bool:
-        pairs = _pairs(rendering)
-        return rendering in vocab or bool(pairs) and all(p in vocab for p in pairs)
+        return _rendered(rendering, vocab)
 
     if keywords_only(question):
         used = sum(any(known(r) for r in renderings) for _, renderings in question.glosses)
