@@ -97,7 +97,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
     # A subject the corpus never names (外星人 in 外星人的破案率是多少, answered with 桂林's rate; 高英 in
-    # 高英是怎么死的, asked of an encyclopedia without her; aliens in an English question) that the
+    # 高英是怎么死的, asked of an encyclopedia without her; dinosaurs in an English question) that the
     # answer sentence is not about in other words either: refused as a missing place is.
     for word in absent_words(q, index, articles) if encode is not None else ():
         if pulled_away(q, word, qvec, found.vectors[best], encode):

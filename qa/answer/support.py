@@ -166,19 +166,16 @@ def _pairs(word: str) -> list[str]:
 def _unknown_english(question: Question, index) -> tuple[Constraint, ...]:
     """Names of an English question (:func:`qa.answer.english.english_names`) that the corpus never
     writes (France -> 法国, 法兰西 in a police corpus): the corpus cannot be about them. Other words
-    are not judged (dictionary renderings miss too often), except in input that is only keywords and
+    are not judged here (dictionary renderings miss too often: :func:`absent_words` asks the answer
+    sentence about those the corpus never renders), except in input that is only keywords and
     has fewer than two terms the corpus uses (places included): there the nearest sentence would be
     shown for one shared word (hello world -> 世界级旅游名城). Two terms the corpus uses (Guilin
     telecom fraud: 桂林, 诈骗) make a search worth answering."""
     vocab = index.bm25.vocab_dict
-
-    def known(rendering: str) -> bool:
-        return _rendered(rendering, vocab)
-
     if keywords_only(question):
-        used = sum(any(known(r) for r in renderings) for _, renderings in question.glosses)
+        used = sum(any(_rendered(r, vocab) for r in renderings) for _, renderings in question.glosses)
         if used + sum(c.kind == "place" for c in question.constraints) < 2:
             as_written = {w.lower(): w for w in re.findall(r"[A-Za-z]+", question.text)}
             return tuple(Constraint("name", as_written.get(word, word), tuple(sorted(renderings)))
-                         for word, renderings in question.glosses if not any(known(r) for r in renderings))
-    return tuple(c for c in question.constraints if c.kind == "name" and not any(known(f) for f in c.forms))
+                         for word, renderings in question.glosses if not any(_rendered(r, vocab) for r in renderings))
+    return tuple(c for c in question.constraints if c.kind == "name" and not any(_rendered(f, vocab) for f in c.forms))
