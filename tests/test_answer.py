@@ -432,5 +432,6 @@ def test_a_subject_the_answer_sentence_is_not_about_pulls_the_question_away():
     assert pulled_away(analyze("外星人的破案率是多少"), "外星人", vector(0.87), sentence, encode)  # 0.90 without it
     assert not pulled_away(analyze("外星人的破案率是多少"), "外星人", vector(0.90 - SUBJECT_MARGIN / 2), sentence, encode)
     assert not pulled_away(analyze("磁带有多长"), "磁带", vector(0.85), sentence, encode)  # 0.80 without it
+    assert pulled_away(analyze("外星人外星人的破案率是多少"), "外星人", vector(0.87), sentence, encode)  # every time
     # an English word is taken out whole, as written
     assert pulled_away(analyze("What is the clearance rate of Aliens?"), "Aliens", vector(0.87), sentence, encode)

@@ -354,7 +354,8 @@ SUBJECT_MARGIN = 0.01  # a word whose removal brings the question this much clos
 def pulled_away(question: Question, word: str, qvec: np.ndarray, sentence_vec: np.ndarray,
                 encode: Callable[[str], np.ndarray]) -> bool:
     """Is the answer sentence (``sentence_vec``) not about ``word`` of ``question`` (whose vector is
-    ``qvec``)? Asked without the word, the question comes closer to it (by ``SUBJECT_MARGIN``).
+    ``qvec``)? Asked without the word (wherever it occurs), the question comes closer to it (by
+    ``SUBJECT_MARGIN``).
 
     On a corpus about police work, every sentence about 破案率 is close to 外星人的破案率是多少; asked
     without 外星人 it is closer still, while a word the sentence says in other words (磁带 for its
@@ -362,9 +363,9 @@ def pulled_away(question: Question, word: str, qvec: np.ndarray, sentence_vec: n
     uses (:func:`qa.answer.support.absent_words`); fit on the shared sets (docs/evaluation.md).
     """
     if has_cjk(word):
-        without = question.text.replace(word, "", 1)
+        without = question.text.replace(word, "")
     else:
-        without = " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", "", question.text, count=1).split())
+        without = " ".join(re.sub(rf"(?i)\b{re.escape(word)}\b", "", question.text).split())
     return float(encode(without) @ sentence_vec) - float(qvec @ sentence_vec) > SUBJECT_MARGIN
 
 
