@@ -402,6 +402,32 @@ def test_for_a_chinese_question_closeness_weighs_more_than_repeated_words(dense,
     assert confidence(0.70, 0.6, cross_lingual=True) == pytest.approx(0.3)
 
 
+def test_an_answer_that_stands_out_of_the_candidates_is_surer_than_one_among_many_as_close():
+    from qa.answer.select import DEFAULT_THRESHOLD, Candidates, confidence, standing
+
+    spans = [(0, 0, 5), (0, 6, 9), (1, 0, 4), (2, 0, 4), (2, 5, 9)]  # (passage, start, end)
+
+    def found(dense, total):
+        dense, total = np.array(dense), np.array(total)
+        return Candidates(spans, ["a"] * 5, dense, total, [0.0] * 3, np.ones(5, bool), np.zeros((5, 2)))
+
+    # one sentence (and its passage) well ahead: the passage that says it
+    ahead = found([0.90, 0.80, 0.79, 0.78, 0.80], [1.40, 1.10, 1.05, 1.00, 1.02])
+    # as close, but so is everything else: a search that went nowhere in particular
+    flat = found([0.90, 0.89, 0.88, 0.89, 0.88], [1.40, 1.36, 1.38, 1.37, 1.36])
+    assert standing(ahead) == pytest.approx(0.086 + 0.3 * 0.35 - 0.06)
+    assert standing(flat) == pytest.approx(0.012 + 0.3 * 0.02 - 0.06)
+    # the same closeness and coverage: answered when it stands out, refused when it does not
+    assert confidence(0.87, 0.5, stands_out=standing(ahead)) >= DEFAULT_THRESHOLD > confidence(0.87, 0.5, stands_out=standing(flat))
+    # English questions are not moved (their cosines to Chinese text separate too little)
+    assert confidence(0.75, 0.8, True, standing(flat)) == confidence(0.75, 0.8, True)
+    # one passage only: no lead to read, the sentence alone; bounded to [0, 1]
+    one = Candidates([(0, 0, 5), (0, 6, 9)], ["a", "b"], np.array([0.9, 0.8]), np.array([1.2, 1.0]), [0.0],
+                     np.ones(2, bool), np.zeros((2, 2)))
+    assert standing(one) == pytest.approx(0.05 - 0.06)
+    assert confidence(0.95, 1.0, stands_out=0.5) == 1.0 and confidence(0.70, 1.0, stands_out=-0.5) == 0.0
+
+
 @pytest.mark.parametrize("question,subject", [
     ("外星人的破案率是多少", "外星人"),
     ("桂林的破案率是多少", "破案率"),  # a place is a constraint of its own
