@@ -50,7 +50,13 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
     if not options:
         return None
     if question.asks == "number":
-        start, end = max(options, key=lambda span: (_figure_fit(question, sentence, span), -span[0]))
+        # a count of people is not a count of cases: the figures with the measure word asked, if any
+        # (移送起诉了多少人 -> 1264人, not the 1522起 of the clause that repeats the question's topic)
+        unit = _counted(question)[0] if has_cjk(question.text) else ""
+        same = _SAME_MEASURE.get(unit, unit)
+        options = [(a, b) for a, b in options if same and re.search(f"[{same}]", sentence[a:b])] or options
+        start, end = _respective(question, sentence, options) or max(
+            options, key=lambda span: (_figure_fit(question, sentence, span), -span[0]))
     else:
         anchors = _anchors(question, sentence)
 
@@ -69,6 +75,8 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
 
 _COUNTED = re.compile(r"(?:多少|几)\s*(?P<unit>人次|万元|亿元|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|岁|年|天|项|座|处|场|批|只|种|位|篇|倍|张|份)?"
                       r"(?P<noun>[\u4e00-\u9fff]{0,8})")
+# measure words that count the same things: people, cases
+_SAME_MEASURE = {"名": "名人位", "人": "名人位", "位": "名人位", "起": "起件宗", "件": "起件宗"}
 _PERCENT = re.compile(r"[%％‰]|百分之")
 _ASKS_SHARE = re.compile(r"率|比例|百分|占比|比重|percentage|proportion|rate|share", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,，、;；:：()（）]")
@@ -80,6 +88,42 @@ _ENGLISH_UNITS = [(re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})
     (r"times", r"次"),
     (r"cases?", r"[起件宗]"),
 )]
+
+
+_LIST_START = re.compile(r"[,，;；:：。!！?？()（）“”\s]")
+
+
+def _respective(question: Question, sentence: str, options: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """In ``A、B、C……分别为 x、y、z``, the figure in the place of the item the question names
+    (现行案件破案率 in 总破案率、现行案件破案率…分别达79.17%和73.27% -> 73.27%), when one item shares
+    more of the question's words than every other; ``None`` otherwise.
+
+    The last item runs on into the words all items share (…入室盗窃案件破案率分别…): it is read only
+    as far as the longest other item."""
+    if not has_cjk(question.text):
+        return None
+    norm = normalize(sentence)
+    at = norm.find("分别")
+    if at < 0 or len(norm) != len(sentence):
+        return None
+    head = _LIST_START.split(norm[:at])
+    # the items: the run of 、-separated pieces before 分别, reaching back past one clause break
+    # (总破案率、现行案件破案率同比大幅提升,2022年分别…)
+    run = next((piece for piece in reversed(head) if "、" in piece), None)
+    if run is None:
+        return None
+    items = run.split("、")
+    after = [span for span in options if span[0] > at][: len(items)]
+    if len(items) < 2 or len(after) < len(items):
+        return None
+    width = max(len(item) for item in items[:-1])
+    items[-1] = items[-1][:width]
+    asked = units(question.text)
+    shared = [len(units(item) & asked) for item in items]
+    best = max(shared)
+    if best == 0 or shared.count(best) > 1:
+        return None
+    return after[shared.index(best)]
 
 
 def _clauses(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
