@@ -107,13 +107,13 @@ def _respective(question: Question, sentence: str, options: list[tuple[int, int]
     if at < 0 or len(norm) != len(sentence):
         return None
     head = _LIST_START.split(norm[:at])
-    # the items: the run of 、-separated pieces before 分别, reaching back past one clause break
+    # the items: the run of 、-separated pieces just before 分别, or one clause break before it
     # (总破案率、现行案件破案率同比大幅提升,2022年分别…)
-    run = next((piece for piece in reversed(head) if "、" in piece), None)
+    run = next((piece for piece in reversed(head[-2:]) if "、" in piece), None)
     if run is None:
         return None
     items = run.split("、")
-    after = [span for span in options if span[0] > at][: len(items)]
+    after = sorted(span for span in options if span[0] > at)[: len(items)]
     if len(items) < 2 or len(after) < len(items):
         return None
     width = max(len(item) for item in items[:-1])
