@@ -195,6 +195,16 @@ def test_design_card_span_and_follow_up(engine):
     assert follow.answered and follow.answer_span == "97.03%" and follow.citations[0].doc_id.startswith("004_")
 
 
+@pytest.mark.parametrize("question,span", [
+    ("2022年桂林现行案件破案率是多少", "73.27%"),  # 总破案率、现行案件破案率…分别达79.17%和73.27%
+    ("桂林生态环境保护案件移送起诉了多少人", "1264人"),  # not the 1522起 of the clause on cases
+    ("白城有多少个零发案村屯", "1685个"),
+])
+def test_the_figure_asked_is_emphasized_in_a_sentence_with_several(engine, question, span):
+    result = engine.ask(question)
+    assert result.answered and result.answer_span == span and span in result.answer, (result.answer, result.answer_span)
+
+
 @pytest.mark.parametrize("question,missing", [
     ("成都的破案率是多少", ["成都"]), ("深圳黄赌警情同比下降了多少", ["深圳"]),
     ("2019年白城的命案现案破案率是多少", ["2019年"]), ("What is the case clearance rate in Chengdu?", ["Chengdu"]),
