@@ -118,10 +118,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
 
     # Citation [1] is the passage the answer comes from; the others follow in retrieval order,
     # each with its own best sentence marked.
-    best_in_hit: dict[int, int] = {}
-    for i, (h, _, _) in enumerate(found.spans):
-        if h not in best_in_hit or found.total[i] > found.total[best_in_hit[h]]:
-            best_in_hit[h] = i
+    best_in_hit = found.best_in_hit()
     # Other passages are cited only when they come close to answering too, not merely because they
     # were retrieved (a question about one article does not cite four unrelated ones).
     close = [h for h in range(len(pool)) if h != best_hit and h in best_in_hit

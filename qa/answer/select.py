@@ -62,6 +62,14 @@ class Candidates:
     fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
     vectors: np.ndarray  # each sentence's stored vector
 
+    def best_in_hit(self) -> dict[int, int]:
+        """Each passage's best sentence: hit position -> sentence index (the first, on a tie)."""
+        best: dict[int, int] = {}
+        for i, (h, _, _) in enumerate(self.spans):
+            if h not in best or self.total[i] > self.total[best[h]]:
+                best[h] = i
+        return best
+
 
 def focus(question: Question, title: str, sentences: list[str] = ()) -> str | None:
     """What ``question`` asks about its topic: the question without the words that name the topic,
@@ -233,10 +241,7 @@ def standing(found: "Candidates") -> float:
     none of their off-topic or held-out counts higher (docs/evaluation.md).
     """
     peak = float(found.dense.max() - found.dense.mean())
-    best: dict[int, float] = {}
-    for (h, _, _), total in zip(found.spans, found.total):
-        best[h] = max(best.get(h, -np.inf), float(total))
-    tops = sorted(best.values(), reverse=True)
+    tops = sorted((float(found.total[i]) for i in found.best_in_hit().values()), reverse=True)
     lead = tops[0] - tops[1] if len(tops) > 1 else 0.0
     return STANDING_WEIGHTS[0] * peak + STANDING_WEIGHTS[1] * lead - STANDING_BASE
 
