@@ -240,6 +240,7 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     # a count of people is not a count of cases, though the cases' clause repeats the question's topic
     ("桂林生态环境保护案件移送起诉了多少人", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1264人"),
     ("桂林破获了多少起生态环境保护案件", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1522起"),
+    ("两年来有多少人次被记功嘉奖", "两年来共表彰6次,844人次、173个集体被记功嘉奖。", "844人次"),  # 人次 as written, not 次
     # A、B分别为 x、y: the figure in the place of the item asked; the last item is read without the
     # words all items share (…入室盗窃案件破案率分别…); no item named: as before
     ("2022年桂林现行案件破案率是多少", "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%,破案率排名全区第一", "73.27%"),
