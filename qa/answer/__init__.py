@@ -23,12 +23,12 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
-from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, confidence, coverage,
-                              gives_reason_after, newest_close, points_back, pulled_away, score, standing)
+from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, coverage, gives_reason_after,
+                              newest_close, points_back, pulled_away, score, sureness)
 from qa.answer.span import answer_span
 from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words
 from qa.index import Index
-from qa.normalize import has_cjk, normalize
+from qa.normalize import normalize
 from qa.records import Answer, Constraint, Hit, Question
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Is the corpus about this at all? The closest sentence of the passages, and how much of the
     # question's wording the best of their articles (title and text) covers.
     articles = [article_text(d) for d in {h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values()]
-    conf = confidence(float(found.dense.max()), max(coverage(index, q, articles, normalized=True)), not has_cjk(q.text),
-                      standing(found))
+    conf = sureness(q, found, max(coverage(index, q, articles, normalized=True)))
     if conf < settings.threshold:
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
@@ -154,7 +153,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     missing += [c for c in unknown if c not in missing]
     top = distinct(hits)[:k]
     near = score(q, qvec, top, index, settings)
-    conf = confidence(float(near.dense.max()), max(near.context), not has_cjk(q.text), standing(near)) if near else 0.0
+    conf = sureness(q, near, max(near.context)) if near else 0.0
     names = "、".join(f"「{c.shown()}」" for c in missing)
     topic = q.topic
     for c in unknown:  # (a missing noun is in the topic: 外星人的破案率 -> 破案率)

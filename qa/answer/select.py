@@ -61,6 +61,7 @@ class Candidates:
     context: list[float]  # per hit: coverage of the question by its passage and title
     fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
     vectors: np.ndarray  # each sentence's stored vector
+    overlap: np.ndarray | None = None  # each sentence's share of the question's words (English: rendered in Chinese)
 
     def best_in_hit(self) -> dict[int, int]:
         """Each passage's best sentence: hit position -> sentence index (the first, on a tie)."""
@@ -241,13 +242,18 @@ def standing(found: "Candidates") -> float:
     none of their off-topic or held-out counts higher (docs/evaluation.md).
     """
     peak = float(found.dense.max() - found.dense.mean())
+    return STANDING_WEIGHTS[0] * peak + STANDING_WEIGHTS[1] * lead(found) - STANDING_BASE
+
+
+def lead(found: "Candidates") -> float:
+    """How far the best passage's best sentence scores above the next passage's best (0 with one passage)."""
     tops = sorted((float(found.total[i]) for i in found.best_in_hit().values()), reverse=True)
-    lead = tops[0] - tops[1] if len(tops) > 1 else 0.0
-    return STANDING_WEIGHTS[0] * peak + STANDING_WEIGHTS[1] * lead - STANDING_BASE
+    return tops[0] - tops[1] if len(tops) > 1 else 0.0
 
 
 def confidence(dense_score: float, cover: float, cross_lingual: bool = False, stands_out: float = 0.0) -> float:
-    """One number for 'the corpus answers this': the best sentence's dense score, scaled by coverage.
+    """One number for 'the corpus answers this': a dense score, scaled by coverage, moved by how far
+    the answer ``stands_out`` of the other candidates; clipped to [0, 1].
 
     e5 cosines of related texts sit around 0.8-0.9 and unrelated ones around 0.7-0.78, so the
     dense part is stretched from [0.7, 0.9] to [0, 1]. For a Chinese question it weighs three times
@@ -256,20 +262,47 @@ def confidence(dense_score: float, cover: float, cross_lingual: bool = False, st
     question's words, while a passage on another subject repeats some of them and is only fairly
     close. Fit on cmrc2018-trial and xquad-zh against their questions asked of each other's corpus,
     confirmed on drcd-dev: fewer refusals and off-topic answers on all three, as many or fewer
-    answers to questions whose passage is held out (docs/evaluation.md). An English question over
-    Chinese text scores ~0.1 lower for the same relevance, so its range is [0.6, 0.8], times the
-    coverage (fit on xquad-en2zh against its questions asked of cmrc2018-trial; a heavier dense part
-    there refused more answerable questions for as many off-topic answers).
+    answers to questions whose passage is held out (docs/evaluation.md).
 
-    A Chinese question's confidence also moves by how far its answer ``stands_out`` of the other
-    candidates (:func:`standing`); an English question's cosines to Chinese text separate too little
-    for that to help (xquad-en2zh: 16.0 % refused at best 15.0 %, as many off-topic answers).
+    An English question over Chinese text scores ~0.1 lower for the same relevance and spreads
+    wider: its range is [0.6, 0.85], times the coverage. What :func:`sureness` passes for each
+    language is its own (see there).
     """
-    low = 0.6 if cross_lingual else 0.7
-    dense = min(max((dense_score - low) / 0.2, 0.0), 1.0)
-    if cross_lingual:
-        return float(dense * cover)
-    return float(min(max((dense ** 3 * cover) ** 0.8 + stands_out, 0.0), 1.0))
+    low, width = (0.6, 0.25) if cross_lingual else (0.7, 0.2)
+    dense = min(max((dense_score - low) / width, 0.0), 1.0)
+    core = dense * cover if cross_lingual else (dense ** 3 * cover) ** 0.8
+    return float(min(max(core + stands_out, 0.0), 1.0))
+
+
+ENGLISH_OVERLAP_FLOOR = 0.5  # an English answer sentence sharing none of the question's words keeps this share
+ENGLISH_LEAD_WEIGHT = 0.5
+
+
+def sureness(question: Question, found: "Candidates", article_cover: float) -> float:
+    """The :func:`confidence` that ``found``'s best sentence answers ``question``.
+
+    A Chinese question: the closest candidate sentence's cosine, the coverage of the question by
+    the best article (``article_cover``), and how far the answer stands out (:func:`standing`).
+
+    An English question is judged by what would be shown: the answer sentence's cosine averaged with
+    the closest one of its passage's, times ``0.5 + 0.5 ×`` the share of the question's words whose
+    Chinese renderings the answer sentence uses (0 for a question with no word the dictionary knows),
+    plus half the passage's :func:`lead` over the next. Not the closest sentence of all candidates nor
+    the article's coverage: with loose dictionary renderings every word of a question is "found"
+    somewhere in a long article (attacks -> 打击, causing -> 造成), and the closest sentence of an
+    unrelated corpus is often a short line close to anything (集中打击整治突出问题). Fit on
+    xquad-en2zh against its questions asked of the sample corpus, cmrc2018-trial's and drcd-dev's, with
+    seed-answers' English questions kept answered (docs/evaluation.md).
+    """
+    if has_cjk(question.text):
+        return confidence(float(found.dense.max()), article_cover, stands_out=standing(found))
+    if not question.glosses or found.overlap is None:
+        return 0.0
+    best = int(np.argmax(found.total))
+    passage = found.spans[best][0]
+    closest = max(float(found.dense[i]) for i, (h, _, _) in enumerate(found.spans) if h == passage)
+    cover = ENGLISH_OVERLAP_FLOOR + (1 - ENGLISH_OVERLAP_FLOOR) * float(found.overlap[best])
+    return confidence((float(found.dense[best]) + closest) / 2, cover, True, ENGLISH_LEAD_WEIGHT * lead(found))
 
 
 def certainty(conf: float, threshold: float) -> str:
@@ -380,7 +413,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
-    return Candidates(spans, texts, dense, total, context, fit, matrix)
+    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical)
 
 
 SUBJECT_MARGIN = 0.01  # a word whose removal brings the question this much closer to the answer is not its subject
