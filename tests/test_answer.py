@@ -67,6 +67,15 @@ def test_the_names_of_an_english_question(question, names):
         assert "托马斯" in found[0].forms and "davis" in found[0].forms  # any rendering, or the word in Latin letters
 
 
+def test_a_name_defined_with_a_description_is_rendered_by_the_name_alone():
+    """CC-CEDICT writes ``Aristotle (384-322 BC), Greek philosopher``: the name is a rendering of
+    Aristotle; the description renders nothing (亚里士多德 is not a philosopher in general)."""
+    (aristotle,) = [c for c in analyze("How many elements did Aristotle believe in?").constraints if c.kind == "name"]
+    assert "亚里士多德" in aristotle.forms  # the text's spelling, not only 亚里斯多德
+    glossed = dict(analyze("When was Montreal captured by the philosopher?").glosses)
+    assert "蒙特利尔" in glossed["montreal"] and "亚里士多德" not in glossed["philosopher"]
+
+
 def test_a_people_names_its_country():
     """British -> 英国人 also reads 英国: an article on Britain need not say 英国人."""
     (british,) = [c for c in analyze("What do the British people call it?").constraints if c.kind == "name"]

