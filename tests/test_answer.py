@@ -488,6 +488,23 @@ def test_a_questions_subject_is_its_first_noun(question, subject):
     assert analyze(question).subject == subject
 
 
+def test_an_english_word_the_corpus_renders_nowhere_is_absent_unless_an_article_writes_it():
+    """Methodist renders as 美以美, which a corpus writing 卫理公会 never uses: absent, and the answer
+    sentence is asked whether it is about it anyway; an article titled United_Methodist_Church writes it."""
+    from types import SimpleNamespace
+
+    from qa.answer.support import absent_words
+    from qa.normalize import normalize
+
+    corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict={"卫理公会", "圣职", "人员", "第一位"}))
+    question = analyze("Who ordained the first Methodist clergy?")
+    text = "第一位卫理公会圣职人员是由约翰•卫斯理任命的。"
+    assert "Methodist" in absent_words(question, corpus, [normalize(text)])
+    assert "Methodist" not in absent_words(question, corpus, [normalize(f"United_Methodist_Church\n{text}")])
+    # a longer Latin word does not write it (methodisty is not methodist)
+    assert "Methodist" in absent_words(question, corpus, [normalize(f"Methodisty\n{text}")])
+
+
 def test_a_subject_the_answer_sentence_is_not_about_pulls_the_question_away():
     """外星人 the sentence is not about: without it, the question comes closer to the sentence; 磁带 it
     says as 录像带: without it, the question moves away."""

@@ -137,9 +137,11 @@ def absent_words(question: Question, index, articles: list[str]) -> list[str]:
     them: a Chinese question's subject (:attr:`Question.subject`: 外星人 in 外星人的破案率是多少) when
     the corpus never uses it as a word and none of the normalized ``articles`` (those answers are chosen
     from) contains it; an English question's words none of whose Chinese renderings the corpus uses
-    (dinosaurs -> 恐龙 in a police corpus), other than verb forms in -ed or -ing (used, wearing: what a
-    refusal names is a subject). Whether the answer sentence is about them anyway, in other
-    words, is :func:`qa.answer.select.pulled_away`'s to say: 磁带 may be the text's 录像带."""
+    (dinosaurs -> 恐龙 in a police corpus) and none of the ``articles`` writes in Latin letters (an
+    article titled United_Methodist_Church is about the Methodists whatever the dictionary says), other
+    than verb forms in -ed or -ing (used, wearing: what a refusal names is a subject). Whether the
+    answer sentence is about them anyway, in other words, is :func:`qa.answer.select.pulled_away`'s
+    to say: 磁带 may be the text's 录像带."""
     if has_cjk(question.text):
         word = normalize(question.subject)
         absent = word and index.document_frequency(word) == 0 and not any(word in a for a in articles)
@@ -147,7 +149,9 @@ def absent_words(question: Question, index, articles: list[str]) -> list[str]:
     vocab = index.bm25.vocab_dict
     out = []
     for word, renderings in question.glosses:
-        if not word.endswith(("ed", "ing")) and not any(_rendered(r, vocab) for r in renderings):
+        latin = re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")  # (articles are normalized: lower case)
+        if (not word.endswith(("ed", "ing")) and not any(_rendered(r, vocab) for r in renderings)
+                and not any(latin.search(a) for a in articles)):
             written = re.search(rf"(?i)\b{re.escape(word)}\b", question.text)
             out.append(written.group() if written else word)
     return out
