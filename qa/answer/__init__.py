@@ -86,7 +86,20 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # question's wording the best of their articles (title and text) covers.
     articles = [article_text(d) for d in {h.chunk.doc_id: index.documents[h.chunk.doc_id] for h in pool}.values()]
     conf = sureness(q, found, max(coverage(index, q, articles, normalized=True)))
-    if conf < settings.threshold:
+
+    def unnamed_subject(sentence: int) -> str | None:
+        """A subject the corpus never names (外星人 in 外星人的破案率是多少, answered with 桂林's rate; 高英
+        in 高英是怎么死的, asked of an encyclopedia without her; dinosaurs in an English question) that
+        the ``sentence`` is not about in other words either: refused as a missing place is."""
+        for word in absent_words(q, index, articles) if encode is not None else ():
+            if pulled_away(q, word, qvec, found.vectors[sentence], encode):
+                return word
+        return None
+
+    if conf < settings.threshold:  # (a refusal that can name what the corpus lacks names it)
+        word = unnamed_subject(int(np.argmax(found.total)))
+        if word is not None:
+            return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
         text = f"找到了相关内容，但其中没有一句给出所问的{_KIND_WORDS.get(q.asks, '内容')}。"
@@ -96,12 +109,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
-    # A subject the corpus never names (外星人 in 外星人的破案率是多少, answered with 桂林's rate; 高英 in
-    # 高英是怎么死的, asked of an encyclopedia without her; dinosaurs in an English question) that the
-    # answer sentence is not about in other words either: refused as a missing place is.
-    for word in absent_words(q, index, articles) if encode is not None else ():
-        if pulled_away(q, word, qvec, found.vectors[best], encode):
-            return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
+    word = unnamed_subject(best)
+    if word is not None:
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
     # A sentence that points back (所以…, 其…, 同年…), or names what is asked by a demonstrative
     # (什么制度 -> 导致这项制度的废弃), is shown with the one before it in its passage: alone it does not
     # say what it is about (所以对处理高球最有效 needs the grip named just before).
