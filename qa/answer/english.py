@@ -87,7 +87,7 @@ def _english_to_chinese() -> dict[str, frozenset[str]]:
             sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
             sense = re.sub(r"^(?:to|a|an|the) ", "", sense)
             words = sense.split()
-            if len(words) > 2 and has_cjk(word) and re.match(r"[a-z][a-z .'-]*,", sense):
+            if len(words) > 2 and re.match(r"[a-z][a-z .'-]*,", sense):
                 words = sense.split(",")[0].split()  # (the name before its description)
             if 0 < len(words) <= 2:
                 for w in words:

@@ -191,12 +191,13 @@ _ASKING = re.compile(rf"什么样的?|什么|甚么|哪一?[{MEASURE_WORDS}年�
 
 def _english_coverage(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
     """Coverage for an English question, through CC-CEDICT's Chinese renderings of its words: the
-    IDF-weighted share of its words that each text uses, above a floor (0.3 + 0.7 × share: below
-    the default threshold, so a text sharing none of them is refused), since dictionary renderings are loose (workers -> 职工, not the 网格员 of the text); the floor was fit on
-    xquad-en2zh against its questions asked of cmrc2018-trial (docs/evaluation.md). A word
-    none of whose renderings the corpus uses at all is a missing constraint instead
-    (:func:`qa.answer.support.unknown_words`). Words the dictionary does not know are not judged;
-    a question with no word the dictionary knows covers nothing."""
+    IDF-weighted share of its words that each text uses, above a floor (0.3 + 0.7 × share), since
+    dictionary renderings are loose (workers -> 职工, not the 网格员 of the text). It weighs a passage
+    in the sentence score (:func:`score`'s ``context``); the confidence of an English answer reads
+    the answer sentence instead (:func:`sureness`: a long article covers every word of most
+    questions). A word none of whose renderings the corpus uses at all is a missing constraint
+    instead (:func:`qa.answer.support.unknown_words`). Words the dictionary does not know are not
+    judged; a question with no word the dictionary knows covers nothing."""
     words = question.glosses
     if not words:  # nothing in it the corpus could be matched on (asdf qwer): only noise would answer
         return [0.0] * len(texts)
