@@ -314,7 +314,7 @@ def test_the_latest_prefers_the_newest_article_only_when_it_comes_close():
 
     spans = [(0, 0, 5), (0, 6, 9), (1, 0, 4), (2, 0, 4)]  # (passage, start, end)
     total = np.array([1.30, 1.10, 1.20, 0.90])
-    found = Candidates(spans, ["a"] * 4, total, total, [0.0] * 3, np.ones(4, bool), np.zeros((4, 2)))
+    found = Candidates(spans, ["a"] * 4, total, total, [0.0] * 3, np.ones(4, bool), np.zeros((4, 2)), np.zeros(4))
     dates = ["2019-03-02", "2023-04-10", "2024-01-01"]
     assert newest_close(found, dates, 0, margin=0.15) == 0  # 2024's 0.90 is far below 1.30
     assert newest_close(found, dates, 0, margin=0.5) == 3
@@ -429,7 +429,7 @@ def test_an_answer_that_stands_out_of_the_candidates_is_surer_than_one_among_man
 
     def found(dense, total):
         dense, total = np.array(dense), np.array(total)
-        return Candidates(spans, ["a"] * 5, dense, total, [0.0] * 3, np.ones(5, bool), np.zeros((5, 2)))
+        return Candidates(spans, ["a"] * 5, dense, total, [0.0] * 3, np.ones(5, bool), np.zeros((5, 2)), np.zeros(5))
 
     # one sentence (and its passage) well ahead: the passage that says it
     ahead = found([0.90, 0.80, 0.79, 0.78, 0.80], [1.40, 1.10, 1.05, 1.00, 1.02])
@@ -441,7 +441,7 @@ def test_an_answer_that_stands_out_of_the_candidates_is_surer_than_one_among_man
     assert confidence(0.87, 0.5, stands_out=standing(ahead)) >= DEFAULT_THRESHOLD > confidence(0.87, 0.5, stands_out=standing(flat))
     # one passage only: no lead to read, the sentence alone; bounded to [0, 1]
     one = Candidates([(0, 0, 5), (0, 6, 9)], ["a", "b"], np.array([0.9, 0.8]), np.array([1.2, 1.0]), [0.0],
-                     np.ones(2, bool), np.zeros((2, 2)))
+                     np.ones(2, bool), np.zeros((2, 2)), np.zeros(2))
     assert standing(one) == pytest.approx(0.05 - 0.06)
     assert confidence(0.95, 1.0, stands_out=0.5) == 1.0 and confidence(0.70, 1.0, stands_out=-0.5) == 0.0
 

@@ -61,7 +61,7 @@ class Candidates:
     context: list[float]  # per hit: coverage of the question by its passage and title
     fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
     vectors: np.ndarray  # each sentence's stored vector
-    overlap: np.ndarray | None = None  # each sentence's share of the question's words (English: rendered in Chinese)
+    overlap: np.ndarray  # each sentence's share of the question's words (English: rendered in Chinese)
 
     def best_in_hit(self) -> dict[int, int]:
         """Each passage's best sentence: hit position -> sentence index (the first, on a tie)."""
@@ -297,7 +297,7 @@ def sureness(question: Question, found: "Candidates", article_cover: float) -> f
     """
     if has_cjk(question.text):
         return confidence(float(found.dense.max()), article_cover, stands_out=standing(found))
-    if not question.glosses or found.overlap is None:
+    if not question.glosses:
         return 0.0
     best = int(np.argmax(found.total))
     passage = found.spans[best][0]

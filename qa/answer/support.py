@@ -149,9 +149,8 @@ def absent_words(question: Question, index, articles: list[str]) -> list[str]:
     vocab = index.bm25.vocab_dict
     out = []
     for word, renderings in question.glosses:
-        latin = re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")  # (articles are normalized: lower case)
         if (not word.endswith(("ed", "ing")) and not any(_rendered(r, vocab) for r in renderings)
-                and not any(latin.search(a) for a in articles)):
+                and not any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", a) for a in articles)):  # (lower case)
             written = re.search(rf"(?i)\b{re.escape(word)}\b", question.text)
             out.append(written.group() if written else word)
     return out
