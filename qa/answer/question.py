@@ -58,10 +58,14 @@ def foreign_script(question: str) -> bool:
 
 # --- what is asked -------------------------------------------------------------------------------
 
-# Checked in this order: 几月 is a date before it is a number.
+# A Chinese question's kinds are checked in this order: 几月 is a date before it is a number. An English
+# question asks what its first interrogative phrase asks (How old was he when… asks a number), and
+# "when" asks a date only as the question word (What happens when…, How many seconds were left when…:
+# a clause of the question).
 _ASKS = (
     ("date", r"哪一?年|哪一?天|哪一?日|几月|几号|哪个月|何时|何年|什么时[候间]|哪个时[候间]|几时"
-             r"|\bwhen\b|\bwhat (?:year|date|day|month|time)\b|\bwhich (?:year|date|day|month)\b"),
+             r"|^(?:(?:since|until|till|from|by|and|but|so|then)\s+)?when\b|\bwhat (?:year|date|day|month|time)\b"
+             r"|\bwhich (?:year|date|day|month)\b"),
     ("number", r"多少|几|比例|百分之|占比|比重|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
                r"|\bwhat (?:percentage|proportion|share|fraction|number|amount)\b|\bnumber of\b"
                r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
@@ -145,9 +149,18 @@ def analyze(question: str, today: date | None = None) -> Question:
         for m in _RELATIVE_YEAR.finditer(norm):
             year = this_year - _YEARS_BACK[m.group().lower()]
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
-    asks = next((kind for kind, pattern in _ASKS_RE if pattern.search(norm)), "open")  # 誰 asks as 谁 does
+    asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject)
+
+
+def _asks(norm: str, english: bool) -> str:
+    """What the normalized question asks (:data:`_ASKS`): in English the kind of its first
+    interrogative phrase, in Chinese the first kind in :data:`_ASKS`'s order; ``open`` if none."""
+    found = [(m.start(), kind) for kind, pattern in _ASKS_RE if (m := pattern.search(norm.strip()))]
+    if not found:
+        return "open"
+    return min(found)[1] if english else found[0][1]
 
 
 def _asked_noun(tokens: list[tuple[int, int, str, str]]) -> str:
