@@ -76,10 +76,26 @@ def test_a_name_defined_with_a_description_is_rendered_by_the_name_alone():
     assert "蒙特利尔" in glossed["montreal"] and "亚里士多德" not in glossed["philosopher"]
 
 
+def test_a_short_sense_and_a_name_with_its_chinese_are_read_as_words():
+    """``Melbourne, Australia`` renders Melbourne (its comma is not part of the word); ``abbr. for
+    England 英格蘭|英格兰`` under 英国 renders England; ``variant of 嗎|吗`` renders nothing."""
+    from qa.answer.english import _english_to_chinese
+
+    table = _english_to_chinese()
+    assert "墨尔本" in table["melbourne"] and "melbourne," not in table
+    assert "英国" in table["england"] and "英国" in table["kingdom"]
+    assert "variant" not in table or not any(len(w) == 2 and w.endswith("吗") for w in table["variant"])
+
+
 def test_a_people_names_its_country():
-    """British -> 英国人 also reads 英国: an article on Britain need not say 英国人."""
+    """British -> 英国人 also reads 英国: an article on Britain need not say 英国人; a language of a
+    one-character name reads it too (English -> 英语 -> 英国)."""
     (british,) = [c for c in analyze("What do the British people call it?").constraints if c.kind == "name"]
     assert "英国人" in british.forms and "英国" in british.forms
+    (english,) = [c for c in analyze("In what English colony did they settle?").constraints if c.kind == "name"]
+    assert "英国" in english.forms
+    (roman,) = [c for c in analyze("What did the Romans build?").constraints if c.kind == "name"]
+    assert not any(f.endswith("国") and len(f) == 2 for f in roman.forms)  # 罗文 is not a language: no 罗国
 
 
 def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_writes_it():

