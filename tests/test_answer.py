@@ -87,6 +87,17 @@ def test_a_short_sense_and_a_name_with_its_chinese_are_read_as_words():
     assert "variant" not in table or not any(len(w) == 2 and w.endswith("吗") for w in table["variant"])
 
 
+def test_the_owner_of_a_figure_must_be_named_by_the_answer_passage():
+    from qa.answer.support import unmet_owner
+
+    passage = "桂林市公安局\n八类严重暴力犯罪破案率达到89.04%。"
+    assert unmet_owner(analyze("学校的破案率是多少"), passage) == ["学校"]
+    assert unmet_owner(analyze("學校的破案率是多少"), passage) == ["學校"]  # (as written; matched normalized)
+    assert unmet_owner(analyze("学校的破案率是多少"), passage + "学校周边案件破案率为90%。") == []
+    assert unmet_owner(analyze("学校的校长是谁"), passage) == []  # only a figure's owner is held to it
+    assert unmet_owner(analyze("桂林的破案率是多少"), passage) == []  # a place: checked as a constraint
+
+
 def test_a_people_names_its_country():
     """British -> 英国人 also reads 英国: an article on Britain need not say 英国人; a language of a
     one-character name reads it too (English -> 英语 -> 英国)."""

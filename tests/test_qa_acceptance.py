@@ -234,6 +234,17 @@ def test_a_subject_the_corpus_never_names_is_refused_unless_the_answer_is_about_
     assert answered.answered and "39440" in answered.answer
 
 
+def test_a_figure_of_an_owner_the_answer_never_names_is_refused(engine):
+    """学校 is a word of the corpus, but no passage gives a clearance rate of schools: Guilin's rate
+    of violent crimes is not the answer, however close the sentence is to 破案率."""
+    refused = engine.ask("学校的破案率是多少")
+    assert not refused.answered and refused.missing == ("学校",)
+    assert refused.answer.startswith("语料中没有关于「学校」的破案率。相关内容（桂林）：") and refused.related
+    assert engine.index.document_frequency("学校") > 0  # (not the never-named case above)
+    answered = engine.ask("桂林的破案率是多少")  # the owner is a place its article names: answered
+    assert answered.answered and answered.answer_span == "79.17%"
+
+
 def test_refusal_via_cli_json_and_text(index_dir):
     out = json.loads(run("ask", "成都的破案率是多少", "--index", index_dir, "--json").stdout)
     assert out["answered"] is False and out["reason"] == "missing" and out["missing"] == ["成都"]

@@ -26,7 +26,7 @@ from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, coverage, gives_reason_after,
                               newest_close, points_back, pulled_away, score, sureness)
 from qa.answer.span import answer_span
-from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words
+from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words, unmet_owner
 from qa.index import Index
 from qa.normalize import normalize
 from qa.records import Answer, Constraint, Hit, Question
@@ -89,9 +89,14 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
 
     def unnamed_subject(sentence: int) -> str | None:
         """A subject the corpus never names (外星人 in 外星人的破案率是多少, answered with 桂林's rate; 高英
-        in 高英是怎么死的, asked of an encyclopedia without her; dinosaurs in an English question) that
-        the ``sentence`` is not about in other words either: refused as a missing place is."""
-        for word in absent_words(q, index, articles) if encode is not None else ():
+        in 高英是怎么死的, asked of an encyclopedia without her; dinosaurs in an English question), or
+        one that owns the figure asked and the answer's passage never names (学校 in 学校的破案率是多少),
+        that the ``sentence`` is not about in other words either: refused as a missing place is."""
+        if encode is None:
+            return None
+        hit = pool[found.spans[sentence][0]]
+        passage = f"{index.documents[hit.chunk.doc_id].title}\n{hit.chunk.text}"
+        for word in absent_words(q, index, articles) or unmet_owner(q, passage):
             if pulled_away(q, word, qvec, found.vectors[sentence], encode):
                 return word
         return None

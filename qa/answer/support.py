@@ -156,6 +156,20 @@ def absent_words(question: Question, index, articles: list[str]) -> list[str]:
     return out
 
 
+def unmet_owner(question: Question, passage: str) -> list[str]:
+    """A Chinese question's subject that owns the figure asked (学校 in 学校的破案率是多少: the rate of
+    schools, not Guilin's), when the answer's ``passage`` (with its article's title) never names it.
+    Whether the answer sentence is about it in other words is :func:`qa.answer.select.pulled_away`'s
+    to say. Only the owner of a figure: a question's first noun is otherwise often a word a paraphrase
+    changes (什么导致了结构应力 asked of a passage on 应力), and checking it for other questions refused
+    right answers on the shared sets (docs/evaluation.md)."""
+    if not has_cjk(question.text) or not question.subject or question.asks != "number":
+        return []
+    word = normalize(question.subject)
+    owns = f"{word}的" in normalize(question.text)
+    return [question.subject] if owns and word not in normalize(passage) else []
+
+
 def _rendered(rendering: str, vocab) -> bool:
     """Does the corpus (its BM25 ``vocab``) use ``rendering``, as a word or as character pairs?"""
     pairs = _pairs(rendering)
