@@ -30,6 +30,9 @@ def units(text: str) -> set[str]:
 
 
 _QUOTED = re.compile(r"《[^》]{1,40}》|“[^”]{1,40}”|「[^」]{1,40}」")
+# jieba tags of a word that cannot be a given name after a surname: verbs, prepositions, particles,
+# conjunctions, adverbs, punctuation, numbers, measure words, pronouns, directions
+_NOT_A_GIVEN_NAME = ("v", "p", "u", "c", "d", "x", "m", "q", "r", "f")
 
 
 def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
@@ -210,11 +213,23 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     """Spans of the people (``person``), places (``place``) or names (``name``: titles in 《》 or quotes,
     proper nouns) in ``sentence``."""
     tags = {"person": ("nr",), "place": ("ns",), "name": ("nz", "nt", "nr", "ns")}[asks]
-    out, pos = [], 0
+    tokens, pos = [], 0
     for token in posseg().cut(aligned(sentence)):  # jieba tags simplified text: 誰/張三 in either script
-        if token.flag.startswith(tags) and len(token.word) >= 2:
-            out.append((pos, pos + len(token.word)))
+        tokens.append((pos, pos + len(token.word), token.word, token.flag))
         pos += len(token.word)
+    out, i = [], 0
+    while i < len(tokens):
+        start, end, word, flag = tokens[i]
+        # a surname jieba cuts off its given name (覃 雨露, 赵 志军): one person
+        if ("nr" in tags and flag.startswith("nr") and len(word) == 1 and i + 1 < len(tokens)
+                and 1 <= len(tokens[i + 1][2]) <= 2 and has_cjk(tokens[i + 1][2])
+                and not tokens[i + 1][3].startswith(_NOT_A_GIVEN_NAME)):
+            out.append((start, tokens[i + 1][1]))
+            i += 2
+            continue
+        if flag.startswith(tags) and len(word) >= 2:
+            out.append((start, end))
+        i += 1
     if asks == "place":
         norm = normalize(sentence)
         if len(norm) == len(sentence):
