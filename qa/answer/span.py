@@ -30,9 +30,6 @@ def units(text: str) -> set[str]:
 
 
 _QUOTED = re.compile(r"《[^》]{1,40}》|“[^”]{1,40}”|「[^」]{1,40}」")
-# jieba tags of a word that cannot be a given name after a surname: verbs, prepositions, particles,
-# conjunctions, adverbs, punctuation, numbers, measure words, pronouns, directions
-_NOT_A_GIVEN_NAME = ("v", "p", "u", "c", "d", "x", "m", "q", "r", "f")
 
 
 def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
@@ -220,10 +217,10 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     out, i = [], 0
     while i < len(tokens):
         start, end, word, flag = tokens[i]
-        # a surname jieba cuts off its given name (覃 雨露, 赵 志军): one person
+        # a surname jieba tags apart from the given name it also tags a name (覃 雨露): one person. (Not
+        # any word after a one-character name: jieba tags 史, 胡, 隋 so before 上将, 景沄, 内乱.)
         if ("nr" in tags and flag.startswith("nr") and len(word) == 1 and i + 1 < len(tokens)
-                and 1 <= len(tokens[i + 1][2]) <= 2 and has_cjk(tokens[i + 1][2])
-                and not tokens[i + 1][3].startswith(_NOT_A_GIVEN_NAME)):
+                and 1 <= len(tokens[i + 1][2]) <= 2 and tokens[i + 1][3] == "nr"):
             out.append((start, tokens[i + 1][1]))
             i += 2
             continue
