@@ -65,6 +65,8 @@ _OF_A_COUNTRY = "人语式籍裔族"
 def _countries() -> frozenset[str]:
     """The two-character X国 words CC-CEDICT renders (英国, 法国, 韩国)."""
     return frozenset(r for v in _english_to_chinese().values() for r in v if len(r) == 2 and r[1] == "国")
+
+
 _NAME_RUN = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _CALENDAR = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())

@@ -157,7 +157,8 @@ def analyze(question: str, today: date | None = None) -> Question:
 def _asks(norm: str, english: bool) -> str:
     """What the normalized question asks (:data:`_ASKS`): in English the kind of its first
     interrogative phrase, in Chinese the first kind in :data:`_ASKS`'s order; ``open`` if none."""
-    found = [(m.start(), kind) for kind, pattern in _ASKS_RE if (m := pattern.search(norm.strip()))]
+    norm = norm.strip()  # ("when" at the start)
+    found = [(m.start(), kind) for kind, pattern in _ASKS_RE if (m := pattern.search(norm))]
     if not found:
         return "open"
     return min(found)[1] if english else found[0][1]
