@@ -50,15 +50,24 @@ def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], p
         if not words or any(w in places or w not in renderings for w in words):
             continue
         forms = {r for w in words for r in renderings[w]} | set(words)
-        # a people, language or style names its country too (Chinese -> 中国人 -> 中国, British -> 英国人 -> 英国)
-        # (a language of a one-character name: English -> 英语 -> 英国, where the dictionary has that word)
-        forms |= {r[:-1] if len(r) >= 3 else r[0] + "国" for r in forms
-                  if r[-1] in _OF_A_COUNTRY and (len(r) >= 3 or r[1] == "语" and r[0] + "国" in _countries())}
+        forms |= {country for r in forms if (country := _country_of(r))}
         out.append(Constraint("name", m.group(), tuple(sorted(forms, key=lambda f: (-len(f), f)))))
     return out
 
 
 _OF_A_COUNTRY = "人语式籍裔族"
+
+
+def _country_of(rendering: str) -> str | None:
+    """The country a people, language or style names (Chinese -> 中国人 -> 中国, British -> 英国人 -> 英国);
+    a language of a one-character name names it where the dictionary has that word (English -> 英语 ->
+    英国); ``None`` for any other rendering."""
+    if rendering[-1] not in _OF_A_COUNTRY:
+        return None
+    if len(rendering) >= 3:
+        return rendering[:-1]
+    country = rendering[0] + "国"
+    return country if rendering[-1] == "语" and country in _countries() else None
 
 
 @lru_cache(maxsize=1)
