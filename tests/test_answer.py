@@ -268,6 +268,9 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     assert fits(asks, sentence) is ok
 
 
+_GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心147个,村(社区)网格中心1899个,划分网格4370个,配备网格员3956名。"
+
+
 @pytest.mark.parametrize("question,sentence,span", [
     ("桂林的破案率是多少", "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%,破案率排名全区第一", "79.17%"),
     ("桂林配备了多少名网格员", "划分网格4370个,配备网格员3956名,配备手持终端4030部。", "3956名"),
@@ -293,6 +296,11 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     # after a one-character name (jieba tags 史 so before 上将)
     ("贵港市公安局治安支队支队长是谁", "贵港市公安局治安支队支队长覃雨露说,以前农村高发的盗窃案件现在极少发生了。", "覃雨露"),
     ("科幻小说之父是谁", "凡尔纳被称为科幻史上将科幻小说之父。", "凡尔纳"),
+    # a figure's own words include its parenthesis (乡镇(街道)网格中心147个); words further back in the
+    # clause (全市建立…17个) count half: they scope the whole list
+    ("桂林建立了多少个乡镇网格中心", _GRID, "147个"),
+    ("桂林村(社区)网格中心有多少个", _GRID, "1899个"),
+    ("桂林全市划分了多少个网格", _GRID, "4370个"),
     # English: what is counted picks the figure by its measure word, a rate by its percent sign
     ("How many grid workers does Guilin have?",
      "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心147个,划分网格4370个,配备网格员3956名,配备手持终端4030部。", "3956名"),

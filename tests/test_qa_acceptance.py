@@ -245,6 +245,20 @@ def test_a_figure_of_an_owner_the_answer_never_names_is_refused(engine):
     assert answered.answered and answered.answer_span == "79.17%"
 
 
+def test_a_figure_only_another_place_gives_is_refused(engine):
+    """Only Guilin's article counts 网格员 and 命案在逃人员. Asked of 商洛 or 白城, whose articles are in
+    the corpus, neither Guilin's figure nor a figure of their own article about something else (46名
+    commended officers) is the answer: refused, naming the place, with Guilin's passage as related."""
+    for question, place in (("商洛的网格员有多少名", "商洛"), ("白城抓获命案在逃人员多少名", "白城")):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.reason == "missing" and refused.missing == (place,), question
+        assert refused.answer.startswith(f"语料中没有关于「{place}」的") and "相关内容（桂林）：" in refused.answer
+        assert refused.related and not refused.citations
+        assert place not in refused.related[0].text and "桂林" in refused.related[0].title
+    answered = engine.ask("桂林抓获命案在逃人员多少名")  # asked of the place that gives it: answered
+    assert answered.answered and answered.answer_span == "28名"
+
+
 def test_refusal_via_cli_json_and_text(index_dir):
     out = json.loads(run("ask", "成都的破案率是多少", "--index", index_dir, "--json").stdout)
     assert out["answered"] is False and out["reason"] == "missing" and out["missing"] == ["成都"]

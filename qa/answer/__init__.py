@@ -28,7 +28,7 @@ from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, clos
 from qa.answer.span import answer_span
 from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words, unmet_owner
 from qa.index import Index
-from qa.normalize import normalize
+from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Constraint, Hit, Question
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,10 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
+    elsewhere = _stated_elsewhere(q, found, best, hits, index, qvec, settings, k)
+    if elsewhere is not None:  # (商洛的网格员有多少名: only 桂林's article gives that figure)
+        places, others = elsewhere
+        return _refuse_missing(question, query, q, others, index, qvec, settings, k, places)
     word = unnamed_subject(best)
     if word is not None:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
@@ -153,6 +157,37 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
+
+
+# An article about another place that states a figure's question this much more fully (share of its
+# words) than the answer sentence does gives the figure of that place (:func:`_stated_elsewhere`).
+ELSEWHERE_MARGIN = 0.2
+
+
+def _stated_elsewhere(q: Question, found, best: int, hits: list[Hit], index: Index, qvec: np.ndarray,
+                      settings: AnswerSettings, k: int) -> tuple[tuple[Constraint, ...], list[Hit]] | None:
+    """For a Chinese question asking a figure or a date of a place: when a retrieved article that does
+    not mention that place has a sentence with a figure (date) that repeats ``ELSEWHERE_MARGIN`` more
+    of the question's words than the chosen answer sentence (``found``'s ``best``) does, the corpus
+    states it for another place, not this one: 商洛的网格员有多少名 over a corpus where only Guilin's
+    article counts 网格员 was answered from Shangluo's article with a count of commended officers.
+    Returns the places those articles lack and their passages (shown as related), or ``None``.
+    Not for other questions: a who/where question's words recur in many articles (drcd-dev lost
+    right answers), nor for a year alone (cmrc2018-trial: 卡塞雷斯's 2007 population)."""
+    if q.asks not in ("number", "date") or not has_cjk(q.text) or not any(c.kind == "place" for c in binding(q)):
+        return None
+    places_missing = {h.chunk.doc_id: tuple(c for c in check(q, index.documents[h.chunk.doc_id]).missing
+                                            if c.kind == "place") for h in hits}
+    others = distinct([h for h in hits if places_missing[h.chunk.doc_id]])[:k]
+    alt = score(q, qvec, others, index, settings) if others else None
+    if alt is None:
+        return None
+    stated = np.where(alt.fit, alt.overlap, -1.0)
+    top = int(np.argmax(stated))
+    if round(float(stated[top] - found.overlap[best]), 6) < ELSEWHERE_MARGIN:  # (shares of a few words: 0.3 - 0.1)
+        return None
+    hit = others[alt.spans[top][0]]
+    return places_missing[hit.chunk.doc_id], [hit] + [h for h in others if h is not hit]
 
 
 def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=()) -> Answer:

@@ -128,8 +128,20 @@ def _respective(question: Question, sentence: str, options: list[tuple[int, int]
 
 
 def _clauses(sentence: str, span: tuple[int, int]) -> tuple[str, str]:
-    """The words just before a figure (up to 12 characters) and after it (up to 8), within its clause."""
-    return _CLAUSE.split(sentence[:span[0]])[-1][-12:], _CLAUSE.split(sentence[span[1]:])[0][:8]
+    """The words just before a figure (up to 12 characters) and after it (up to 8), within its clause.
+
+    A closed parenthesis is read as part of its clause, without its own separators: in
+    乡镇(街道)网格中心147个 the words before 147 are 乡镇街道网格中心, not 网格中心 alone, which the
+    县(市、区)网格中心17个 before it shares."""
+    before, after = (_PARENTHESIS.sub(_flat, text) for text in (sentence[:span[0]], sentence[span[1]:]))
+    return _CLAUSE.split(before)[-1][-12:], _CLAUSE.split(after)[0][:8]
+
+
+_PARENTHESIS = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def _flat(group: re.Match) -> str:
+    return _CLAUSE.sub("", group.group(1))
 
 
 def _counted(question: Question) -> tuple[str, set[str]]:
@@ -190,10 +202,15 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
     if _ASKS_SHARE.search(q) and re.search(r"[%％‰]|百分之|成$", figure):
         fit += 2.0
     q_units = units(question.text)
-    for text, weight in ((left, 1.0), (right, 0.6)):
-        near = units(text)
+    # the words right before the figure count most; those further back in its clause (全市建立 of
+    # 全市建立县(市、区)网格中心17个) half as much: they often scope a whole list of figures
+    close = units(left[-_CLOSE:])
+    for near, weight in ((close, 1.0), (units(left) - close, 0.5), (units(right), 0.6)):
         fit += weight * (len(near & q_units) + 2 * len(near & noun_units))
     return fit
+
+
+_CLOSE = 6  # characters before a figure that count in full (:func:`_figure_fit`)
 
 
 def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
