@@ -257,6 +257,11 @@ def test_a_figure_only_another_place_gives_is_refused(engine):
         assert place not in refused.related[0].text and "桂林" in refused.related[0].title
     answered = engine.ask("桂林抓获命案在逃人员多少名")  # asked of the place that gives it: answered
     assert answered.answered and answered.answer_span == "28名"
+    # in English too, where the place is written in pinyin
+    refused = engine.ask("How many environmental protection cases did Shangluo solve?")
+    assert not refused.answered and refused.missing == ("Shangluo",) and refused.related
+    answered = engine.ask("How many environmental protection cases did Guilin solve?")
+    assert answered.answered and "1522" in answered.answer
 
 
 def test_refusal_via_cli_json_and_text(index_dir):

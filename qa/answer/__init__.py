@@ -160,21 +160,24 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
 
 
 # An article about another place that states a figure's question this much more fully (share of its
-# words) than the answer sentence does gives the figure of that place (:func:`_stated_elsewhere`).
+# words) than the answer sentence does gives the figure of that place (:func:`_stated_elsewhere`); an
+# English question's few words are rendered loosely, so its margin is wider (at least two of 4-7 words).
 ELSEWHERE_MARGIN = 0.2
+ENGLISH_ELSEWHERE_MARGIN = 0.3
 
 
 def _stated_elsewhere(q: Question, found, best: int, hits: list[Hit], index: Index, qvec: np.ndarray,
                       settings: AnswerSettings, k: int) -> tuple[tuple[Constraint, ...], list[Hit]] | None:
-    """For a Chinese question asking a figure or a date of a place: when a retrieved article that does
-    not mention that place has a sentence with a figure (date) that repeats ``ELSEWHERE_MARGIN`` more
-    of the question's words than the chosen answer sentence (``found``'s ``best``) does, the corpus
-    states it for another place, not this one: 商洛的网格员有多少名 over a corpus where only Guilin's
-    article counts 网格员 was answered from Shangluo's article with a count of commended officers.
-    Returns the places those articles lack and their passages (shown as related), or ``None``.
-    Not for other questions: a who/where question's words recur in many articles (drcd-dev lost
-    right answers), nor for a year alone (cmrc2018-trial: 卡塞雷斯's 2007 population)."""
-    if q.asks not in ("number", "date") or not has_cjk(q.text) or not any(c.kind == "place" for c in binding(q)):
+    """For a question asking a figure or a date of a place: when a retrieved article that does not
+    mention that place has a sentence with a figure (date) that repeats ``ELSEWHERE_MARGIN`` more of
+    the question's words (an English question's: renders ``ENGLISH_ELSEWHERE_MARGIN`` more) than the
+    chosen answer sentence (``found``'s ``best``) does, the corpus states it for another place, not
+    this one: 商洛的网格员有多少名 over a corpus where only Guilin's article counts 网格员 was answered
+    from Shangluo's article with a count of commended officers. Returns the places those articles
+    lack and their passages (shown as related), or ``None``. Not for other questions: a who/where
+    question's words recur in many articles (drcd-dev lost right answers), nor for a year alone
+    (cmrc2018-trial: 卡塞雷斯's 2007 population)."""
+    if q.asks not in ("number", "date") or not any(c.kind == "place" for c in binding(q)):
         return None
     places_missing = {h.chunk.doc_id: tuple(c for c in check(q, index.documents[h.chunk.doc_id]).missing
                                             if c.kind == "place") for h in hits}
@@ -184,7 +187,8 @@ def _stated_elsewhere(q: Question, found, best: int, hits: list[Hit], index: Ind
         return None
     stated = np.where(alt.fit, alt.overlap, -1.0)
     top = int(np.argmax(stated))
-    if round(float(stated[top] - found.overlap[best]), 6) < ELSEWHERE_MARGIN:  # (shares of a few words: 0.3 - 0.1)
+    margin = ELSEWHERE_MARGIN if has_cjk(q.text) else ENGLISH_ELSEWHERE_MARGIN
+    if round(float(stated[top] - found.overlap[best]), 6) < margin:  # (shares of a few words: 0.3 - 0.1)
         return None
     hit = others[alt.spans[top][0]]
     return places_missing[hit.chunk.doc_id], [hit] + [h for h in others if h is not hit]
