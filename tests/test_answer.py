@@ -296,6 +296,9 @@ _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心1
     # after a one-character name (jieba tags 史 so before 上将)
     ("贵港市公安局治安支队支队长是谁", "贵港市公安局治安支队支队长覃雨露说,以前农村高发的盗窃案件现在极少发生了。", "覃雨露"),
     ("科幻小说之父是谁", "凡尔纳被称为科幻史上将科幻小说之父。", "凡尔纳"),
+    # the name after the longest word of the question: 副局长 is not 局长
+    ("桂林市公安局副局长是谁", "桂林市副市长、公安局局长朱永辉指令市公安局副局长钟明紧急组织召开案情分析会。", "钟明"),
+    ("桂林市公安局局长是谁", "桂林市副市长、公安局局长朱永辉指令市公安局副局长钟明紧急组织召开案情分析会。", "朱永辉"),
     # a figure's own words include its parenthesis (乡镇(街道)网格中心147个); words further back in the
     # clause (全市建立…17个) count half: they scope the whole list
     ("桂林建立了多少个乡镇网格中心", _GRID, "147个"),

@@ -23,8 +23,8 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
-from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, certainty, closeness, coverage, gives_reason_after,
-                              newest_close, points_back, pulled_away, score, sureness)
+from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
+                              gives_reason_after, newest_close, points_back, pulled_away, score, sureness)
 from qa.answer.span import answer_span
 from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words, unmet_owner
 from qa.index import Index
@@ -166,7 +166,7 @@ ELSEWHERE_MARGIN = 0.2
 ENGLISH_ELSEWHERE_MARGIN = 0.3
 
 
-def _stated_elsewhere(q: Question, found, best: int, hits: list[Hit], index: Index, qvec: np.ndarray,
+def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit], index: Index, qvec: np.ndarray,
                       settings: AnswerSettings, k: int) -> tuple[tuple[Constraint, ...], list[Hit]] | None:
     """For a question asking a figure or a date of a place: when a retrieved article that does not
     mention that place has a sentence with a figure (date) that repeats ``ELSEWHERE_MARGIN`` more of

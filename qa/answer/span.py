@@ -214,10 +214,14 @@ _CLOSE = 6  # characters before a figure that count in full (:func:`_figure_fit`
 
 
 def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
-    """Where the question's own content words occur in ``sentence``."""
+    """Where the question's own content words occur in ``sentence``; not a word inside a longer one
+    the sentence also has (副局长: its 局长 of 局长朱永辉 is not what 公安局副局长是谁 asks about)."""
     norm = aligned(sentence)
+    words = [w for w in terms(question.text) if w in norm] if has_cjk(question.text) else []
     out = []
-    for word in terms(question.text) if has_cjk(question.text) else ():
+    for word in words:
+        if any(word != longer and word in longer for longer in words):
+            continue
         for m in re.finditer(re.escape(word), norm):
             out.append(m.span())
     return out
