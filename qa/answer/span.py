@@ -141,6 +141,7 @@ _PARENTHESIS = re.compile(r"[(（]([^()（）]*)[)）]")
 
 
 def _flat(group: re.Match) -> str:
+    """A parenthesis's content without its clause separators: (市、区) -> 市区."""
     return _CLAUSE.sub("", group.group(1))
 
 
@@ -215,7 +216,7 @@ _CLOSE = 6  # characters before a figure that count in full (:func:`_figure_fit`
 
 def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
     """Where the question's own content words occur in ``sentence``; not a word inside a longer one
-    the sentence also has (副局长: its 局长 of 局长朱永辉 is not what 公安局副局长是谁 asks about)."""
+    the sentence also has (公安局副局长是谁: 局长, a word inside 副局长, does not anchor 局长朱永辉)."""
     norm = aligned(sentence)
     words = [w for w in terms(question.text) if w in norm] if has_cjk(question.text) else []
     out = []
