@@ -29,7 +29,7 @@ from qa.answer.span import answer_span
 from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words, unmet_owner
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
-from qa.records import Answer, Constraint, Hit, Question
+from qa.records import Answer, Constraint, Hit, Question, Support
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # must also be met by the article, as places and years are (support.binding). A Chinese question's
     # other names are not required: jieba's guesses (和威尔, 英语翻译) refused answerable questions.
     unknown = unknown_words(q, index)
-    supported = [h for h in hits if check(q, index.documents[h.chunk.doc_id]).ok]
+    checked = {h.chunk.doc_id: check(q, index.documents[h.chunk.doc_id]) for h in hits}
+    supported = [h for h in hits if checked[h.chunk.doc_id].ok]
     if not supported or unknown:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, unknown)
     # Among articles that meet the places and years, those that also name the question's people and
@@ -114,7 +115,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
-    elsewhere = _stated_elsewhere(q, found, best, hits, index, qvec, settings, k)
+    elsewhere = _stated_elsewhere(q, found, best, hits, checked, index, qvec, settings, k)
     if elsewhere is not None:  # (商洛的网格员有多少名: only 桂林's article gives that figure)
         places, others = elsewhere
         return _refuse_missing(question, query, q, others, index, qvec, settings, k, places)
@@ -166,21 +167,21 @@ ELSEWHERE_MARGIN = 0.2
 ENGLISH_ELSEWHERE_MARGIN = 0.3
 
 
-def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit], index: Index, qvec: np.ndarray,
-                      settings: AnswerSettings, k: int) -> tuple[tuple[Constraint, ...], list[Hit]] | None:
+def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit], checked: dict[str, Support],
+                      index: Index, qvec: np.ndarray, settings: AnswerSettings,
+                      k: int) -> tuple[tuple[Constraint, ...], list[Hit]] | None:
     """For a question asking a figure or a date of a place: when a retrieved article that does not
     mention that place has a sentence with a figure (date) that repeats ``ELSEWHERE_MARGIN`` more of
     the question's words (an English question's: renders ``ENGLISH_ELSEWHERE_MARGIN`` more) than the
     chosen answer sentence (``found``'s ``best``) does, the corpus states it for another place, not
     this one: 商洛的网格员有多少名 over a corpus where only Guilin's article counts 网格员 was answered
     from Shangluo's article with a count of commended officers. Returns the places those articles
-    lack and their passages (shown as related), or ``None``. Not for other questions: a who/where
-    question's words recur in many articles (drcd-dev lost right answers), nor for a year alone
-    (cmrc2018-trial: 卡塞雷斯's 2007 population)."""
+    lack and their passages (shown as related), or ``None``; ``checked`` is each hit's article's
+    :func:`check`. Not for other questions: a who/where question's words recur in many articles
+    (drcd-dev lost right answers), nor for a year alone (cmrc2018-trial: 卡塞雷斯's 2007 population)."""
     if q.asks not in ("number", "date") or not any(c.kind == "place" for c in binding(q)):
         return None
-    places_missing = {h.chunk.doc_id: tuple(c for c in check(q, index.documents[h.chunk.doc_id]).missing
-                                            if c.kind == "place") for h in hits}
+    places_missing = {doc: tuple(c for c in support.missing if c.kind == "place") for doc, support in checked.items()}
     others = distinct([h for h in hits if places_missing[h.chunk.doc_id]])[:k]
     alt = score(q, qvec, others, index, settings) if others else None
     if alt is None:
