@@ -45,6 +45,15 @@ def test_english_words_are_not_places():
     assert places("How many times did CCTV report on drug cases?") == []
 
 
+def test_a_one_syllable_spelling_is_a_two_syllable_place_only_for_a_city():
+    """Yuan is one pinyin syllable (元): not 裕安区, a district read yu'an; Xian is 西安 the city,
+    English drops its apostrophe, and Xi'an as written is every 西安."""
+    assert places("Who thought that the Yuan's social class system shouldn't be called social classes?") == []
+    assert [c.text for c in places("What did the Yuan emperor build in Xian?")] == ["Xian"]
+    assert "西安" in places("What did the Yuan emperor build in Xian?")[0].forms
+    assert places("How many people live in Xi'an?")[0].text == "Xi'an"
+
+
 def test_years_and_months():
     q = analyze("2022年4月桂林抓获了多少嫌疑人")
     years = [c for c in q.constraints if c.kind == "year"]
@@ -85,6 +94,25 @@ def test_a_short_sense_and_a_name_with_its_chinese_are_read_as_words():
     assert "墨尔本" in table["melbourne"] and "melbourne," not in table
     assert "英国" in table["england"] and "英国" in table["kingdom"]
     assert "variant" not in table or not any(len(w) == 2 and w.endswith("吗") for w in table["variant"])
+
+
+def test_a_name_the_dictionary_has_only_inside_a_compound_is_met_by_its_part():
+    """CC-CEDICT has Roman only in ``Roman Empire`` 罗马帝国 and the like, Bible in ``Bible passage``
+    圣经段落: the part that is not the other word's rendering (帝国 empire, 段落 passage) renders the
+    name, so an article that says 罗马时代 or 《圣经》 meets it."""
+    from qa.answer.english import _name_parts
+    from qa.answer.support import check
+    from qa.records import Document
+
+    parts = _name_parts()
+    assert "罗马" in parts["roman"] and "圣经" in parts["bible"] and "郎肯" in parts["rankine"]
+    assert all(len(p) >= 2 and not p.startswith("·") for v in parts.values() for p in v)
+    bridge = Document("b", "在现在的纽卡斯尔最早有移民点是哈德良桥，跨越泰恩河的一个罗马堡垒和桥梁。", "Newcastle")
+    assert check(analyze("What river was there originally a bridge across in Roman times?"), bridge).ok
+    assert check(analyze("What tribes were the Romans fearful would invade?"), bridge).ok  # (the plural's lemma)
+    luther = Document("l", "路德的译本迅速成为了流行的、有影响力的《圣经》译本。", "Martin_Luther")
+    assert check(analyze("What artist provided the woodcuts for Luther's Bible?"), luther).ok
+    assert not check(analyze("What artist provided the woodcuts for Luther's Bible?"), bridge).ok
 
 
 def test_the_owner_of_a_figure_must_be_named_by_the_answer_passage():

