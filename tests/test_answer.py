@@ -20,6 +20,9 @@ def places(question):
     ("桂林網格員有多少名", "桂林", {"桂林"}),                     # traditional script
     ("廣西有多少個派出所", "廣西", {"广西", "广西壮族自治区"}),     # a region by its short name
     ("宜州区的巡警大队有多少人", "宜州区", {"宜州区"}),              # a county with its suffix
+    ("南宁市公安局局长是谁", "南宁市", {"南宁"}),                   # a full name inside an organization's
+    ("一任新北市長最多只能當多久", "新北市", {"新北市"}),              # jieba: 新北 / 市长
+    ("杨昊为什么加盟自贡人和", "自贡", {"自贡市"}),                  # the place's people: 自贡人
 ])
 def test_places_with_and_without_suffix(question, place, forms):
     found = places(question)
@@ -94,6 +97,33 @@ def test_a_short_sense_and_a_name_with_its_chinese_are_read_as_words():
     assert "墨尔本" in table["melbourne"] and "melbourne," not in table
     assert "英国" in table["england"] and "英国" in table["kingdom"]
     assert "variant" not in table or not any(len(w) == 2 and w.endswith("吗") for w in table["variant"])
+
+
+@pytest.mark.parametrize("question,post", [
+    ("商洛市公安局局长是谁", "局长"),
+    ("桂林市公安局副局长是谁", "局长"),       # 副局长 names 局长 too
+    ("谁是白城市政法委書記", "书记"),          # (normalized)
+    ("白城的好所长是谁", "所长"),
+    ("第一位登上月球的人是谁", None),          # not a post
+    ("桂林的破案率是多少", None),
+])
+def test_the_post_a_who_question_asks(question, post):
+    from qa.answer.question import asked_post
+
+    assert asked_post(question) == post
+
+
+def test_a_post_is_answered_by_a_sentence_naming_it_and_not_another_place():
+    from qa.answer.support import fits
+
+    nanning = tuple(c for c in analyze("南宁市公安局局长是谁").constraints if c.kind == "place")
+    assert [c.text for c in nanning] == ["南宁市"]  # (jieba keeps 南宁市公安局 whole, as an organization)
+    guilin = "桂林市副市长、公安局局长朱永辉指令市公安局副局长钟明紧急组织召开案情研判分析会。"
+    assert fits("person", guilin, "局长") and not fits("person", "以习近平新时代中国特色社会主义思想为指导", "局长")
+    assert not fits("person", guilin, "局长", nanning)  # Guilin's chief, not Nanning's
+    assert fits("person", guilin.replace("桂林市", "南宁市"), "局长", nanning)
+    assert fits("person", "公安局长张馨反复要求", "局长", nanning)  # no place named: the article's
+    assert fits("person", "以习近平新时代中国特色社会主义思想为指导", None)  # no post asked: any sentence
 
 
 def test_a_name_the_dictionary_has_only_inside_a_compound_is_met_by_its_part():

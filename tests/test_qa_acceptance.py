@@ -264,6 +264,21 @@ def test_a_figure_only_another_place_gives_is_refused(engine):
     assert answered.answered and "1522" in answered.answer
 
 
+def test_who_holds_a_post_is_answered_only_by_a_sentence_that_names_it(engine):
+    """A who-question about a post (局长, 书记) is answered by a sentence naming the post and no other
+    place than the one asked: 白城's chief is found though his passage ranks low; 商洛's article names
+    no chief (it was answered 習近平) and 南宁's question matched Guilin's chief in an article that
+    mentions 南宁: both refused, saying what no sentence says."""
+    for question, holder in (("白城市公安局局长是谁", "张馨"), ("白城市政法委书记是谁", "张馨"),
+                             ("桂林市公安局副局长是谁", "钟明"), ("武宣县公安局局长是谁", "玉光")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == holder, (question, answered.answer)
+    for question in ("商洛市公安局局长是谁", "南宁市公安局局长是谁"):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.reason == "no_answer", (question, refused.answer)
+        assert refused.answer == "找到了相关内容，但其中没有一句说出谁是局长。"
+
+
 def test_refusal_via_cli_json_and_text(index_dir):
     out = json.loads(run("ask", "成都的破案率是多少", "--index", index_dir, "--json").stdout)
     assert out["answered"] is False and out["reason"] == "missing" and out["missing"] == ["成都"]

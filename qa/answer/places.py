@@ -41,12 +41,14 @@ class Gazetteer:
         self.aliases: dict[str, set[str]] = {}  # normalized alias -> place codes
         self.weak: set[str] = set()  # county short forms: only a place when jieba also says so
         self.names_of: dict[str, set[str]] = {}
+        self.full_names: set[str] = set()  # normalized official names (南宁市, 浙江省), not short forms (南宁)
         for code, name in rows:
             code = code[:6]
             if name in _SKIP_NAMES or len(name) < 2:
                 continue
             level = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
             self.places[code] = Place(code, name, level)
+            self.full_names.add(normalize(name))
             forms = {name}
             short = _SPECIAL_SHORT.get(name)
             if short is None:

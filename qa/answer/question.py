@@ -76,6 +76,19 @@ _ASKS = (
     ("name", r"叫什么|什么名字|名称是什么|名字是什么|称为什么|\bwhat is the name\b|\bwhat (?:is|was) it called\b"),
 )
 _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS]
+
+# A post a who-question asks the holder of (公安局局长是谁, 谁是校长): only a sentence that names the post
+# can say who holds it (:func:`qa.answer.support.fits`).
+_POST = (r"(?:局长|书记|主任|主席|总统|总理|首相|部长|经理|校长|市长|省长|县长|州长|院长|所长|队长|厅长|处长|科长"
+         r"|会长|董事长|总裁|行长|社长|馆长|司令|政委|教练)")
+_ASKED_POST = re.compile(rf"({_POST})(?:是谁|是哪位|是何人|为何人)|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?({_POST})")
+
+
+def asked_post(question: str) -> str | None:
+    """The post a Chinese who-question asks the holder of (局长 in 商洛市公安局局长是谁, 書記 read as 书记), or
+    ``None``."""
+    m = _ASKED_POST.search(normalize(question))
+    return (m.group(1) or m.group(2)) if m else None
 _QUESTION_WORDS = re.compile(
     r"请问|[是有]?多少[个個名人次件起家元条條所只隻项項座位种種倍年天]?|是几|几[个個名人次件起家元条條所只隻项項座位种種倍年天]?"
     r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|吗|呢|么|[？?！!。，,\s]+"
@@ -209,8 +222,9 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
     out: list[Constraint] = []
     seen: set[str] = set()
     for start, end, alias in gaz.find(norm):
-        # A gazetteer name inside a longer word (市中 in 城市中心) is not a mention of it.
-        if start not in starts or (end not in ends and not _suffix_word(norm, end)):
+        # A gazetteer name inside a longer word (市中 in 城市中心) is not a mention of it, but a place's
+        # full name is (南宁市 in 南宁市公安局, which jieba keeps whole and tags an organization).
+        if start not in starts or (end not in ends and not _suffix_word(norm, end) and alias not in gaz.full_names):
             continue
         if alias in gaz.weak and alias not in tagged_places:
             continue
@@ -244,7 +258,7 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
 
 def _suffix_word(norm: str, end: int) -> bool:
     """jieba often keeps 桂林市 / 白城市公安局 together: a place may end inside such a word."""
-    return end < len(norm) and norm[end] in "市县区省州"
+    return end < len(norm) and norm[end] in "市县区省州人"
 
 
 def _topic(text: str, constraints) -> str:
