@@ -114,6 +114,7 @@ class Question:
     why: bool = False  # 为何/原因/why: the reason may be in the sentence after the answer's
     asked_noun: str = ""  # the noun an interrogative governs: 什么制度 -> 制度
     subject: str = ""  # a Chinese question's first noun as written, not a place or year: 外星人 in 外星人的破案率是多少
+    post: str = ""  # the post a who-question asks the holder of: 局长 in 商洛市公安局局长是谁
 
 
 @dataclass(frozen=True)

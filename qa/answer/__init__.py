@@ -22,7 +22,7 @@ import numpy as np
 
 from qa.answer.cite import citation, distinct, related
 from qa.answer.places import gazetteer
-from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, asked_post, check_question, foreign_script
+from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               gives_reason_after, newest_close, points_back, pulled_away, score, sureness)
 from qa.answer.span import answer_span
@@ -78,9 +78,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Among articles that meet the places and years, those that also name the question's people and
     # organizations come first (stable: retrieval order otherwise); for a who-question that asks the
     # holder of a post, so do the passages that name the post (白城市公安局局长是谁: 公安局长张馨 ranks 22nd).
-    post = asked_post(query) if q.asks == "person" else None
     supported.sort(key=lambda h: (-names_met(q, index.documents[h.chunk.doc_id]),
-                                  post is not None and post not in normalize(h.chunk.text)))
+                                  bool(q.post) and q.post not in normalize(h.chunk.text)))
     # The answer sentence is picked from twice as many passages as are cited (k): the passage that
     # answers often ranks just below the top k (across languages: xquad-en2zh R@5 0.93, R@10 0.97;
     # for Chinese questions it lowered refusals on cmrc2018-trial, xquad-zh and drcd-dev, docs/evaluation.md).
@@ -111,7 +110,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
             return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
-        asked = f"说出谁是{post}" if post else f"给出所问的{_KIND_WORDS.get(q.asks, '内容')}"
+        asked = f"说出谁是{q.post}" if q.post else f"给出所问的{_KIND_WORDS.get(q.asks, '内容')}"
         text = f"找到了相关内容，但其中没有一句{asked}。"
         return Answer(question, text, False, query=query, confidence=conf, reason="no_answer",
                       related=related(index, pool))

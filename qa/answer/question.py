@@ -84,11 +84,13 @@ _POST = (r"(?:局长|书记|主任|主席|总统|总理|首相|部长|经理|校
 _ASKED_POST = re.compile(rf"({_POST})(?:是谁|是哪位|是何人|为何人)|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?({_POST})")
 
 
-def asked_post(question: str) -> str | None:
-    """The post a Chinese who-question asks the holder of (局长 in 商洛市公安局局长是谁, 書記 read as 书记), or
-    ``None``."""
+def asked_post(question: str) -> str:
+    """The post a Chinese who-question asks the holder of (局长 in 商洛市公安局局长是谁, 書記 read as 书记),
+    or ``""``; :func:`analyze` keeps it as ``Question.post``."""
     m = _ASKED_POST.search(normalize(question))
-    return (m.group(1) or m.group(2)) if m else None
+    return (m.group(1) or m.group(2)) if m else ""
+
+
 _QUESTION_WORDS = re.compile(
     r"请问|[是有]?多少[个個名人次件起家元条條所只隻项項座位种種倍年天]?|是几|几[个個名人次件起家元条條所只隻项項座位种種倍年天]?"
     r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|吗|呢|么|[？?！!。，,\s]+"
@@ -164,7 +166,8 @@ def analyze(question: str, today: date | None = None) -> Question:
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
-                    why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject)
+                    why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
+                    post=asked_post(norm) if asks == "person" else "")
 
 
 def _asks(norm: str, english: bool) -> str:
@@ -257,7 +260,7 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
 
 
 def _suffix_word(norm: str, end: int) -> bool:
-    """jieba often keeps 桂林市 / 白城市公安局 together: a place may end inside such a word."""
+    """jieba often keeps 桂林市 / 白城市公安局 / 自贡人 together: a place may end inside such a word."""
     return end < len(norm) and norm[end] in "市县区省州人"
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE, asked_post
+from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
 from qa.answer.support import HARD, fits
 from qa.index import Index
@@ -389,9 +389,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     lexical = np.array([len(q_units & u) / len(q_units) if q_units else 0.0 for u in read_units])
     if not chinese:
         lexical = _english_overlap(question, texts)
-    post = asked_post(question.text) if question.asks == "person" else None
     places = tuple(c for c in question.constraints if c.kind == "place")
-    fit = np.array([fits(question.asks, t, post, places) for t in texts])
+    fit = np.array([fits(question.asks, t, question.post, places) for t in texts])
     extra = np.zeros(len(texts))
     if question.asks == "number":
         for i, t in enumerate(texts):

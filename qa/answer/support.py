@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qa.answer.places import gazetteer
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
@@ -41,10 +42,10 @@ def dates(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in DATE.finditer(aligned(text))]
 
 
-def fits(asks: str, sentence: str, post: str | None = None, places: tuple[Constraint, ...] = ()) -> bool:
+def fits(asks: str, sentence: str, post: str = "", places: tuple[Constraint, ...] = ()) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? A figure for a number, a date for
     a date, and for a who-question that asks the holder of a ``post``
-    (:func:`qa.answer.question.asked_post`: 局长) the post named, and not another place's when the
+    (``Question.post``: 局长) the post named, and not another place's when the
     question names ``places``: 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
     南宁市公安局局长是谁 from 桂林市…公安局局长朱永辉 (an article that mentions 南宁). Other kinds pass."""
     if asks == "number":
@@ -59,8 +60,6 @@ def fits(asks: str, sentence: str, post: str | None = None, places: tuple[Constr
 
 def _another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
     """Does normalized ``norm`` name a place (not a county's weak short form) but none of ``places``?"""
-    from qa.answer.places import gazetteer
-
     if any(form in norm for c in places for form in c.forms):
         return False
     gaz = gazetteer()
