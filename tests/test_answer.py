@@ -274,6 +274,8 @@ def test_topic_is_what_remains():
     assert analyze("成都的破案率是多少").topic == "破案率"
     assert analyze("北京的网格员有多少名").topic == "网格员"  # not 网格员名
     assert analyze("恐龍零發案社區有多少個").topic == "恐龍零發案社區"
+    assert analyze("怎么做红烧肉").topic == "做红烧肉"  # (怎么 is the asking, not 怎 + 么)
+    assert analyze("怎么做宫保鸡丁").topic == ""  # jieba's name 宫保鸡 leaves 做, 丁: fragments, no topic
 
 
 @pytest.mark.parametrize("question", ["", "   ", "？？？", "桂" * 1001])

@@ -93,7 +93,7 @@ def asked_post(question: str) -> str:
 
 _QUESTION_WORDS = re.compile(
     r"请问|[是有]?多少[个個名人次件起家元条條所只隻项項座位种種倍年天]?|是几|几[个個名人次件起家元条條所只隻项項座位种種倍年天]?"
-    r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|吗|呢|么|[？?！!。，,\s]+"
+    r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|怎么样|怎么|怎样|如何|为什么|为何|吗|呢|么|[？?！!。，,\s]+"
 )
 
 # Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
@@ -265,7 +265,8 @@ def _suffix_word(norm: str, end: int) -> bool:
 
 
 def _topic(text: str, constraints) -> str:
-    """The question without its constraints and question words: 成都的破案率是多少 -> 破案率."""
+    """The question without its constraints and question words: 成都的破案率是多少 -> 破案率. A single
+    character left between them is a fragment, not a topic (怎么做宫保鸡丁 without the name 宫保鸡: 做, 丁)."""
     if not has_cjk(text):
         return ""
     topic = text
@@ -273,4 +274,4 @@ def _topic(text: str, constraints) -> str:
         topic = topic.replace(c.text, " ")
     topic = _QUESTION_WORDS.sub(" ", topic)
     parts = [p.strip("的在了是和与及 ") for p in topic.split()]
-    return "".join(p for p in parts if p)
+    return "".join(p for p in parts if len(p) > 1)
