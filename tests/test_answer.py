@@ -367,6 +367,11 @@ _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心1
      "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心147个,划分网格4370个,配备网格员3956名,配备手持终端4030部。", "3956名"),
     ("How many grid centers are there in Guilin?", "全市建立县(市、区)网格中心17个,配备网格员3956名。", "17个"),
     ("What percentage of the surveillance cameras are high-definition?", "探头总量2931个,其中公共高清视频监控探头比例达到96.7%。", "96.7%"),
+    # English who-questions: the name after a post the question's words render (chief -> 局长), not the
+    # first name-like word (安保)
+    ("Who is the police chief of Baicheng?", "对每一次安保工作,市委常委、政法委书记、公安局长张馨反复要求。", "张馨"),
+    ("Who is the director of Guilin Public Security Bureau?", "桂林市副市长、公安局局长朱永辉指令各部门及时止付。", "朱永辉"),
+    ("Who was the mayor of Seoul?", "当时总统李明博会见了首尔市长朴元淳。", "朴元淳"),  # (not the first name, 李明博)
 ])
 def test_answer_span(question, sentence, span):
     found = answer_span(analyze(question), sentence)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.places import gazetteer
+from qa.answer.question import POST
 from qa.answer.support import dates, figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
@@ -216,9 +217,17 @@ _CLOSE = 6  # characters before a figure that count in full (:func:`_figure_fit`
 
 def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
     """Where the question's own content words occur in ``sentence``; not a word inside a longer one
-    the sentence also has (公安局副局长是谁: 局长, a word inside 副局长, does not anchor 局长朱永辉)."""
+    the sentence also has (公安局副局长是谁: 局长, a word inside 副局长, does not anchor 局长朱永辉). An
+    English who-question anchors only by the renderings of its words that are posts (chief -> 局长:
+    Who is the police chief of Baicheng? -> 公安局长张馨, not the first name-like word); its other
+    renderings are too loose to place a name."""
     norm = aligned(sentence)
-    words = [w for w in terms(question.text) if w in norm] if has_cjk(question.text) else []
+    if has_cjk(question.text):
+        words = [w for w in terms(question.text) if w in norm]
+    elif question.asks == "person":
+        words = sorted({r for _, rendered in question.glosses for r in rendered if POST.search(r) and r in norm})
+    else:
+        words = []
     out = []
     for word in words:
         if any(word != longer and word in longer for longer in words):
