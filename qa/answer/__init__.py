@@ -215,9 +215,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     names = "、".join(f"「{c.shown()}」" for c in missing)
     topic = q.topic
     for c in unknown:  # (a missing noun is in the topic: 外星人的破案率 -> 破案率)
-        parts = [p.strip("的在了是和与及上 ") for p in topic.split(c.text)]
-        # (a name cut out of a longer word leaves a character of it: 做宫保鸡丁 -> 做, 丁: not a topic)
-        topic = "".join(parts) if all(len(p) != 1 for p in parts) else ""
+        topic = "".join(p.strip("的在了是和与及上 ") for p in topic.split(c.text))
     about = topic if 2 <= len(topic) <= 10 else "内容"  # (罗保铭在桂林抓了多少人 leaves 抓: not a topic)
     text = f"语料中没有关于{names}的{about}。"
     shown = []
