@@ -18,7 +18,7 @@ import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
-from qa.answer.support import HARD, fits
+from qa.answer.support import HARD, fits, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Hit, Question
@@ -62,6 +62,7 @@ class Candidates:
     fit: np.ndarray  # whether each sentence holds the kind of answer asked (a figure for 多少)
     vectors: np.ndarray  # each sentence's stored vector
     overlap: np.ndarray  # each sentence's share of the question's words (English: rendered in Chinese)
+    barred: np.ndarray | None = None  # sentences that are never the answer (support.speaks_for)
 
     def best_in_hit(self) -> dict[int, int]:
         """Each passage's best sentence: hit position -> sentence index (the first, on a tie)."""
@@ -247,8 +248,11 @@ def standing(found: "Candidates") -> float:
 
 
 def lead(found: "Candidates") -> float:
-    """How far the best passage's best sentence scores above the next passage's best (0 with one passage)."""
-    tops = sorted((float(found.total[i]) for i in found.best_in_hit().values()), reverse=True)
+    """How far the best passage's best sentence scores above the next passage's best (0 with one
+    passage). A passage none of whose sentences may answer (``barred``) is no candidate: it does not
+    make the others stand out."""
+    barred = found.barred if found.barred is not None else np.zeros(len(found.total), bool)
+    tops = sorted((float(found.total[i]) for i in found.best_in_hit().values() if not barred[i]), reverse=True)
     return tops[0] - tops[1] if len(tops) > 1 else 0.0
 
 
@@ -390,7 +394,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     if not chinese:
         lexical = _english_overlap(question, texts)
     places = tuple(c for c in question.constraints if c.kind == "place")
-    fit = np.array([fits(question.asks, t, question.post, places) for t in texts])
+    said_for = np.array([speaks_for(question, t, places) for t in texts])
+    fit = np.array([fits(question.asks, t) for t in texts]) & said_for
     extra = np.zeros(len(texts))
     if question.asks == "number":
         for i, t in enumerate(texts):
@@ -409,13 +414,14 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # a "sentence" of punctuation alone (……, a lone 。), or of nothing but the question's own words (a
     # headline line 马来穿山甲 asked 马来穿山甲的别称是什么), says nothing: never the answer or a citation's best
     empty = np.array([not _WORDS.search(t) or (has_cjk(t) and u <= asked_units) for t, u in zip(texts, text_units)])
-    total = total - 1.0 * empty
+    # nor one that speaks of another post or a wider area (support.speaks_for): never the answer
+    total = total - 1.0 * empty - 1.0 * ~said_for
     if question.asks in ("person", "place", "name"):
         asked = normalize(question.text)
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
-    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical)
+    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, ~said_for)
 
 
 SUBJECT_MARGIN = 0.01  # a word whose removal brings the question this much closer to the answer is not its subject

@@ -42,20 +42,56 @@ def dates(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in DATE.finditer(aligned(text))]
 
 
-def fits(asks: str, sentence: str, post: str = "", places: tuple[Constraint, ...] = ()) -> bool:
-    """Can ``sentence`` answer a question that asks for ``asks``? A figure for a number, a date for
-    a date, and for a who-question that asks the holder of a ``post``
-    (``Question.post``: 局长) the post named, and not another place's when the
-    question names ``places``: 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
-    南宁市公安局局长是谁 from 桂林市…公安局局长朱永辉 (an article that mentions 南宁). Other kinds pass."""
+def fits(asks: str, sentence: str) -> bool:
+    """Can ``sentence`` answer a question that asks for ``asks``? Only figures and dates are checked."""
     if asks == "number":
         return bool(figures(sentence))
     if asks == "date":
         return bool(dates(sentence))
-    if asks == "person" and post:
-        norm = normalize(sentence)
-        return post in norm and not (places and _another_place(norm, places))
     return True
+
+
+def speaks_for(question: Question, sentence: str, places: tuple[Constraint, ...] = ()) -> bool:
+    """Does ``sentence`` speak of what ``question`` asks about, where that can be told? For a
+    who-question about a post (``Question.post``: 局长), the post named, and no place other than the
+    question's ``places``: 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
+    南宁市公安局局长是谁 from 桂林市…公安局局长朱永辉 (an article that mentions 南宁). For a number asked of
+    a city or county, a figure not said of a wider area (:func:`_broader_scope`): 贵港有多少个派出所综合
+    指挥调度室 was answered with Guangxi's …全区已建成…348个. A sentence that does not is never the answer
+    (:func:`qa.answer.select.score`); other questions and sentences pass."""
+    if question.asks == "person" and question.post:
+        norm = normalize(sentence)
+        return question.post in norm and not (places and _another_place(norm, places))
+    if question.asks == "number" and places and (spans := figures(sentence)):
+        broader = _broader_scope(normalize(sentence), places)
+        if broader is not None:  # (the figures before it, not the 1月 of 今年1月至10月,广西…; 连续4年 counts)
+            taken = [(x, y) for x, y in dates(sentence) if re.search(r"月|\d{4}", sentence[x:y])]
+            return any(a < broader and not any(x <= a and b <= y for x, y in taken) for a, b in spans)
+    return True
+
+
+# Words that put what follows them in a whole province or country: a city's figure is not among them.
+# 全区 is a city's district or a region (广西); either way not the city's own total.
+_WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"全国|全省|全自治区")}
+
+
+def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
+    """Where normalized sentence ``norm`` starts speaking of an area wider than the city or county
+    ``places`` asks about, if it never names them: a word such as 全区 (…全区已建成派出所综合指挥调度室348个,
+    asked of 贵港) or a province's name (广西刑事案件发案数同比下降9.3%, asked of 桂林). ``None`` when it
+    names them, or the question asks of a province. (Only what follows: …破案率排名全区第一 is
+    Guilin's rate, ranked in the region.)"""
+    gaz = gazetteer()
+    if any(form in norm for c in places for form in c.forms):
+        return None
+    levels = [gaz.places[code].level for c in places for form in c.forms for code in gaz.aliases.get(form, ())]
+    level = min(levels, default=0)
+    if level < 1:
+        return None
+    starts = [m.start() for m in _WIDER[level].finditer(norm)]
+    starts += [start for start, _, alias in gaz.find(norm) if alias not in gaz.weak
+               and min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
+    return min(starts, default=None)
 
 
 def _another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
