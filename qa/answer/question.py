@@ -78,7 +78,7 @@ _ASKS = (
 _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS]
 
 # A post a who-question asks the holder of (公安局局长是谁, 谁是校长): only a sentence that names the post
-# can say who holds it (:func:`qa.answer.support.fits`).
+# can say who holds it (:func:`qa.answer.support.speaks_for`).
 _POST = (r"(?:局长|书记|主任|主席|总统|总理|首相|部长|经理|校长|市长|省长|县长|州长|院长|所长|队长|厅长|处长|科长"
          r"|会长|董事长|总裁|行长|社长|馆长|司令|政委|教练)")
 POST = re.compile(rf"{_POST}$")  # a word that ends in a post: 副市长, 国家主席 (English renderings, qa.answer.span)

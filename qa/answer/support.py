@@ -63,7 +63,7 @@ def speaks_for(question: Question, sentence: str, places: tuple[Constraint, ...]
         norm = normalize(sentence)
         return question.post in norm and not (places and _another_place(norm, places))
     if question.asks == "number" and places and (spans := figures(sentence)):
-        broader = _broader_scope(normalize(sentence), places)
+        broader = _broader_scope(aligned(sentence), places)  # (positions as figures' are)
         if broader is not None:  # (the figures before it, not the 1月 of 今年1月至10月,广西…; 连续4年 counts)
             taken = [(x, y) for x, y in dates(sentence) if re.search(r"月|\d{4}", sentence[x:y])]
             return any(a < broader and not any(x <= a and b <= y for x, y in taken) for a, b in spans)
@@ -76,7 +76,7 @@ _WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"�
 
 
 def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
-    """Where normalized sentence ``norm`` starts speaking of an area wider than the city or county
+    """Where normalized (:func:`aligned`) sentence ``norm`` starts speaking of an area wider than the city or county
     ``places`` asks about, if it never names them: a word such as 全区 (…全区已建成派出所综合指挥调度室348个,
     asked of 贵港) or a province's name (广西刑事案件发案数同比下降9.3%, asked of 桂林). ``None`` when it
     names them, or the question asks of a province. (Only what follows: …破案率排名全区第一 is
