@@ -82,7 +82,7 @@ def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
     names them, or the question asks of a province. (Only what follows: …破案率排名全区第一 is
     Guilin's rate, ranked in the region.)"""
     gaz = gazetteer()
-    if any(form in norm for c in places for form in c.forms):
+    if any(meets(c, norm) for c in places):
         return None
     levels = [gaz.places[code].level for c in places for form in c.forms for code in gaz.aliases.get(form, ())]
     level = min(levels, default=0)
@@ -96,7 +96,7 @@ def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
 
 def _another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
     """Does normalized ``norm`` name a place (not a county's weak short form) but none of ``places``?"""
-    if any(form in norm for c in places for form in c.forms):
+    if any(meets(c, norm) for c in places):
         return False
     gaz = gazetteer()
     return any(alias not in gaz.weak for _, _, alias in gaz.find(norm))
