@@ -352,6 +352,50 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     assert fits(asks, sentence) is ok
 
 
+
+@pytest.mark.parametrize("question,measure", [
+    ("桂林警方走访了多少群众", "people"), ("贵港配备了多少名网格员", "people"), ("白城有多少年轻人", "people"),
+    ("有多少个派出所综合指挥调度室", "count"), ("破获了多少起案件", "count"), ("桂林的破案率是多少", "share"),
+    ("这部电影花了多少钱", "money"), ("新生兒一天要睡超過多少個小時", "time"), ("他工作了几年", "time"),
+    ("How many criminal gangs did Guilin police destroy?", "count"), ("How many grid workers does Guilin have?", "people"),
+    ("How much did the bridge cost?", "money"), ("What percentage of cameras are HD?", "share"),
+    # not said, or not a count: 多少 alone, a rank, a year (西元幾年), which ones (哪几座), 几 inside 几乎
+    ("白城的网格有多少", ""), ("重慶GDP位居全國第幾", ""), ("挪威的首都是在西元幾年確立的", ""), ("这几年桂林的破案率如何", ""),
+    ("达曼的卫星城有哪几座", ""), ("几乎所有食物都加入什么油", ""), ("How many lives did the war cost?", ""),
+    ("How many Huguenots lived in Berlin?", ""),
+])
+def test_what_a_number_question_counts(question, measure):
+    assert analyze(question).measure == measure
+
+
+@pytest.mark.parametrize("sentence,figure,kind", [
+    ("挽回经济损失5233万元。", "5233万元", "money"), ("打掉1411名犯罪分子", "1411名", "people"),
+    ("關愛幫扶救助2.6萬余人", "2.6萬余人", "people"), ("摧毀犯罪團伙1600個", "1600個", "count"),
+    ("每张售价14800日元", "14800日", "money"), ("上升5.2个百分点", "5.2个", "share"), ("占比96.7%", "96.7%", "share"),
+    ("工作了3年", "3年", "time"), ("身高182CM", "182", "size"), ("重5g", "5", "size"),
+    # digits written into a word of Latin letters name a model, not a figure; 第一个 is a rank
+    ("配备了车载4G图传系统", "4", "name"), ("A380客机", "380", "name"), ("第一个火车站", "一个", "ordinal"),
+    ("共有348", "348", ""),
+])
+def test_what_a_figure_measures(sentence, figure, kind):
+    from qa.answer.support import figures, measure_of
+
+    spans = [span for span in figures(sentence) if sentence[span[0]:span[1]] == figure]
+    assert spans and measure_of(sentence, spans[0]) == kind
+
+
+@pytest.mark.parametrize("measure,sentence,ok", [
+    ("people", "为群众挽回经济损失5233万元。", False), ("people", "走访群众39440人。", True),
+    ("people", "走访群众73.1万余户。", True),  # households count people
+    ("people", "约7%到10%的医生自己配药。", True),  # so does a share of them
+    ("people", "建成指挥调度室的派出所还配备了车载4G图传系统。", False),
+    ("count", "一个团伙被打掉,7名犯罪嫌疑人被抓获。", True), ("count", "7名犯罪嫌疑人被抓获。", False),
+    ("share", "两年间新增了数千个探头。", False), ("money", "投入4.5亿余元。", True),
+    ("people", "共有3956。", True),  # an unmarked figure may be anything
+])
+def test_a_figure_of_another_measure_does_not_fit(measure, sentence, ok):
+    assert fits("number", sentence, measure) is ok
+
 _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心147个,村(社区)网格中心1899个,划分网格4370个,配备网格员3956名。"
 
 
@@ -359,6 +403,9 @@ _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心1
     ("桂林的破案率是多少", "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%,破案率排名全区第一", "79.17%"),
     ("桂林配备了多少名网格员", "划分网格4370个,配备网格员3956名,配备手持终端4030部。", "3956名"),
     ("桂林全市划分了多少个网格", "划分网格4370个,配备网格员3956名,配备手持终端4030部。", "4370个"),
+    # a figure of the measure asked (people), not a sum of money, though its clause repeats more of the question
+    ("白城警方为群众挽回损失时走访了多少群众", "走访群众39440人,为群众挽回经济损失5233万元。", "39440人"),
+    ("How many criminal gangs did Shangluo police break up?", "抓獲犯罪嫌疑人5428名,摧毀犯罪團伙1600個。", "1600個"),
     ("抓获了多少涉案嫌疑人", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1353人"),
     ("两年来有多少人次被记功嘉奖", "两年来共有844人次、173个集体被记功嘉奖。", "844人次"),
     ("高清视频监控探头的比例是多少", "探头总量2931个,其中公共高清视频监控探头比例达到96.7%。", "96.7%"),

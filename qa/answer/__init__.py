@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 NOT_FOUND = "语料中没有找到与问题相关的内容。"
 FOREIGN = "只能回答中文或英文的问题：这种文字无法与语料可靠地匹配。"
 _KIND_WORDS = {"number": "数字", "date": "日期"}
+_MEASURE_WORDS = {"people": "人数", "count": "数量", "money": "金额", "share": "比例", "time": "时长"}
 
 __all__ = ["AnswerSettings", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS", "NOT_FOUND", "QuestionError", "analyze",
            "answer", "check_question", "prepare"]
@@ -110,10 +111,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
             return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
     if not found.fit.any():
-        asked = f"说出谁是{q.post}" if q.post else f"给出所问的{_KIND_WORDS.get(q.asks, '内容')}"
-        text = f"找到了相关内容，但其中没有一句{asked}。"
-        return Answer(question, text, False, query=query, confidence=conf, reason="no_answer",
-                      related=related(index, pool))
+        return _no_answer(question, query, q, conf, index, pool)
     best = int(np.argmax(found.total))
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
@@ -122,6 +120,10 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if elsewhere is not None:  # (商洛的网格员有多少名: only 桂林's article gives that figure)
         places, others = elsewhere
         return _refuse_missing(question, query, q, others, index, qvec, settings, k, places)
+    # The question says what it counts (多少群众: people) and the best sentence has no figure of it:
+    # 桂林警方走访了多少群众 was answered with …挽回经济损失5233万元, then with a sentence of no figure at all.
+    if q.measure and not found.fit[best]:
+        return _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
@@ -161,6 +163,13 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
+
+
+def _no_answer(question: str, query: str, q: Question, conf: float, index: Index, pool: list[Hit]) -> Answer:
+    """Related passages, but no sentence of them holds what is asked: say what, and show them as related."""
+    asked = f"说出谁是{q.post}" if q.post else f"给出所问的{_MEASURE_WORDS.get(q.measure) or _KIND_WORDS.get(q.asks, '内容')}"
+    return Answer(question, f"找到了相关内容，但其中没有一句{asked}。", False, query=query, confidence=conf,
+                  reason="no_answer", related=related(index, pool))
 
 
 # An article about another place that states a figure's question this much more fully (share of its

@@ -92,6 +92,65 @@ def asked_post(question: str) -> str:
     return (m.group(1) or m.group(2)) if m else ""
 
 
+# --- what a figure asked for measures -----------------------------------------------------------
+
+# What the figure a 多少 question asks for measures, when its wording says (:func:`asked_measure`): a
+# figure that measures something else (5233万元 for 走访了多少群众, 7名 for how many gangs, 4 of 4G
+# for 多少名网格员) does not answer it (:func:`qa.answer.support.answers_measure`).
+# Not a count: a rank (第几), or a question that also asks which or what (哪几座, 北朝几个朝代中哪个朝代…,
+# 几乎所有食物都加入什么油: 几 there is not "how many").
+_NOT_COUNTED = re.compile(r"第几|第多少|排名|名列|排第|排行|哪|什么|谁|何")
+_SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|比重|几成|\b(?:percentage|proportion|fraction)\b"
+                    r"|^(?!.*\bhow (?:many|much)\b).*\b(?:rate|share)\b")
+_MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:元|美元|欧元|日元|英镑|港元|块)|金额|价格|价钱|费用|售价|票价|造价|经费"
+                    r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b")
+_TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
+                   r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
+_COUNTED = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场|批|只|种|起|件|宗|户|艘|架)?")
+_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?)$")
+# An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
+_ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
+                              r"|could|in|of|on|at|for|from|to|by|with|that|which|who|live|lived|died|die)\b|\W*$)")
+_ENGLISH_PEOPLE = re.compile(
+    r"people|persons?|workers?|officers?|policemen|police(?:men)?|residents?|suspects?|members?|staff|volunteers?|criminals?"
+    r"|students?|employees?|victims?|fugitives?|gangsters?|offenders?|visitors?|tourists?|children|teachers?|doctors?"
+    r"|soldiers?|troops|players?|fans|spectators|inhabitants|citizens|voters|passengers|patients|men|women|adults|individuals")
+_ENGLISH_COUNT = re.compile(
+    r"times|cases|gangs|groups|stations|cameras|villages|schools|companies|cities|countries|buildings|vehicles|cars|ships"
+    r"|aircraft|planes|games|episodes|books|songs|albums|films|movies|islands|branches|churches|hospitals|universities")
+
+
+def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> str:
+    """What the figure a normalized number question asks for measures, where its wording says: ``share``
+    (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old),
+    ``people`` (多少名, 多少人, 多少 before a word for people: 群众, 网格员, how many officers) or
+    ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高, a rank:
+    第几, 哪几). ``tokens`` are jieba's (start, end, word, flag) of a Chinese question."""
+    if _NOT_COUNTED.search(norm):
+        return ""
+    for kind, pattern in (("share", _SHARE), ("time", _TIME)):
+        if pattern.search(norm):
+            return kind
+    if not has_cjk(norm):  # (how many lives did it cost: the noun counted before money)
+        m = _ENGLISH_COUNTED.search(norm)
+        if m:
+            head = m.group(2)
+            return "people" if _ENGLISH_PEOPLE.fullmatch(head) else "count" if _ENGLISH_COUNT.fullmatch(head) else ""
+        return "money" if _MONEY.search(norm) else ""
+    if _MONEY.search(norm):
+        return "money"
+    m = _COUNTED.search(norm)
+    if not m:
+        return ""
+    unit = m.group(1) or ""
+    if unit in ("人次", "名", "人", "位"):
+        return "people"
+    noun = next((w for start, _, w, flag in tokens if start == m.end() and flag.startswith("n")), "")
+    if unit in ("", "个") and noun and _PEOPLE_WORD.search(noun):
+        return "people"
+    return "count" if unit else ""
+
+
 _QUESTION_WORDS = re.compile(
     r"请问|[是有]?多少[个個名人次件起家元条條所只隻项項座位种種倍年天]?|是几|几[个個名人次件起家元条條所只隻项項座位种種倍年天]?"
     r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|怎么样|怎么|怎样|如何|为什么|为何|吗|呢|么|[？?！!。，,\s]+"
@@ -142,9 +201,9 @@ def analyze(question: str, today: date | None = None) -> Question:
         month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
         constraints.append(Constraint("year", text[m.start():m.end()], (m.group(1),), int(m.group(1)), month))
         covered.append(m.span())
-    asked_noun, subject = "", ""
+    asked_noun, subject, tokens = "", "", []
     if has_cjk(text):
-        tokens, pos = [], 0
+        pos = 0
         for token in posseg().cut(norm):
             tokens.append((pos, pos + len(token.word), token.word, token.flag))
             pos += len(token.word)
@@ -168,7 +227,8 @@ def analyze(question: str, today: date | None = None) -> Question:
     asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
-                    post=asked_post(norm) if asks == "person" else "")
+                    post=asked_post(norm) if asks == "person" else "",
+                    measure=asked_measure(norm, tokens) if asks == "number" else "")
 
 
 def _asks(norm: str, english: bool) -> str:

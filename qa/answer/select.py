@@ -395,7 +395,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         lexical = _english_overlap(question, texts)
     places = tuple(c for c in question.constraints if c.kind == "place")
     said_for = np.array([speaks_for(question, t, places) for t in texts])
-    fit = np.array([fits(question.asks, t) for t in texts]) & said_for
+    fit = np.array([fits(question.asks, t, question.measure) for t in texts]) & said_for
     extra = np.zeros(len(texts))
     if question.asks == "number":
         for i, t in enumerate(texts):

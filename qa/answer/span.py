@@ -11,7 +11,7 @@ import re
 
 from qa.answer.places import gazetteer
 from qa.answer.question import POST
-from qa.answer.support import dates, figures
+from qa.answer.support import answers_measure, dates, figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
 from qa.tokens import posseg, terms
@@ -48,6 +48,8 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
     if question.asks == "number":
         taken = dates(sentence)  # 4月 of 2022年4月25日 is a date, not a count
         options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
+        # nor a count of people a sum of money (走访了多少群众: not 挽回经济损失5233万元)
+        options = [span for span in options if answers_measure(question.measure, sentence, span)] or options
     if not options:
         return None
     if question.asks == "number":
@@ -167,7 +169,7 @@ def figure_features(question: Question, sentence: str) -> tuple[float, float, fl
     counting = bool(unit or noun) and not _ASKS_SHARE.search(normalize(question.text))
     fit, near_noun, measure = 0.0, 0.0, 0.0
     for span in spans:
-        if counting and _PERCENT.search(sentence[span[0]:span[1]]):
+        if counting and _PERCENT.search(sentence[span[0]:span[1]]) or not answers_measure(question.measure, sentence, span):
             continue
         fit = max(fit, min(_figure_fit(question, sentence, span), 6.0))
         if noun:

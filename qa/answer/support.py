@@ -32,6 +32,58 @@ DATE = re.compile(
 )
 
 
+# What a figure measures (:func:`measure_of`), read from what follows its numerals (figures() stops at
+# the 日 of 14800日元): a figure of one kind does not answer a question asking another
+# (:attr:`Question.measure`: 5233万元 for 走访了多少群众, 7名 for how many gangs).
+_SHARE_MARK = re.compile(r"[%％‰]|百分之|成$")
+_NUMERALS = re.compile(r"^(?:约|近|超过|逾)?[\d.,\s零〇一二两三四五六七八九十百千万亿点数几半]*")
+_LATIN_UNIT = re.compile(r"(?i:km|cm|mm|kg|mg|ml|ft|mph|kw|mw|hz|khz|mhz|ghz|gb|mb|kb|tb)(?![A-Za-z])|[mgt](?![A-Za-z])")
+_MEASURED = (
+    ("share", re.compile(r"个?百分点")),
+    ("money", re.compile(r"[余多]?\s*(?:元|美元|日元|欧元|英镑|港元|港币|台币|新台币|人民币|美金|卢布|法郎|马克|比索|镑|块钱)|(?i:usd|rmb|eur)\b")),
+    ("people", re.compile(r"[余多]?\s*(?:人次|人(?!民币)|名|位)")),
+    ("time", re.compile(r"[余多]?\s*(?:个月|年|天|日(?!元)|小时|钟头|分钟|秒|周|星期|岁|世纪)")),
+    ("size", re.compile(r"[余多]?\s*(?:米|公里|千米|厘米|毫米|英里|英尺|英寸|海里|公顷|亩|平方|立方|吨|公斤|千克|克|磅|升|毫升|度|°)")),
+    ("count", re.compile(r"[余多]?\s*(?:个|座|所|家|条|支|辆|部|台|项|处|场|批|只|头|种|篇|本|册|枚|届|期|张|份|套|间|层"
+                         r"|起|件|宗|户|艘|架|次|棵|株|匹)")),
+)
+# the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. A count
+# of people may be given in households (73万余户) or as a share of them (7%到10%的医生).
+_ANSWERS = {"people": {"people", "count", "share"}, "count": {"count"}, "share": {"share"}, "money": {"money"},
+            "time": {"time"}}
+
+
+def measure_of(sentence: str, span: tuple[int, int]) -> str:
+    """What the figure at ``span`` (:func:`figures`) of ``sentence`` measures: ``share``, ``money``,
+    ``people``, ``time``, ``size``, ``count`` (:data:`_MEASURED`), ``ordinal`` (第一个), ``name`` for
+    digits written into a word of Latin letters (4G, A380: a model, not a figure; 182CM and 5g are
+    sizes), or ``""`` when unmarked (348)."""
+    a, b = span
+    figure = normalize(sentence[a:b])
+    if _SHARE_MARK.search(figure):
+        return "share"
+    if a > 0 and normalize(sentence[a - 1]) == "第":
+        return "ordinal"
+    lead = _NUMERALS.match(figure).end()
+    written = (sentence[a:b][lead:] + sentence[b:b + 6]).lstrip()  # (the letters' case: 4G, not 4g)
+    if lead == len(figure) and re.search(r"\d", figure):  # bare digits: a unit or a word in Latin letters?
+        if _LATIN_UNIT.match(written):
+            return "size"
+        if (a > 0 and re.match(r"[A-Za-z]", sentence[a - 1])) or re.match(r"[A-Za-z]", written):
+            return "name"
+    tail = normalize(written)
+    return next((kind for kind, pattern in _MEASURED if pattern.match(tail)), "")
+
+
+def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
+    """Can the figure at ``span`` of ``sentence`` answer a question asking ``measure``
+    (:attr:`Question.measure`; ``""``: anything)?"""
+    if not measure:
+        return True
+    kind = measure_of(sentence, span)
+    return not kind or kind in _ANSWERS[measure]
+
+
 def figures(text: str) -> list[tuple[int, int]]:
     """Spans of the figures in ``text`` (either script) that can answer 'how many': not bare years like 2022年."""
     return [m.span() for m in FIGURE.finditer(aligned(text)) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))]
@@ -42,10 +94,11 @@ def dates(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in DATE.finditer(aligned(text))]
 
 
-def fits(asks: str, sentence: str) -> bool:
-    """Can ``sentence`` answer a question that asks for ``asks``? Only figures and dates are checked."""
+def fits(asks: str, sentence: str, measure: str = "") -> bool:
+    """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
+    asked, :func:`answers_measure`) and dates are checked."""
     if asks == "number":
-        return bool(figures(sentence))
+        return any(answers_measure(measure, sentence, span) for span in figures(sentence))
     if asks == "date":
         return bool(dates(sentence))
     return True
