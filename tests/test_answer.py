@@ -148,6 +148,10 @@ def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     assert said("桂林的破案率是多少", ranked)
     assert said("贵港有多少个派出所", "贵港全市共有派出所80个,全区共有1726个。")  # names it
     assert said("宜州区的巡警大队有多少人", "组建150人的巡警大队,全区治安明显好转。")  # 全区: its own
+    # a figure in a clause that names another place and not the one asked is that place's
+    beihai = "北海市公安局从机关安排100名警力到派出所担任社区民警。"
+    assert not said("桂林安排了多少名警力到派出所", beihai) and said("北海安排了多少名警力到派出所", beihai)
+    assert said("桂林安排了多少名警力到派出所", "桂林市公安局要求10%的机关警力到派出所工作," + beihai)  # (10%: Guilin's)
 
 
 def test_a_name_the_dictionary_has_only_inside_a_compound_is_met_by_its_part():
@@ -375,7 +379,7 @@ def test_what_a_number_question_counts(question, measure):
     ("工作了3年", "3年", "time"), ("身高182CM", "182", "size"), ("重5g", "5", "size"),
     # digits written into a word of Latin letters name a model, not a figure; 第一个 is a rank
     ("配备了车载4G图传系统", "4", "name"), ("A380客机", "380", "name"), ("第一个火车站", "一个", "ordinal"),
-    ("共有348", "348", ""),
+    ("走訪群眾73.1萬余戶", "73.1萬余戶", "households"), ("具备5大功能", "5", "count"), ("共有348", "348", ""),
 ])
 def test_what_a_figure_measures(sentence, figure, kind):
     from qa.answer.support import figures, measure_of
@@ -388,7 +392,8 @@ def test_what_a_figure_measures(sentence, figure, kind):
     ("people", "为群众挽回经济损失5233万元。", False), ("people", "走访群众39440人。", True),
     ("people", "走访群众73.1万余户。", True),  # households count people
     ("people", "约7%到10%的医生自己配药。", True),  # so does a share of them
-    ("people", "建成指挥调度室的派出所还配备了车载4G图传系统。", False),
+    ("people", "建成指挥调度室的派出所还配备了车载4G图传系统,具备指挥调度等5大功能。", False),
+    ("people", "建立368个巡防微信群。", False), ("count", "走访群众73.1万余户。", True),
     ("count", "一个团伙被打掉,7名犯罪嫌疑人被抓获。", True), ("count", "7名犯罪嫌疑人被抓获。", False),
     ("share", "两年间新增了数千个探头。", False), ("money", "投入4.5亿余元。", True),
     ("people", "共有3956。", True),  # an unmarked figure may be anything
@@ -406,6 +411,9 @@ _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心1
     # a figure of the measure asked (people), not a sum of money, though its clause repeats more of the question
     ("白城警方为群众挽回损失时走访了多少群众", "走访群众39440人,为群众挽回经济损失5233万元。", "39440人"),
     ("How many criminal gangs did Shangluo police break up?", "抓獲犯罪嫌疑人5428名,摧毀犯罪團伙1600個。", "1600個"),
+    # not another place's: the figure in a clause that names another place and not the one asked
+    ("桂林安排了多少名警力到派出所", "桂林市公安局从机关抽调300名警力充实基层,北海市公安局从机关安排100名警力到派出所担任社区民警。",
+     "300名"),
     ("抓获了多少涉案嫌疑人", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1353人"),
     ("两年来有多少人次被记功嘉奖", "两年来共有844人次、173个集体被记功嘉奖。", "844人次"),
     ("高清视频监控探头的比例是多少", "探头总量2931个,其中公共高清视频监控探头比例达到96.7%。", "96.7%"),

@@ -11,7 +11,7 @@ import re
 
 from qa.answer.places import gazetteer
 from qa.answer.question import POST
-from qa.answer.support import answers_measure, dates, figures
+from qa.answer.support import answers_measure, dates, figures, own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
 from qa.tokens import posseg, terms
@@ -50,6 +50,9 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
         # nor a count of people a sum of money (走访了多少群众: not 挽回经济损失5233万元)
         options = [span for span in options if answers_measure(question.measure, sentence, span)] or options
+        # nor another place's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
+        places = tuple(c for c in question.constraints if c.kind == "place")
+        options = (own_figures(sentence, options, places) if places else options) or options
     if not options:
         return None
     if question.asks == "number":

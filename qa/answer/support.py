@@ -44,18 +44,20 @@ _MEASURED = (
     ("people", re.compile(r"[余多]?\s*(?:人次|人(?!民币)|名|位)")),
     ("time", re.compile(r"[余多]?\s*(?:个月|年|天|日(?!元)|小时|钟头|分钟|秒|周|星期|岁|世纪)")),
     ("size", re.compile(r"[余多]?\s*(?:米|公里|千米|厘米|毫米|英里|英尺|英寸|海里|公顷|亩|平方|立方|吨|公斤|千克|克|磅|升|毫升|度|°)")),
+    ("households", re.compile(r"[余多]?\s*户")),
     ("count", re.compile(r"[余多]?\s*(?:个|座|所|家|条|支|辆|部|台|项|处|场|批|只|头|种|篇|本|册|枚|届|期|张|份|套|间|层"
-                         r"|起|件|宗|户|艘|架|次|棵|株|匹)")),
+                         r"|起|件|宗|艘|架|次|棵|株|匹|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions)
 )
-# the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. A count
-# of people may be given in households (73万余户) or as a share of them (7%到10%的医生).
-_ANSWERS = {"people": {"people", "count", "share"}, "count": {"count"}, "share": {"share"}, "money": {"money"},
-            "time": {"time"}}
+# the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. People
+# may be counted in households (走访群众73.1万余户) or as a share of them (7%到10%的医生), not as things
+# (贵港配备了多少名网格员: not the 5 of …5大功能).
+_ANSWERS = {"people": {"people", "households", "share"}, "count": {"count", "households"}, "share": {"share"},
+            "money": {"money"}, "time": {"time"}}
 
 
 def measure_of(sentence: str, span: tuple[int, int]) -> str:
     """What the figure at ``span`` (:func:`figures`) of ``sentence`` measures: ``share``, ``money``,
-    ``people``, ``time``, ``size``, ``count`` (:data:`_MEASURED`), ``ordinal`` (第一个), ``name`` for
+    ``people``, ``time``, ``size``, ``households``, ``count`` (:data:`_MEASURED`), ``ordinal`` (第一个), ``name`` for
     digits written into a word of Latin letters (4G, A380: a model, not a figure; 182CM and 5g are
     sizes), or ``""`` when unmarked (348)."""
     a, b = span
@@ -110,17 +112,40 @@ def speaks_for(question: Question, sentence: str, places: tuple[Constraint, ...]
     question's ``places``: 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
     南宁市公安局局长是谁 from 桂林市…公安局局长朱永辉 (an article that mentions 南宁). For a number asked of
     a city or county, a figure not said of a wider area (:func:`_broader_scope`): 贵港有多少个派出所综合
-    指挥调度室 was answered with Guangxi's …全区已建成…348个. A sentence that does not is never the answer
+    指挥调度室 was answered with Guangxi's …全区已建成…348个; for a number asked of any place, a figure
+    whose clause does not name another place instead (:func:`_said_of_another`: How many people did
+    Guilin police visit? -> …,北海市公安局从机关安排100名警力…). A sentence that does not is never the answer
     (:func:`qa.answer.select.score`); other questions and sentences pass."""
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
         return question.post in norm and not (places and _another_place(norm, places))
     if question.asks == "number" and places and (spans := figures(sentence)):
-        broader = _broader_scope(aligned(sentence), places)  # (positions as figures' are)
-        if broader is not None:  # (the figures before it, not the 1月 of 今年1月至10月,广西…; 连续4年 counts)
-            taken = [(x, y) for x, y in dates(sentence) if re.search(r"月|\d{4}", sentence[x:y])]
-            return any(a < broader and not any(x <= a and b <= y for x, y in taken) for a, b in spans)
+        return bool(own_figures(sentence, spans, places))
     return True
+
+
+def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...]) -> list[tuple[int, int]]:
+    """The figures at ``spans`` of ``sentence`` that may be said of ``places`` (a number question's):
+    not in a clause that names another place (:func:`_said_of_another`), nor after a wider area
+    (:func:`_broader_scope`; not the 1月 of 今年1月至10月,广西…, while 连续4年 counts)."""
+    text = aligned(sentence)  # (positions as figures' are)
+    spans = [span for span in spans if not _said_of_another(text, span, places)]
+    broader = _broader_scope(text, places)
+    if broader is None:
+        return spans
+    taken = [(x, y) for x, y in dates(sentence) if re.search(r"月|\d{4}", sentence[x:y])]
+    return [(a, b) for a, b in spans if a < broader and not any(x <= a and b <= y for x, y in taken)]
+
+
+_CLAUSE_END = re.compile(r"[，,;；。！？!?\n]")
+
+
+def _said_of_another(norm: str, span: tuple[int, int], places: tuple[Constraint, ...]) -> bool:
+    """Does the clause of aligned ``norm`` holding the figure at ``span`` name a place, but none of
+    ``places``? (桂林市公安局要求…,北海市公安局从机关安排100名警力…: 100名 is Beihai's.)"""
+    starts = [m.end() for m in _CLAUSE_END.finditer(norm, 0, span[0])]
+    end = _CLAUSE_END.search(norm, span[1])
+    return _another_place(normalize(norm[starts[-1] if starts else 0:end.start() if end else len(norm)]), places)
 
 
 # Words that put what follows them in a whole province or country: a city's figure is not among them.
