@@ -273,7 +273,7 @@ def test_traditional_questions_ask_what_simplified_ones_do(question, asks):
     ("number", "全市共有網格員3956名。", "3956名"),
 ])
 def test_figures_and_dates_in_traditional_sentences(asks, sentence, found):
-    from qa.answer.support import dates, figures
+    from qa.answer.figures import dates, figures
 
     assert fits(asks, sentence)
     assert found in [sentence[a:b] for a, b in (dates if asks == "date" else figures)(sentence)]
@@ -382,7 +382,7 @@ def test_what_a_number_question_counts(question, measure):
     ("走訪群眾73.1萬余戶", "73.1萬余戶", "households"), ("具备5大功能", "5", "count"), ("共有348", "348", ""),
 ])
 def test_what_a_figure_measures(sentence, figure, kind):
-    from qa.answer.support import figures, measure_of
+    from qa.answer.figures import figures, measure_of
 
     spans = [span for span in figures(sentence) if sentence[span[0]:span[1]] == figure]
     assert spans and measure_of(sentence, spans[0]) == kind

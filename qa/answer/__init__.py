@@ -2,6 +2,7 @@
 
     question.py  what a question constrains (places, names, years) and asks for (a figure, a date, ...)
     support.py   does the evidence meet it: constraints in the article, the right kind of sentence
+    figures.py   figures and dates in a sentence, and what a figure measures (people, money, …)
     places.py    the gazetteer of Chinese administrative divisions behind place constraints
     english.py   English questions: places in pinyin, other words rendered in Chinese (CC-CEDICT)
     select.py    which sentence answers, and the confidence that the corpus answers at all

@@ -96,7 +96,7 @@ def asked_post(question: str) -> str:
 
 # What the figure a 多少 question asks for measures, when its wording says (:func:`asked_measure`): a
 # figure that measures something else (5233万元 for 走访了多少群众, 7名 for how many gangs, 4 of 4G
-# for 多少名网格员) does not answer it (:func:`qa.answer.support.answers_measure`).
+# for 多少名网格员) does not answer it (:func:`qa.answer.figures.answers_measure`).
 # Not a count: a rank (第几), or a question that also asks which or what (哪几座, 北朝几个朝代中哪个朝代…,
 # 几乎所有食物都加入什么油: 几 there is not "how many").
 _NOT_COUNTED = re.compile(r"第几|第多少|排名|名列|排第|排行|哪|什么|谁|何")
@@ -106,7 +106,7 @@ _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:�
                     r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b")
 _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
-_COUNTED = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场|批|只|种|起|件|宗|户|艘|架)?")
+_HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场|批|只|种|起|件|宗|户|艘|架)?")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?)$")
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
 _ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
@@ -139,7 +139,7 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
         return "money" if _MONEY.search(norm) else ""
     if _MONEY.search(norm):
         return "money"
-    m = _COUNTED.search(norm)
+    m = _HOW_MANY.search(norm)
     if not m:
         return ""
     unit = m.group(1) or ""

@@ -11,7 +11,8 @@ import re
 
 from qa.answer.places import gazetteer
 from qa.answer.question import POST
-from qa.answer.support import answers_measure, dates, figures, own_figures
+from qa.answer.figures import answers_measure, dates, figures
+from qa.answer.support import own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
 from qa.tokens import posseg, terms
@@ -172,7 +173,7 @@ def figure_features(question: Question, sentence: str) -> tuple[float, float, fl
     counting = bool(unit or noun) and not _ASKS_SHARE.search(normalize(question.text))
     fit, near_noun, measure = 0.0, 0.0, 0.0
     for span in spans:
-        if counting and _PERCENT.search(sentence[span[0]:span[1]]) or not answers_measure(question.measure, sentence, span):
+        if (counting and _PERCENT.search(sentence[span[0]:span[1]])) or not answers_measure(question.measure, sentence, span):
             continue
         fit = max(fit, min(_figure_fit(question, sentence, span), 6.0))
         if noun:

@@ -8,93 +8,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qa.answer.figures import answers_measure, dates, figures
 from qa.answer.places import gazetteer
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
-
-_DIGITS = r"\d+(?:[.,]\d+)*"
-_ZH_NUM = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
-_MEASURE = (r"(?:[多余]?(?:人次|万元|亿元|万人|平方公里|平方米|公里|公顷|小时|分钟|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|"
-            r"岁|年|天|日|月|秒|米|亩|吨|倍|项|座|处|场|批|股|只|头|种|位|篇|本|册|枚|届|期|张|份|套|间|层|级|分|英里|英尺))")
-# A figure: Arabic digits with an optional scale, percent sign and measure word; or a Chinese
-# numeral that is followed by a measure word or 成/% (六次, 三成), so 一些/统一 are not figures.
-FIGURE = re.compile(
-    rf"(?:约|近|超过|逾)?(?:{_DIGITS}(?:\s*(?:万|亿|千|百))*\s*(?:%|％|‰)?{_MEASURE}?"
-    rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE})|一半|半数|过半|[数几][十百千万亿]{_MEASURE}?)"
-)
-_YEAR_FIGURE = re.compile(r"^(?:1[5-9]|20)\d{2}年$")
-DATE = re.compile(
-    r"(?:(?:1[5-9]|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|(?:1[5-9]|20)\d{2}\s*年(?:代|初|底|末)?"
-    r"|(?:1[5-9]|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[日号])?"
-    r"|\b(?:1[5-9]|20)\d{2}\b|(?:公元前?)?\d{1,4}\s*年|(?:公元前?)?[一二三四五六七八九十\d]{1,3}\s*世纪(?:初|末|中叶|\d+年代)?"
-    r"|[\u4e00-\u9fff]{2}[元一二三四五六七八九十]{1,3}年"  # reign years: 道光二十二年
-)
-
-
-# What a figure measures (:func:`measure_of`), read from what follows its numerals (figures() stops at
-# the 日 of 14800日元): a figure of one kind does not answer a question asking another
-# (:attr:`Question.measure`: 5233万元 for 走访了多少群众, 7名 for how many gangs).
-_SHARE_MARK = re.compile(r"[%％‰]|百分之|成$")
-_NUMERALS = re.compile(r"^(?:约|近|超过|逾)?[\d.,\s零〇一二两三四五六七八九十百千万亿点数几半]*")
-_LATIN_UNIT = re.compile(r"(?i:km|cm|mm|kg|mg|ml|ft|mph|kw|mw|hz|khz|mhz|ghz|gb|mb|kb|tb)(?![A-Za-z])|[mgt](?![A-Za-z])")
-_MEASURED = (
-    ("share", re.compile(r"个?百分点")),
-    ("money", re.compile(r"[余多]?\s*(?:元|美元|日元|欧元|英镑|港元|港币|台币|新台币|人民币|美金|卢布|法郎|马克|比索|镑|块钱)|(?i:usd|rmb|eur)\b")),
-    ("people", re.compile(r"[余多]?\s*(?:人次|人(?!民币)|名|位)")),
-    ("time", re.compile(r"[余多]?\s*(?:个月|年|天|日(?!元)|小时|钟头|分钟|秒|周|星期|岁|世纪)")),
-    ("size", re.compile(r"[余多]?\s*(?:米|公里|千米|厘米|毫米|英里|英尺|英寸|海里|公顷|亩|平方|立方|吨|公斤|千克|克|磅|升|毫升|度|°)")),
-    ("households", re.compile(r"[余多]?\s*户")),
-    ("count", re.compile(r"[余多]?\s*(?:个|座|所|家|条|支|辆|部|台|项|处|场|批|只|头|种|篇|本|册|枚|届|期|张|份|套|间|层"
-                         r"|起|件|宗|艘|架|次|棵|株|匹|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions)
-)
-# the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. People
-# may be counted in households (走访群众73.1万余户) or as a share of them (7%到10%的医生), not as things
-# (贵港配备了多少名网格员: not the 5 of …5大功能).
-_ANSWERS = {"people": {"people", "households", "share"}, "count": {"count", "households"}, "share": {"share"},
-            "money": {"money"}, "time": {"time"}}
-
-
-def measure_of(sentence: str, span: tuple[int, int]) -> str:
-    """What the figure at ``span`` (:func:`figures`) of ``sentence`` measures: ``share``, ``money``,
-    ``people``, ``time``, ``size``, ``households``, ``count`` (:data:`_MEASURED`), ``ordinal`` (第一个), ``name`` for
-    digits written into a word of Latin letters (4G, A380: a model, not a figure; 182CM and 5g are
-    sizes), or ``""`` when unmarked (348)."""
-    a, b = span
-    figure = normalize(sentence[a:b])
-    if _SHARE_MARK.search(figure):
-        return "share"
-    if a > 0 and normalize(sentence[a - 1]) == "第":
-        return "ordinal"
-    lead = _NUMERALS.match(figure).end()
-    written = (sentence[a:b][lead:] + sentence[b:b + 6]).lstrip()  # (the letters' case: 4G, not 4g)
-    if lead == len(figure) and re.search(r"\d", figure):  # bare digits: a unit or a word in Latin letters?
-        if _LATIN_UNIT.match(written):
-            return "size"
-        if (a > 0 and re.match(r"[A-Za-z]", sentence[a - 1])) or re.match(r"[A-Za-z]", written):
-            return "name"
-    tail = normalize(written)
-    return next((kind for kind, pattern in _MEASURED if pattern.match(tail)), "")
-
-
-def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
-    """Can the figure at ``span`` of ``sentence`` answer a question asking ``measure``
-    (:attr:`Question.measure`; ``""``: anything)?"""
-    if not measure:
-        return True
-    kind = measure_of(sentence, span)
-    return not kind or kind in _ANSWERS[measure]
-
-
-def figures(text: str) -> list[tuple[int, int]]:
-    """Spans of the figures in ``text`` (either script) that can answer 'how many': not bare years like 2022年."""
-    return [m.span() for m in FIGURE.finditer(aligned(text)) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))]
-
-
-def dates(text: str) -> list[tuple[int, int]]:
-    """Spans of the dates in ``text`` (either script: 13世紀 is 13世纪)."""
-    return [m.span() for m in DATE.finditer(aligned(text))]
-
 
 def fits(asks: str, sentence: str, measure: str = "") -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
@@ -140,12 +58,12 @@ def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Const
 _CLAUSE_END = re.compile(r"[，,;；。！？!?\n]")
 
 
-def _said_of_another(norm: str, span: tuple[int, int], places: tuple[Constraint, ...]) -> bool:
-    """Does the clause of aligned ``norm`` holding the figure at ``span`` name a place, but none of
-    ``places``? (桂林市公安局要求…,北海市公安局从机关安排100名警力…: 100名 is Beihai's.)"""
-    starts = [m.end() for m in _CLAUSE_END.finditer(norm, 0, span[0])]
-    end = _CLAUSE_END.search(norm, span[1])
-    return _another_place(normalize(norm[starts[-1] if starts else 0:end.start() if end else len(norm)]), places)
+def _said_of_another(text: str, span: tuple[int, int], places: tuple[Constraint, ...]) -> bool:
+    """Does the clause of :func:`aligned` ``text`` holding the figure at ``span`` name a place, but
+    none of ``places``? (桂林市公安局要求…,北海市公安局从机关安排100名警力…: 100名 is Beihai's.)"""
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span[0])]
+    end = _CLAUSE_END.search(text, span[1])
+    return _another_place(normalize(text[starts[-1] if starts else 0:end.start() if end else len(text)]), places)
 
 
 # Words that put what follows them in a whole province or country: a city's figure is not among them.
