@@ -175,7 +175,7 @@ def glosses(question: str, places: set[str]) -> tuple[tuple[str, frozenset[str]]
     table = _english_to_chinese()
     out = []
     for word in _EN_WORD.findall(question):
-        lower = word.lower()
+        lower = re.sub(r"'s$", "", word.lower())  # (Harbin's is Harbin: a place, or a name a refusal shows)
         if lower in _EN_STOP or lower in places or len(lower) < 3:
             continue
         found = frozenset().union(*(table.get(lemma, frozenset()) for lemma in _lemmas(lower)))

@@ -68,7 +68,7 @@ _ASKS = (
              r"|\bwhich (?:year|date|day|month)\b"),
     ("number", r"多少|几|比例|百分之|占比|比重|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
                r"|\bwhat (?:percentage|proportion|share|fraction|number|amount)\b|\bnumber of\b"
-               r"|\bwhat (?:is|was|are|were) the (?:[\w-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
+               r"|\bwhat (?:is|was|are|were) (?:the |[\w-]+'s )(?:[\w-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
                r"|population|share|size|length|cost|price)\b"),
     ("person", r"谁|哪位|何人|什么人|哪个人|哪一位|\bwho(?:m|se)?\b"),
     ("place", r"哪里|哪儿|何处|何地|什么地方|哪个(?:城市|国家|省份?|地区|地方|县|市)|哪座城市|\bwhere\b"
