@@ -134,6 +134,12 @@ def test_a_reader_holds_its_version_while_a_writer_replaces_it(tmp_path, fake_en
     assert not first.files.exists()  # the old version is gone from disk ...
     hits = HybridRetriever(DenseRetriever(reader, fake_encoder), BM25Retriever(reader)).search("桂林的破案率", 2)
     assert hits and hits[0].chunk.doc_id.startswith("old")  # ... and still served, whole, from memory
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:  # server threads that first read after the switch (sqlite rows too)
+        texts = list(pool.map(lambda d: reader.documents[d.id].text, OLD))
+        chunk = pool.submit(lambda: reader.chunks[0].text).result()
+    assert texts == [d.text for d in OLD] and chunk
     assert _ids(open_index(folder)) == {d.id for d in NEW}
 
 

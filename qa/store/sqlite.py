@@ -2,7 +2,7 @@
 chunks opens without making a million Python objects, and a question reads the few rows it cites.
 
 A version never changes once written, so readers open the file read-only and ``immutable`` (no
-locking), one connection per thread.
+locking), once, when the index is opened.
 """
 
 from __future__ import annotations
@@ -64,19 +64,25 @@ def _blob(values) -> bytes | None:
 
 
 class _Reader:
-    """A read-only connection per thread to one version's store."""
+    """One read-only connection to one version's store, opened with the index and shared by every
+    thread (one query at a time: they read a few rows each).
+
+    Opened up front, not per thread on first use: a writer removes the version it replaces as soon
+    as the new one is current, and a server thread that first read after that could no longer open
+    the file (``unable to open database file`` while ``qa ingest`` ran beside a serving chat). An
+    open connection keeps reading a removed file, as the memory-mapped arrays do."""
 
     def __init__(self, path: Path):
         if not path.exists():
             raise FileNotFoundError(path)
         self.uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        self._local = threading.local()
+        self._con = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        self._con.execute("SELECT count(*) FROM sqlite_master").fetchall()  # (opens the file now)
+        self._lock = threading.Lock()
 
     def query(self, sql: str, args=()) -> list[tuple]:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = self._local.con = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
-        return con.execute(sql, args).fetchall()
+        with self._lock:
+            return self._con.execute(sql, args).fetchall()
 
 
 def _document(row: tuple) -> Document:
