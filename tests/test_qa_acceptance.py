@@ -279,13 +279,12 @@ def test_who_holds_a_post_is_answered_only_by_a_sentence_that_names_it(engine):
         assert refused.answer == "找到了相关内容，但其中没有一句说出谁是局长。"
 
 
-
 def test_a_count_is_answered_only_by_a_figure_of_what_it_counts(engine):
     """A question that says what it counts (多少群众: people; 比例: a share) is not answered by a figure
     of something else: Guilin's article never says how many people its police visited, and the
     question was answered with …为群众挽回经济损失5233万元; 桂林…探头的比例 with 新增了数千个…探头. Both
-    are refused as no_answer, with the related passages shown. Baicheng's visits (39440人) and
-    Guilin's share (96.7%) are still answered."""
+    are refused as no_answer, with the related passages shown. Baicheng's visits (39440人) and its
+    share of HD cameras (96.7%) are still answered."""
     for question, words in (("桂林警方走访了多少群众", "人数"), ("桂林高清视频监控探头的比例是多少", "比例")):
         refused = engine.ask(question)
         assert not refused.answered and refused.reason == "no_answer", (question, refused.answer)
@@ -293,6 +292,7 @@ def test_a_count_is_answered_only_by_a_figure_of_what_it_counts(engine):
     for question, figure in (("白城警方走访了多少群众", "39440"), ("白城的高清视频监控探头比例是多少", "96.7%")):
         answered = engine.ask(question)
         assert answered.answered and figure in (answered.answer_span or ""), (question, answered.answer)
+
 
 def test_refusal_via_cli_json_and_text(index_dir):
     out = json.loads(run("ask", "成都的破案率是多少", "--index", index_dir, "--json").stdout)
