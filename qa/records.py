@@ -117,6 +117,11 @@ class Question:
     post: str = ""  # the post a who-question asks the holder of: 局长 in 商洛市公安局局长是谁
     measure: str = ""  # what the figure a number question asks measures: people, count, money, share, time
 
+    @property
+    def places(self) -> tuple[Constraint, ...]:
+        """The places the question is asked of (its ``place`` constraints)."""
+        return tuple(c for c in self.constraints if c.kind == "place")
+
 
 @dataclass(frozen=True)
 class Support:

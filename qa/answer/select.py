@@ -393,8 +393,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     lexical = np.array([len(q_units & u) / len(q_units) if q_units else 0.0 for u in read_units])
     if not chinese:
         lexical = _english_overlap(question, texts)
-    places = tuple(c for c in question.constraints if c.kind == "place")
-    said_for = np.array([speaks_for(question, t, places) for t in texts])
+    said_for = np.array([speaks_for(question, t) for t in texts])
     fit = np.array([fits(question.asks, t, question.measure) for t in texts]) & said_for
     extra = np.zeros(len(texts))
     if question.asks == "number":

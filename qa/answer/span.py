@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.places import gazetteer
-from qa.answer.question import POST
+from qa.answer.question import ENGLISH_PEOPLE, POST
 from qa.answer.figures import answers_measure, dates, figures
 from qa.answer.support import own_figures
 from qa.normalize import aligned, has_cjk, normalize
@@ -52,8 +52,7 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         # nor a count of people a sum of money (走访了多少群众: not 挽回经济损失5233万元)
         options = [span for span in options if answers_measure(question.measure, sentence, span)] or options
         # nor another place's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
-        places = tuple(c for c in question.constraints if c.kind == "place")
-        options = (own_figures(sentence, options, places) if places else options) or options
+        options = (own_figures(sentence, options, question.places) if question.places else options) or options
     if not options:
         return None
     if question.asks == "number":
@@ -90,9 +89,7 @@ _ASKS_SHARE = re.compile(r"率|比例|百分|占比|比重|percentage|proportion
 _CLAUSE = re.compile(r"[,，、;；:：()（）]")
 # An English count's noun -> the measure words a Chinese figure of it carries
 _ENGLISH_UNITS = [(re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE), re.compile(unit)) for nouns, unit in (
-    (r"people|persons?|workers?|officers?|policemen|police|residents?|suspects?|members?|staff|volunteers?|criminals?"
-     r"|students?|employees?|victims?|fugitives?|gangsters?|offenders?|visitors?|tourists?|children|teachers?|doctors?",
-     r"[名人位]"),
+    (ENGLISH_PEOPLE, r"[名人位]"),
     (r"times", r"次"),
     (r"cases?", r"[起件宗]"),
 )]

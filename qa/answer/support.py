@@ -24,16 +24,17 @@ def fits(asks: str, sentence: str, measure: str = "") -> bool:
     return True
 
 
-def speaks_for(question: Question, sentence: str, places: tuple[Constraint, ...] = ()) -> bool:
+def speaks_for(question: Question, sentence: str) -> bool:
     """Does ``sentence`` speak of what ``question`` asks about, where that can be told? For a
     who-question about a post (``Question.post``: 局长), the post named, and no place other than the
-    question's ``places``: 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
+    question's (``Question.places``): 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
     南宁市公安局局长是谁 from 桂林市…公安局局长朱永辉 (an article that mentions 南宁). For a number asked of
     a city or county, a figure not said of a wider area (:func:`_broader_scope`): 贵港有多少个派出所综合
     指挥调度室 was answered with Guangxi's …全区已建成…348个; for a number asked of any place, a figure
     whose clause does not name another place instead (:func:`_said_of_another`: How many people did
     Guilin police visit? -> …,北海市公安局从机关安排100名警力…). A sentence that does not is never the answer
     (:func:`qa.answer.select.score`); other questions and sentences pass."""
+    places = question.places
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
         return question.post in norm and not (places and _another_place(norm, places))
