@@ -116,6 +116,7 @@ class Question:
     subject: str = ""  # a Chinese question's first noun as written, not a place or year: 外星人 in 外星人的破案率是多少
     post: str = ""  # the post a who-question asks the holder of: 局长 in 商洛市公安局局长是谁
     measure: str = ""  # what the figure a number question asks measures: people, count, money, share, time
+    how_many: bool = False  # a number question that asks an amount: not a rank (第几) nor which (哪几座)
 
     @property
     def places(self) -> tuple[Constraint, ...]:

@@ -373,6 +373,33 @@ def test_what_a_number_question_counts(question, measure):
     assert analyze(question).measure == measure
 
 
+@pytest.mark.parametrize("question,how_many", [
+    ("贵港的群众安全感是多少", True), ("多少兵力为刘宋政府的极限动员数字", True), ("How many people did Guilin police visit?", True),
+    ("重慶GDP位居全國第幾", False), ("达曼的卫星城有哪几座", False), ("桂林的破案率如何", False), ("谁是局长", False),
+])
+def test_a_question_that_asks_an_amount(question, how_many):
+    assert analyze(question).how_many is how_many
+
+
+def test_one_after_another_is_not_a_figure():
+    from qa.answer.figures import figures
+
+    assert figures("一项项基层警务创新举措迸发出生命力,一个个难题被破解。") == []
+    assert [(a, b) for a, b in figures("一个团伙被打掉。")] == [(0, 2)]
+
+
+@pytest.mark.parametrize("sentence,states", [
+    ("配备网格员3956名。", True), ("极限动员时可能有四十萬。", True), ("驻守的军力预估不到三千。", True),
+    ("GDP按城市计算居全国第七。", True), ("经常是很多次。", True), ("还有大片未开发的地区。", True),
+    ("直至十九世纪。", True), ("此监禁者主要分两类。", True),
+    ("群众安全感和满意度不断提升。", False), ("一直以来全面加强社会治理。", False), ("统一思想。", False),
+])
+def test_a_sentence_that_states_an_amount(sentence, states):
+    from qa.answer.figures import states_quantity
+
+    assert states_quantity(sentence) is states
+
+
 @pytest.mark.parametrize("sentence,figure,kind", [
     ("挽回经济损失5233万元。", "5233万元", "money"), ("打掉1411名犯罪分子", "1411名", "people"),
     ("關愛幫扶救助2.6萬余人", "2.6萬余人", "people"), ("摧毀犯罪團伙1600個", "1600個", "count"),
@@ -417,6 +444,9 @@ _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心1
      "300名"),
     ("抓获了多少涉案嫌疑人", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1353人"),
     ("两年来有多少人次被记功嘉奖", "两年来共有844人次、173个集体被记功嘉奖。", "844人次"),
+    # people are also counted in households: the figure whose clause repeats the question's words
+    ("商洛走訪群眾多少人", "累計走訪群眾73.1萬余戶,關愛幫扶救助2.6萬余人。", "73.1萬余戶"),
+    ("How many people did Shangluo police visit?", "累計走訪群眾73.1萬余戶,關愛幫扶救助2.6萬余人。", "73.1萬余戶"),
     ("高清视频监控探头的比例是多少", "探头总量2931个,其中公共高清视频监控探头比例达到96.7%。", "96.7%"),
     ("有多少个派出所加挂了牌子", "2022年4月25日,17个县(市、区)的172个派出所加挂了牌子。", "172个"),
     ("分局是什么时候挂牌成立的", "2022年4月25日,桂林市公安局生态环境保护分局挂牌成立。", "2022年4月25日"),

@@ -22,6 +22,7 @@ from dataclasses import replace
 import numpy as np
 
 from qa.answer.cite import citation, distinct, related
+from qa.answer.figures import states_quantity
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
@@ -123,7 +124,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         return _refuse_missing(question, query, q, others, index, qvec, settings, k, places)
     # The question says what it counts (多少群众: people) and the best sentence has no figure of it:
     # 桂林警方走访了多少群众 was answered with …挽回经济损失5233万元, then with a sentence of no figure at all.
-    if q.measure and not found.fit[best]:
+    # One that asks an amount is not answered by a sentence that states none (贵港的群众安全感是多少 ->
+    # …群众安全感和满意度不断提升); 四十万, 第七, 很多次 are amounts the figure pattern does not read.
+    if q.how_many and not found.fit[best] and (q.measure or not states_quantity(found.texts[best])):
         return _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:

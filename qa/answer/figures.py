@@ -87,8 +87,25 @@ def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
 
 
 def figures(text: str) -> list[tuple[int, int]]:
-    """Spans of the figures in ``text`` (either script) that can answer 'how many': not bare years like 2022年."""
-    return [m.span() for m in FIGURE.finditer(aligned(text)) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))]
+    """Spans of the figures in ``text`` (either script) that can answer 'how many': not bare years like
+    2022年, nor a measure word said twice after 一 (一项项创新举措, 一个个: "one after another")."""
+    text = aligned(text)
+    return [m.span() for m in FIGURE.finditer(text) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))
+            and not (m.group(0)[0] == "一" and text[m.end():m.end() + 1] == m.group(0)[-1])]
+
+
+# What else states an amount when no figure does: a Chinese numeral without a measure word (四十万,
+# 三千, 二十二行省), a rank (第七), a century, and words of amount (很多次, 大片未开发的地区, 不到一半).
+_QUANTITY = re.compile(
+    r"\d|第[零〇一二两三四五六七八九十百千]|[一二两三四五六七八九十][零〇一二两三四五六七八九十]*[十百千万亿]"
+    r"|[一二两三四五六七八九十几数]+(?:[个名人次件起家元条所只项座位种倍年天类成级]|大[\u4e00-\u9fff])|世纪"
+    r"|很多|许多|大量|大批|大片|大部|大多|多数|少数|少量|不少|众多|若干|一些|全部|所有|一半|半数|过半")
+
+
+def states_quantity(sentence: str) -> bool:
+    """Does ``sentence`` state any amount (a figure, a date, or :data:`_QUANTITY`)? One that states
+    none cannot answer 'how many': 贵港的群众安全感是多少 -> …群众安全感和满意度不断提升."""
+    return bool(figures(sentence) or dates(sentence) or _QUANTITY.search(normalize(sentence)))
 
 
 def dates(text: str) -> list[tuple[int, int]]:

@@ -127,10 +127,9 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     """What the figure a normalized number question asks for measures, where its wording says: ``share``
     (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old),
     ``people`` (多少名, 多少人, 多少 before a word for people: 群众, 网格员, how many officers) or
-    ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高, a rank:
-    第几, 哪几). ``tokens`` are jieba's (start, end, word, flag) of a Chinese question."""
-    if _NOT_COUNTED.search(norm):
-        return ""
+    ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高). Read
+    only of a question that asks an amount (``Question.how_many``: not 第几, 哪几). ``tokens`` are
+    jieba's (start, end, word, flag) of a Chinese question."""
     for kind, pattern in (("share", _SHARE), ("time", _TIME)):
         if pattern.search(norm):
             return kind
@@ -228,10 +227,11 @@ def analyze(question: str, today: date | None = None) -> Question:
             year = this_year - _YEARS_BACK[m.group().lower()]
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
+    how_many = asks == "number" and not _NOT_COUNTED.search(norm)
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
                     post=asked_post(norm) if asks == "person" else "",
-                    measure=asked_measure(norm, tokens) if asks == "number" else "")
+                    measure=asked_measure(norm, tokens) if how_many else "", how_many=how_many)
 
 
 def _asks(norm: str, english: bool) -> str:

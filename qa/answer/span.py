@@ -60,7 +60,7 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         # (移送起诉了多少人 -> 1264人, not the 1522起 of the clause that repeats the question's topic)
         unit = _counted(question)[0] if has_cjk(question.text) else ""
         same = _SAME_MEASURE.get(unit, (unit,)) if unit else ()
-        options = [(a, b) for a, b in options if any(m in sentence[a:b] for m in same)] or options
+        options = [(a, b) for a, b in options if any(m in normalize(sentence[a:b]) for m in same)] or options
         start, end = _respective(question, sentence, options) or max(
             options, key=lambda span: (_figure_fit(question, sentence, span), -span[0]))
     else:
@@ -81,15 +81,15 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
 
 _COUNTED = re.compile(r"(?:多少|几)\s*(?P<unit>人次|万元|亿元|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|岁|年|天|项|座|处|场|批|只|种|位|篇|倍|张|份)?"
                       r"(?P<noun>[\u4e00-\u9fff]{0,8})")
-# measure words that count the same things: people, cases
-_PEOPLE, _CASES = ("名", "人", "位"), ("起", "件", "宗")
+# measure words that count the same things: people (also counted in households: 走访群众73.1万余户), cases
+_PEOPLE, _CASES = ("名", "人", "位", "户"), ("起", "件", "宗")
 _SAME_MEASURE = {"名": _PEOPLE, "人": _PEOPLE, "位": _PEOPLE, "起": _CASES, "件": _CASES}
 _PERCENT = re.compile(r"[%％‰]|百分之")
 _ASKS_SHARE = re.compile(r"率|比例|百分|占比|比重|percentage|proportion|rate|share", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,，、;；:：()（）]")
 # An English count's noun -> the measure words a Chinese figure of it carries
 _ENGLISH_UNITS = [(re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE), re.compile(unit)) for nouns, unit in (
-    (ENGLISH_PEOPLE, r"[名人位]"),
+    (ENGLISH_PEOPLE, r"[名人位户戶]"),
     (r"times", r"次"),
     (r"cases?", r"[起件宗]"),
 )]
