@@ -81,6 +81,26 @@ def test_the_names_of_an_english_question(question, names):
     assert not any("'" in word for word, _ in analyze(question).glosses)  # a possessive is the word itself
 
 
+def test_the_glossary_renders_the_words_of_the_field_the_dictionary_lacks(tmp_path, monkeypatch):
+    """CC-CEDICT has "masses" -> 群众 and "solve" -> 侦破, not "people" -> 群众 nor "clearance" -> 破案;
+    the packaged glossary adds them, and a maintainer's file named by QA_GLOSSARY adds more."""
+    from qa.answer.english import glossary
+
+    glosses = dict(analyze("What is Guilin's case clearance rate? How many people did grid workers visit?").glosses)
+    assert "破案" in glosses["clearance"] and "群众" in glosses["people"] and "网格员" in glosses["workers"]
+    own = tmp_path / "mine.tsv"
+    own.write_text("# our field\nport authority\t港务局\t港口管理局\n", encoding="utf-8")
+    monkeypatch.setenv("QA_GLOSSARY", str(own))
+    assert ("port authority", ("港务局", "港口管理局")) in glossary()
+    for bad in ("port\n", "port\tharbour\n", "port\t港\n"):  # no rendering, not Chinese, one character
+        own.write_text(bad, encoding="utf-8")
+        with pytest.raises(ValueError, match=r"mine.tsv, line 1"):
+            glossary()
+    monkeypatch.setenv("QA_GLOSSARY", str(tmp_path / "missing.tsv"))
+    with pytest.raises(ValueError, match="cannot read the glossary"):
+        glossary()
+
+
 def test_a_name_defined_with_a_description_is_rendered_by_the_name_alone():
     """CC-CEDICT writes ``Aristotle (384-322 BC), Greek philosopher``: the name is a rendering of
     Aristotle; the description renders nothing (亚里士多德 is not a philosopher in general)."""
@@ -381,11 +401,14 @@ def test_a_question_that_asks_an_amount(question, how_many):
     assert analyze(question).how_many is how_many
 
 
-def test_one_after_another_is_not_a_figure():
+def test_one_after_another_and_a_case_code_are_not_figures():
     from qa.answer.figures import figures
 
     assert figures("一项项基层警务创新举措迸发出生命力,一个个难题被破解。") == []
     assert [(a, b) for a, b in figures("一个团伙被打掉。")] == [(0, 2)]
+    # nor are the digits of a case's code name
+    assert figures("先后侦破“2021-412”“2022-55”等毒品案件,侦破“5.09”赌博案件。") == []
+    assert len(figures("侦破“5.09”赌博案件12起。")) == 1
 
 
 @pytest.mark.parametrize("sentence,states", [

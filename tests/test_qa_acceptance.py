@@ -296,6 +296,23 @@ def test_a_count_is_answered_only_by_a_figure_of_what_it_counts(engine):
         assert answered.answered and figure in (answered.answer_span or ""), (question, answered.answer)
 
 
+def test_english_words_of_the_field_reach_the_figure(engine):
+    """English questions in the words of police news (clearance, people, surveillance cameras,
+    high-definition), which CC-CEDICT renders poorly or not at all, are answered with the figure
+    (the glossary, qa/answer/data/glossary.tsv); asked of a city whose article does not say it,
+    they are refused, not answered with another figure of that city's."""
+    for question, figure in (("How many fire hazards did Guilin order to be fixed?", "1381处"),
+                             ("What share of Baicheng's surveillance cameras are high-definition?", "96.7%"),
+                             ("How many grassroots police stations are there in Guangxi?", "1726个"),
+                             ("How many standardized police stations has Shangluo built?", "91")):
+        answered = engine.ask(question)
+        assert answered.answered and figure in (answered.answer_span or ""), (question, answered.answer)
+    for question in ("How many grid workers does Shangluo have?",
+                     "How many police stations in Shangluo carry an ecological protection squad sign?"):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.related, (question, refused.answer)
+
+
 def test_refusal_via_cli_json_and_text(index_dir):
     out = json.loads(run("ask", "成都的破案率是多少", "--index", index_dir, "--json").stdout)
     assert out["answered"] is False and out["reason"] == "missing" and out["missing"] == ["成都"]

@@ -3,8 +3,10 @@ question rendered in Chinese through CC-CEDICT (the open Chinese-English diction
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from qa.answer.places import gazetteer
 from qa.normalize import has_cjk, normalize
@@ -131,7 +133,36 @@ def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str]
                         out.setdefault(w, set()).add(normalize(word))
                 if len(words) == 2 and len(word) >= 3 and all(_EN_WORD.fullmatch(w) for w in words):
                     pairs.append((words[0], words[1], normalize(word)))
+    for term, chinese in glossary():
+        for w in term.split():
+            out.setdefault(w, set()).update(chinese)
     return {w: frozenset(v) for w, v in out.items()}, tuple(pairs)
+
+
+def glossary() -> list[tuple[str, tuple[str, ...]]]:
+    """(English term, its Chinese words) from the glossary of the field the dictionary lacks
+    (``data/glossary.tsv``: clearance -> 破案, people -> 群众, grid worker -> 网格员) and from the files
+    named by ``QA_GLOSSARY`` (paths joined by the OS path separator), each line a term, a tab and its
+    Chinese words; ``#`` starts a comment. A file that cannot be read is a clear error."""
+    paths = [Path(__file__).with_name("data") / "glossary.tsv"]
+    paths += [Path(p) for p in os.environ.get("QA_GLOSSARY", "").split(os.pathsep) if p.strip()]
+    out = []
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ValueError(f"cannot read the glossary {path}: {e}") from e
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            term, *chinese = [part.strip() for part in line.split("\t")]
+            chinese = tuple(normalize(c) for c in chinese if c)
+            if (not _EN_WORD.fullmatch(term.replace(" ", "")) or not chinese
+                    or not all(len(c) >= 2 and has_cjk(c) for c in chinese)):
+                raise ValueError(f"{path}, line {number}: expected an English term, a tab and Chinese words of two"
+                                 f" characters or more: {line!r}")
+            out.append((term.lower(), chinese))
+    return out
 
 
 @lru_cache(maxsize=1)

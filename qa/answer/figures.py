@@ -86,12 +86,19 @@ def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
     return not kind or kind in _ANSWERS[measure]
 
 
+# a case's code name in quotes: 侦破“2021-412”“2022-55”等毒品案件, “5.09”赌博案件, “8·31”杀人焚尸案
+_CODE = re.compile(r"[“\"「‘][\d.\-·\s]+[”\"」’]")
+
+
 def figures(text: str) -> list[tuple[int, int]]:
     """Spans of the figures in ``text`` (either script) that can answer 'how many': not bare years like
-    2022年, nor a measure word said twice after 一 (一项项创新举措, 一个个: "one after another")."""
+    2022年, nor a measure word said twice after 一 (一项项创新举措, 一个个: "one after another"), nor the
+    digits of a case's code name (“2021-412”)."""
     text = aligned(text)
+    codes = [m.span() for m in _CODE.finditer(text)]
     return [m.span() for m in FIGURE.finditer(text) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))
-            and not (m.group(0)[0] == "一" and text[m.end():m.end() + 1] == m.group(0)[-1])]
+            and not (m.group(0)[0] == "一" and text[m.end():m.end() + 1] == m.group(0)[-1])
+            and not any(a <= m.start() and m.end() <= b for a, b in codes)]
 
 
 # What else states an amount when no figure does: a Chinese numeral without a measure word (四十万,
