@@ -117,6 +117,7 @@ class Question:
     post: str = ""  # the post a who-question asks the holder of: 局长 in 商洛市公安局局长是谁
     measure: str = ""  # what the figure a number question asks measures: people, count, money, share, time
     how_many: bool = False  # a number question that asks an amount: not a rank (第几) nor which (哪几座)
+    counted: str = ""  # what a Chinese how-many question counts, as written: 电信诈骗案件 in 破获了多少起电信诈骗案件
 
     @property
     def places(self) -> tuple[Constraint, ...]:

@@ -411,6 +411,20 @@ def test_one_after_another_and_a_case_code_are_not_figures():
     assert len(figures("侦破“5.09”赌博案件12起。")) == 1
 
 
+@pytest.mark.parametrize("question,sentence,another", [
+    ("桂林破获了多少起电信诈骗案件", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人。", True),
+    ("桂林侦破了多少起毒品案件", "侦破10年以上命案积案25起,抓获命案在逃人员28名。", True),  # 积案: cases too
+    ("桂林侦破了多少起毒品案件", "先后侦破毒品案件12起。", False),  # the kind asked
+    ("桂林破获了多少起电信诈骗案件", "打掉1411名电信诈骗犯罪分子。", False),  # (a count of people: the measure's to judge)
+    ("商洛破获了多少起传统侵财类案件", "共破獲傳統侵財類案件2396起。", False),
+    ("桂林配备了多少名网格员", "配备手持终端4030部。", False),  # a counted noun this short is not judged
+])
+def test_a_figure_that_counts_another_kind_of_what_is_asked(question, sentence, another):
+    from qa.answer.support import counts_another
+
+    assert counts_another(analyze(question), sentence) is another
+
+
 @pytest.mark.parametrize("sentence,states", [
     ("配备网格员3956名。", True), ("极限动员时可能有四十萬。", True), ("驻守的军力预估不到三千。", True),
     ("GDP按城市计算居全国第七。", True), ("经常是很多次。", True), ("还有大片未开发的地区。", True),

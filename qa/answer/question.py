@@ -123,6 +123,15 @@ _ENGLISH_COUNT = re.compile(
     r"|aircraft|planes|games|episodes|books|songs|albums|films|movies|islands|branches|churches|hospitals|universities")
 
 
+def counted_noun(norm: str) -> str:
+    """The words after a normalized Chinese question's 多少/几 and measure word, up to a particle or
+    a verb's marker (破获了多少起电信诈骗案件 -> 电信诈骗案件; 多少人次被记功 -> ``""``)."""
+    m = _HOW_MANY.search(norm)
+    if not m:
+        return ""
+    return re.split(r"[被了在是将把给对让使由从向的？?，,。]", norm[m.end():m.end() + 12])[0]
+
+
 def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> str:
     """What the figure a normalized number question asks for measures, where its wording says: ``share``
     (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old),
@@ -231,7 +240,8 @@ def analyze(question: str, today: date | None = None) -> Question:
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
                     post=asked_post(norm) if asks == "person" else "",
-                    measure=asked_measure(norm, tokens) if how_many else "", how_many=how_many)
+                    measure=asked_measure(norm, tokens) if how_many else "", how_many=how_many,
+                    counted=counted_noun(norm) if how_many and has_cjk(text) else "")
 
 
 def _asks(norm: str, english: bool) -> str:

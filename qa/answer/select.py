@@ -18,7 +18,7 @@ import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
-from qa.answer.support import HARD, fits, speaks_for
+from qa.answer.support import HARD, counts_another, fits, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Hit, Question
@@ -394,7 +394,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     if not chinese:
         lexical = _english_overlap(question, texts)
     said_for = np.array([speaks_for(question, t) for t in texts])
-    fit = np.array([fits(question.asks, t, question.measure) for t in texts]) & said_for
+    fit = np.array([fits(question.asks, t, question.measure) and not counts_another(question, t) for t in texts]) & said_for
     extra = np.zeros(len(texts))
     if question.asks == "number":
         for i, t in enumerate(texts):
