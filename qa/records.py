@@ -124,6 +124,11 @@ class Question:
         """The places the question is asked of (its ``place`` constraints)."""
         return tuple(c for c in self.constraints if c.kind == "place")
 
+    @property
+    def years(self) -> tuple[Constraint, ...]:
+        """The years the question is asked of (its ``year`` constraints)."""
+        return tuple(c for c in self.constraints if c.kind == "year")
+
 
 @dataclass(frozen=True)
 class Support:

@@ -174,6 +174,24 @@ def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     assert said("桂林安排了多少名警力到派出所", "桂林市公安局要求10%的机关警力到派出所工作," + beihai)  # (10%: Guilin's)
 
 
+def test_a_figure_of_another_year_is_not_the_year_asked():
+    """2021年桂林的破案率是多少 was answered with …,2022年分别达79.17%和73.27%: the article mentions 2021
+    elsewhere. A figure after a year named in its sentence, none of them asked, is that year's; a span
+    of years covers the years between."""
+    from qa.answer.support import speaks_for
+
+    def said(question, sentence):
+        return speaks_for(analyze(question), sentence)
+
+    ranked = "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%,破案率排名全区第一"
+    assert not said("2021年桂林的破案率是多少", ranked) and said("2022年桂林的破案率是多少", ranked)
+    assert not said("2021年桂林的破案率是多少", "截至2020年11月,全市现行案件破案率攀升至45.76%;")  # (an earlier clause's)
+    assert said("2020年白城破获了多少起案件", "2019至2021年共破获案件300起。")
+    assert said("1995年亚马逊森林消失了多少平方公里", "在1991到2000年之间,亚马逊森林消失总面积从415,000平方公里上升到587,000平方公里")
+    assert said("2021年桂林的破案率是多少", "全市现行案件破案率攀升至45.76%。")  # no year named: the article's to say
+    assert said("今年的破案率是多少", "破案率在2021年和" + str(analyze("今年的破案率是多少").years[0].year) + "年保持100%。")
+
+
 def test_a_name_the_dictionary_has_only_inside_a_compound_is_met_by_its_part():
     """CC-CEDICT has Roman only in ``Roman Empire`` 罗马帝国 and the like, Bible in ``Bible passage``
     圣经段落: the part that is not the other word's rendering (帝国 empire, 段落 passage) renders the

@@ -297,6 +297,15 @@ def test_a_count_is_answered_only_by_a_figure_of_what_it_counts(engine):
         assert answered.answered and figure in (answered.answer_span or ""), (question, answered.answer)
 
 
+def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
+    """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
+    79.17% is not the answer; asked of 2022, it is."""
+    other = engine.ask("2021年桂林的破案率是多少")
+    assert "79.17" not in (other.answer_span or "") + (other.answer if other.answered else ""), other.answer
+    asked = engine.ask("2022年桂林的破案率是多少")
+    assert asked.answered and asked.answer_span == "79.17%", asked.answer
+
+
 def test_english_words_of_the_field_reach_the_figure(engine):
     """English questions in the words of police news (clearance, people, surveillance cameras,
     high-definition), which CC-CEDICT renders poorly or not at all, are answered with the figure

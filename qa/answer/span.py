@@ -51,8 +51,9 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
         # nor a count of people a sum of money (走访了多少群众: not 挽回经济损失5233万元)
         options = [span for span in options if answers_measure(question.measure, sentence, span)] or options
-        # nor another place's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
-        options = (own_figures(sentence, options, question.places) if question.places else options) or options
+        # nor another place's or year's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
+        mine = own_figures(sentence, options, question.places, question.years) if question.constraints else options
+        options = mine or options
     if not options:
         return None
     if question.asks == "number":

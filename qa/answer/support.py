@@ -38,8 +38,8 @@ def speaks_for(question: Question, sentence: str) -> bool:
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
         return question.post in norm and not (places and _another_place(norm, places))
-    if question.asks == "number" and places and (spans := figures(sentence)):
-        return bool(own_figures(sentence, spans, places))
+    if question.asks == "number" and (places or question.years) and (spans := figures(sentence)):
+        return bool(own_figures(sentence, spans, places, question.years))
     return True
 
 
@@ -63,13 +63,18 @@ def counts_another(question: Question, sentence: str) -> bool:
                for a, _ in figures(sentence))
 
 
-def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...]) -> list[tuple[int, int]]:
-    """The figures at ``spans`` of ``sentence`` that may be said of ``places`` (a number question's):
-    not in a clause that names another place (:func:`_said_of_another`), nor after a wider area
-    (:func:`_broader_scope`; not the 1月 of 今年1月至10月,广西…, while 连续4年 counts)."""
+def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...],
+                years: tuple[Constraint, ...] = ()) -> list[tuple[int, int]]:
+    """The figures at ``spans`` of ``sentence`` that may be said of ``places`` and ``years`` (a number
+    question's): not in a clause that names another place (:func:`_said_of_another`) or another year
+    (:func:`_of_another_year`), nor after a wider area (:func:`_broader_scope`; not the 1月 of
+    今年1月至10月,广西…, while 连续4年 counts)."""
     text = aligned(sentence)  # (positions as figures' are)
-    spans = [span for span in spans if not _said_of_another(text, span, places)]
-    broader = _broader_scope(text, places)
+    if places:
+        spans = [span for span in spans if not _said_of_another(text, span, places)]
+    if years:
+        spans = [span for span in spans if not _of_another_year(text, span, years)]
+    broader = _broader_scope(text, places) if places else None
     if broader is None:
         return spans
     taken = [(x, y) for x, y in dates(sentence) if re.search(r"月|\d{4}", sentence[x:y])]
@@ -85,6 +90,22 @@ def _said_of_another(text: str, span: tuple[int, int], places: tuple[Constraint,
     starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span[0])]
     end = _CLAUSE_END.search(text, span[1])
     return _another_place(normalize(text[starts[-1] if starts else 0:end.start() if end else len(text)]), places)
+
+
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*(?:年\s*)?(?:到|至|[-—~～])\s*((?:1[5-9]|20)\d{2})\s*年")
+# a year named: 2022年, or the first of a span (1991到2000年, 1991-2000年)
+_YEAR_NAMED = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?=\s*(?:年|(?:到|至|[-—~～])\s*(?:1[5-9]|20)\d{2}))")
+
+
+def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, ...]) -> bool:
+    """Does :func:`aligned` ``text``, up to the end of the clause holding the figure at ``span``, name
+    a year, but none of ``years``? A year often scopes the clauses after it (2021年桂林的破案率是多少:
+    截至2020年11月,全市现行案件破案率攀升至45.76% and …,2022年分别达79.17%和73.27%,… are not 2021's)."""
+    upto = text[:_CLAUSE_END.search(text, span[1]).start() if _CLAUSE_END.search(text, span[1]) else len(text)]
+    named = {int(m.group(1)) for m in _YEAR_NAMED.finditer(upto)}
+    for m in _YEAR_SPAN.finditer(upto):  # (2019至2021年 covers 2020)
+        named.update(range(int(m.group(1)), int(m.group(2)) + 1))
+    return bool(named) and not named & {c.year for c in years}
 
 
 # Words that put what follows them in a whole province or country: a city's figure is not among them.
