@@ -394,7 +394,9 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     if not chinese:
         lexical = _english_overlap(question, texts)
     said_for = np.array([speaks_for(question, t) for t in texts])
-    fit = np.array([fits(question.asks, t, question.measure) and not counts_another(question, t) for t in texts]) & said_for
+    # (a figure of the measure asked, not of another kind of what is counted: 毒品案件 is not 生态环境保护案件)
+    fit = np.array([fits(question.asks, t, question.measure) and not counts_another(question, t) for t in texts])
+    fit &= said_for
     extra = np.zeros(len(texts))
     if question.asks == "number":
         for i, t in enumerate(texts):

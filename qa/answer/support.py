@@ -101,7 +101,8 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
     """Does :func:`aligned` ``text``, up to the end of the clause holding the figure at ``span``, name
     a year, but none of ``years``? A year often scopes the clauses after it (2021年桂林的破案率是多少:
     截至2020年11月,全市现行案件破案率攀升至45.76% and …,2022年分别达79.17%和73.27%,… are not 2021's)."""
-    upto = text[:_CLAUSE_END.search(text, span[1]).start() if _CLAUSE_END.search(text, span[1]) else len(text)]
+    end = _CLAUSE_END.search(text, span[1])
+    upto = text[:end.start() if end else len(text)]
     named = {int(m.group(1)) for m in _YEAR_NAMED.finditer(upto)}
     for m in _YEAR_SPAN.finditer(upto):  # (2019至2021年 covers 2020)
         named.update(range(int(m.group(1)), int(m.group(2)) + 1))
