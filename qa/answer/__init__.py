@@ -39,6 +39,7 @@ NOT_FOUND = "语料中没有找到与问题相关的内容。"
 FOREIGN = "只能回答中文或英文的问题：这种文字无法与语料可靠地匹配。"
 _KIND_WORDS = {"number": "数字", "date": "日期"}
 _MEASURE_WORDS = {"people": "人数", "count": "数量", "money": "金额", "share": "比例", "time": "时长"}
+_ELSEWHERE_WORDS = {"number": "所问数字", "date": "所问日期"}
 
 __all__ = ["AnswerSettings", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS", "NOT_FOUND", "QuestionError", "analyze",
            "answer", "check_question", "prepare"]
@@ -121,7 +122,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     elsewhere = _stated_elsewhere(q, found, best, hits, checked, index, qvec, settings, k)
     if elsewhere is not None:  # (商洛的网格员有多少名: only 桂林's article gives that figure)
         places, others = elsewhere
-        return _refuse_missing(question, query, q, others, index, qvec, settings, k, places)
+        return _refuse_missing(question, query, q, others, index, qvec, settings, k, places, elsewhere=True)
     # The question says what it counts (多少群众: people) and the best sentence has no figure of it:
     # 桂林警方走访了多少群众 was answered with …挽回经济损失5233万元, then with a sentence of no figure at all.
     # One that asks an amount is not answered by a sentence that states none (贵港的群众安全感是多少 ->
@@ -211,9 +212,12 @@ def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit]
     return places_missing[hit.chunk.doc_id], [hit] + [h for h in others if h is not hit]
 
 
-def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=()) -> Answer:
+def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=(), elsewhere=False) -> Answer:
     """No retrieved article meets every constraint, or the question's subject is not in the corpus
-    (``unknown``): name what is missing, show what is there."""
+    (``unknown``): name what is missing, show what is there. ``elsewhere``: the figure or date is
+    stated only for other places (:func:`_stated_elsewhere`), ``hits`` are theirs; the place asked is
+    in the corpus, so a question without a usable topic (English) is refused for the figure asked, not
+    for anything about the place."""
     docs = [index.documents[h.chunk.doc_id] for h in hits]
     texts = [article_text(d) for d in docs]
     # Missing from every retrieved article (成都), else from the nearest one (a year it does not cover).
@@ -229,7 +233,9 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     topic = q.topic
     for c in unknown:  # (a missing noun is in the topic: 外星人的破案率 -> 破案率)
         topic = "".join(p.strip("的在了是和与及上 ") for p in topic.split(c.text))
-    about = topic if 2 <= len(topic) <= 10 else "内容"  # (罗保铭在桂林抓了多少人 leaves 抓: not a topic)
+    # (罗保铭在桂林抓了多少人 leaves 抓: not a topic; How many people did Baicheng police visit?, answered
+    # only by 商洛's article, is not refused for "nothing about Baicheng")
+    about = topic if 2 <= len(topic) <= 10 else _ELSEWHERE_WORDS[q.asks] if elsewhere else "内容"
     text = f"语料中没有关于{names}的{about}。"
     shown = []
     if near is not None and conf >= settings.threshold:
