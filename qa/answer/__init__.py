@@ -212,7 +212,8 @@ def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit]
     return places_missing[hit.chunk.doc_id], [hit] + [h for h in others if h is not hit]
 
 
-def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=(), elsewhere=False) -> Answer:
+def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=(),
+                    elsewhere=False) -> Answer:
     """No retrieved article meets every constraint, or the question's subject is not in the corpus
     (``unknown``): name what is missing, show what is there. ``elsewhere``: the figure or date is
     stated only for other places (:func:`_stated_elsewhere`), ``hits`` are theirs; the place asked is
