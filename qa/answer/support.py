@@ -84,12 +84,18 @@ def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Const
 _CLAUSE_END = re.compile(r"[，,;；。！？!?\n]")
 
 
+def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Where the clause of ``text`` holding ``span`` starts and ends (:data:`_CLAUSE_END`)."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span[0])]
+    end = _CLAUSE_END.search(text, span[1])
+    return (starts[-1] if starts else 0), (end.start() if end else len(text))
+
+
 def _said_of_another(text: str, span: tuple[int, int], places: tuple[Constraint, ...]) -> bool:
     """Does the clause of :func:`aligned` ``text`` holding the figure at ``span`` name a place, but
     none of ``places``? (桂林市公安局要求…,北海市公安局从机关安排100名警力…: 100名 is Beihai's.)"""
-    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span[0])]
-    end = _CLAUSE_END.search(text, span[1])
-    return _another_place(normalize(text[starts[-1] if starts else 0:end.start() if end else len(text)]), places)
+    start, end = _clause(text, span)
+    return _another_place(normalize(text[start:end]), places)
 
 
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*(?:年\s*)?(?:到|至|[-—~～])\s*((?:1[5-9]|20)\d{2})\s*年")
@@ -101,8 +107,7 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
     """Does :func:`aligned` ``text``, up to the end of the clause holding the figure at ``span``, name
     a year, but none of ``years``? A year often scopes the clauses after it (2021年桂林的破案率是多少:
     截至2020年11月,全市现行案件破案率攀升至45.76% and …,2022年分别达79.17%和73.27%,… are not 2021's)."""
-    end = _CLAUSE_END.search(text, span[1])
-    upto = text[:end.start() if end else len(text)]
+    upto = text[:_clause(text, span)[1]]
     named = {int(m.group(1)) for m in _YEAR_NAMED.finditer(upto)}
     for m in _YEAR_SPAN.finditer(upto):  # (2019至2021年 covers 2020)
         named.update(range(int(m.group(1)), int(m.group(2)) + 1))

@@ -75,8 +75,8 @@ class _Reader:
     def __init__(self, path: Path):
         if not path.exists():
             raise FileNotFoundError(path)
-        self.uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        self._con = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        self._con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._con.execute("SELECT count(*) FROM sqlite_master").fetchall()  # (opens the file now)
         self._lock = threading.Lock()
 
