@@ -192,6 +192,32 @@ def test_a_figure_of_another_year_is_not_the_year_asked():
     assert said("今年的破案率是多少", "破案率在2021年和" + str(analyze("今年的破案率是多少").years[0].year) + "年保持100%。")
 
 
+def test_a_figure_whose_sentence_names_no_year_is_of_its_article_s_time():
+    """2015年桂林有多少名网格员 was answered with the 3956名 of a report of 2021-01-06 on 2020, which
+    names 2015 for another figure. A sentence that names no year speaks of its article's time: the
+    year of its date and the year before, or for an undated article the latest year it names; and a
+    year's figure read from that time must be of what is asked (the question's subject)."""
+    from qa.answer.scope import article_time
+    from qa.answer.support import speaks_for
+    from qa.records import Document
+
+    report = Document("r", "群众安全感从2015年的82.04%提升到2020年的98.26%。全市配备网格员3956名。", "桂林", date="2021-01-06")
+    assert article_time(report) == {2020, 2021}
+    assert article_time(Document("u", "2012年以来……2024年的满意率达99.54%。", "商洛")) == {2023, 2024}
+    assert article_time(Document("n", "没有年份的文章。", "无")) == frozenset()
+    grid = "全市建立网格中心1899个,配备网格员3956名。"
+    time = article_time(report)
+    assert not speaks_for(analyze("2015年桂林有多少名网格员"), grid, time)
+    assert speaks_for(analyze("2020年桂林有多少名网格员"), grid, time)
+    assert speaks_for(analyze("2015年桂林有多少名网格员"), grid)  # (time unknown: the article's to say)
+    # a sentence that names the year asked speaks for it whatever the article's time
+    assert speaks_for(analyze("2015年桂林的群众安全感是多少"), "群众安全感从2015年的82.04%提升", time)
+    # of the article's time, but not of what is asked: a 2018 report's 10% of police is not 2018's clearance rate
+    police = "桂林市公安局要求10%的机关警力到派出所工作。"
+    assert not speaks_for(analyze("2018年桂林的破案率是多少"), police, frozenset({2017, 2018}))
+    assert speaks_for(analyze("2018年桂林的破案率是多少"), "全市破案率达到45.76%。", frozenset({2017, 2018}))
+
+
 def test_a_name_the_dictionary_has_only_inside_a_compound_is_met_by_its_part():
     """CC-CEDICT has Roman only in ``Roman Empire`` 罗马帝国 and the like, Bible in ``Bible passage``
     圣经段落: the part that is not the other word's rendering (帝国 empire, 段落 passage) renders the

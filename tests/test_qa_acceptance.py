@@ -306,6 +306,18 @@ def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     assert asked.answered and asked.answer_span == "79.17%", asked.answer
 
 
+def test_a_year_asked_is_not_answered_with_a_figure_of_the_article_s_own_time(engine):
+    """The 2021 report on Guilin's 2020 names 2015 for its public's sense of security: asked of 2015,
+    its grid workers (a sentence that names no year) are not 2015's; asked of 2020, they are. A 2018
+    report's 10% of police is not Guilin's 2018 clearance rate."""
+    for question in ("2015年桂林有多少名网格员", "How many grid workers did Guilin have in 2015?", "2015年桂林查处酒驾多少起"):
+        refused = engine.ask(question)
+        assert not refused.answered, (question, refused.answer)
+    assert engine.ask("2020年桂林有多少名网格员").answer_span == "3956名"
+    other = engine.ask("2018年桂林的破案率是多少")
+    assert not other.answered and "10%" not in other.answer.split("相关内容")[0], other.answer
+
+
 def test_english_words_of_the_field_reach_the_figure(engine):
     """English questions in the words of police news (clearance, people, surveillance cameras,
     high-definition), which CC-CEDICT renders poorly or not at all, are answered with the figure

@@ -126,8 +126,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # The question says what it counts (多少群众: people) and the best sentence has no figure of it:
     # 桂林警方走访了多少群众 was answered with …挽回经济损失5233万元, then with a sentence of no figure at all.
     # One that asks an amount is not answered by a sentence that states none (贵港的群众安全感是多少 ->
-    # …群众安全感和满意度不断提升); 四十万, 第七, 很多次 are amounts the figure pattern does not read.
-    if q.how_many and not found.fit[best] and (q.measure or not states_quantity(found.texts[best])):
+    # …群众安全感和满意度不断提升); 四十万, 第七, 很多次 are amounts the figure pattern does not read, but
+    # not of a year asked: 2012年白城公共视频监控探头总量是多少 -> …新建和改建了…三大场所 (support.own_figures).
+    if q.how_many and not found.fit[best] and (q.measure or q.years or not states_quantity(found.texts[best])):
         return _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
+from qa.answer.scope import article_time
 from qa.answer.support import HARD, counts_another, fits, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
@@ -393,7 +394,11 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     lexical = np.array([len(q_units & u) / len(q_units) if q_units else 0.0 for u in read_units])
     if not chinese:
         lexical = _english_overlap(question, texts)
-    said_for = np.array([speaks_for(question, t) for t in texts])
+    # (a year asked: a figure whose sentence names none is of its article's time, scope.article_time,
+    # or of the year the sentence it points back to names: 1964年，學校…。當年，學校學生總數超過3000人)
+    times = [article_time(index.documents[hit.chunk.doc_id]) if question.years else frozenset() for hit in hits]
+    said_for = np.array([speaks_for(question, texts[i - 1] + t if back[i] and question.years else t, times[h])
+                         for i, ((h, _, _), t) in enumerate(zip(spans, texts))])
     # (a figure of the measure asked, not of another kind of what is counted: 毒品案件 is not 生态环境保护案件)
     fit = np.array([fits(question.asks, t, question.measure) and not counts_another(question, t) for t in texts])
     fit &= said_for

@@ -12,7 +12,7 @@ import re
 from qa.answer.places import gazetteer
 from qa.answer.question import ENGLISH_PEOPLE, POST
 from qa.answer.figures import answers_measure, dates, figures
-from qa.answer.support import own_figures
+from qa.answer.scope import own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
 from qa.tokens import posseg, terms

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from qa.answer.figures import answers_measure, dates, figures
-from qa.answer.places import gazetteer
+from qa.answer.scope import another_place, meets, own_figures, years_named
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
@@ -24,22 +24,28 @@ def fits(asks: str, sentence: str, measure: str = "") -> bool:
     return True
 
 
-def speaks_for(question: Question, sentence: str) -> bool:
+def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozenset()) -> bool:
     """Does ``sentence`` speak of what ``question`` asks about, where that can be told? For a
     who-question about a post (``Question.post``: 局长), the post named, and no place other than the
     question's (``Question.places``): 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
     南宁市公安局局长是谁 from 桂林市…公安局局长朱永辉 (an article that mentions 南宁). For a number asked of
-    a city or county, a figure not said of a wider area (:func:`_broader_scope`): 贵港有多少个派出所综合
-    指挥调度室 was answered with Guangxi's …全区已建成…348个; for a number asked of any place, a figure
-    whose clause does not name another place instead (:func:`_said_of_another`: How many people did
-    Guilin police visit? -> …,北海市公安局从机关安排100名警力…). A sentence that does not is never the answer
-    (:func:`qa.answer.select.score`); other questions and sentences pass."""
+    a city or county, a figure not said of a wider area: 贵港有多少个派出所综合指挥调度室 was answered with
+    Guangxi's …全区已建成…348个; for a number asked of any place, a figure whose clause does not name
+    another place instead (How many people did Guilin police visit? -> …,北海市公安局从机关安排100名警力…);
+    for a number asked of a year, a figure not of another year, nor, in a sentence that names no year, of
+    an article of another ``time`` (:func:`qa.answer.scope.own_figures`). A sentence that does not is
+    never the answer (:func:`qa.answer.select.score`); other questions and sentences pass."""
     places = question.places
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
-        return question.post in norm and not (places and _another_place(norm, places))
+        return question.post in norm and not (places and another_place(norm, places))
     if question.asks == "number" and (places or question.years) and (spans := figures(sentence)):
-        return bool(own_figures(sentence, spans, places, question.years))
+        if not own_figures(sentence, spans, places, question.years, time):
+            return False
+        # a year's figure read from its article's time only (the sentence names no year) must at least be
+        # of what is asked: 2018年桂林的破案率是多少 -> 桂林市公安局要求10%的机关警力… of a 2018 article
+        return not (question.years and question.subject and not years_named(aligned(sentence))
+                    and normalize(question.subject) not in normalize(sentence))
     return True
 
 
@@ -63,106 +69,10 @@ def counts_another(question: Question, sentence: str) -> bool:
                for a, _ in figures(sentence))
 
 
-def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...],
-                years: tuple[Constraint, ...] = ()) -> list[tuple[int, int]]:
-    """The figures at ``spans`` of ``sentence`` that may be said of ``places`` and ``years`` (a number
-    question's): not in a clause that names another place (:func:`_said_of_another`) or another year
-    (:func:`_of_another_year`), nor after a wider area (:func:`_broader_scope`; not the 1月 of
-    今年1月至10月,广西…, while 连续4年 counts)."""
-    text = aligned(sentence)  # (positions as figures' are)
-    if places:
-        spans = [span for span in spans if not _said_of_another(text, span, places)]
-    if years:
-        spans = [span for span in spans if not _of_another_year(text, span, years)]
-    broader = _broader_scope(text, places) if places else None
-    if broader is None:
-        return spans
-    taken = [(x, y) for x, y in dates(sentence) if re.search(r"月|\d{4}", sentence[x:y])]
-    return [(a, b) for a, b in spans if a < broader and not any(x <= a and b <= y for x, y in taken)]
-
-
-_CLAUSE_END = re.compile(r"[，,;；。！？!?\n]")
-
-
-def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """Where the clause of ``text`` holding ``span`` starts and ends (:data:`_CLAUSE_END`)."""
-    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span[0])]
-    end = _CLAUSE_END.search(text, span[1])
-    return (starts[-1] if starts else 0), (end.start() if end else len(text))
-
-
-def _said_of_another(text: str, span: tuple[int, int], places: tuple[Constraint, ...]) -> bool:
-    """Does the clause of :func:`aligned` ``text`` holding the figure at ``span`` name a place, but
-    none of ``places``? (桂林市公安局要求…,北海市公安局从机关安排100名警力…: 100名 is Beihai's.)"""
-    start, end = _clause(text, span)
-    return _another_place(normalize(text[start:end]), places)
-
-
-_YEAR_SPAN = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*(?:年\s*)?(?:到|至|[-—~～])\s*((?:1[5-9]|20)\d{2})\s*年")
-# a year named: 2022年, or the first of a span (1991到2000年, 1991-2000年)
-_YEAR_NAMED = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?=\s*(?:年|(?:到|至|[-—~～])\s*(?:1[5-9]|20)\d{2}))")
-
-
-def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, ...]) -> bool:
-    """Does :func:`aligned` ``text``, up to the end of the clause holding the figure at ``span``, name
-    a year, but none of ``years``? A year often scopes the clauses after it (2021年桂林的破案率是多少:
-    截至2020年11月,全市现行案件破案率攀升至45.76% and …,2022年分别达79.17%和73.27%,… are not 2021's)."""
-    upto = text[:_clause(text, span)[1]]
-    named = {int(m.group(1)) for m in _YEAR_NAMED.finditer(upto)}
-    for m in _YEAR_SPAN.finditer(upto):  # (2019至2021年 covers 2020)
-        named.update(range(int(m.group(1)), int(m.group(2)) + 1))
-    return bool(named) and not named & {c.year for c in years}
-
-
-# Words that put what follows them in a whole province or country: a city's figure is not among them.
-# 全区 is a city's district or a region (广西); either way not the city's own total.
-_WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"全国|全省|全自治区")}
-
-
-def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
-    """Where normalized (:func:`aligned`) sentence ``norm`` starts speaking of an area wider than the city or county
-    ``places`` asks about, if it never names them: a word such as 全区 (…全区已建成派出所综合指挥调度室348个,
-    asked of 贵港) or a province's name (广西刑事案件发案数同比下降9.3%, asked of 桂林). ``None`` when it
-    names them, or the question asks of a province. (Only what follows: …破案率排名全区第一 is
-    Guilin's rate, ranked in the region.)"""
-    gaz = gazetteer()
-    if any(meets(c, norm) for c in places):
-        return None
-    levels = [gaz.places[code].level for c in places for form in c.forms for code in gaz.aliases.get(form, ())]
-    level = min(levels, default=0)
-    if level < 1:
-        return None
-    starts = [m.start() for m in _WIDER[level].finditer(norm)]
-    starts += [start for start, _, alias in gaz.find(norm) if alias not in gaz.weak
-               and min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
-    return min(starts, default=None)
-
-
-def _another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
-    """Does normalized ``norm`` name a place (not a county's weak short form) but none of ``places``?"""
-    if any(meets(c, norm) for c in places):
-        return False
-    gaz = gazetteer()
-    return any(alias not in gaz.weak for _, _, alias in gaz.find(norm))
-
-
 @lru_cache(maxsize=4096)
 def article_text(doc: Document) -> str:
     """The normalized title and text of an article, where its constraints are looked for."""
     return normalize(f"{doc.title}\n{doc.text}")
-
-
-def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
-    """Whether normalized ``text`` (or the publication ``date``) says what ``constraint`` asks."""
-    if constraint.kind == "year":
-        year = str(constraint.year)
-        in_text = bool(re.search(rf"(?<!\d){year}(?!\d)", text))
-        if constraint.month is None:
-            return in_text or bool(date and date.startswith(year))
-        if date and date.startswith(f"{year}-{constraint.month:02d}"):
-            return True
-        return in_text and bool(re.search(rf"(?<!\d){constraint.month}\s*月", text))
-    return any(form in text for form in constraint.forms)
 
 
 HARD = ("place", "year")

@@ -1,0 +1,139 @@
+"""Whose a figure is: the place and the year a sentence says it of, read from the clause that holds it
+and the clauses before it, and the time of its article. Texts are compared normalized, positions are
+:func:`qa.normalize.aligned`'s (those of :func:`qa.answer.figures.figures`)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qa.answer.figures import dates
+from qa.answer.places import gazetteer
+from qa.normalize import aligned, normalize
+from qa.records import Constraint, Document
+
+
+def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
+    """Whether normalized ``text`` (or the publication ``date``) says what ``constraint`` asks."""
+    if constraint.kind == "year":
+        year = str(constraint.year)
+        in_text = bool(re.search(rf"(?<!\d){year}(?!\d)", text))
+        if constraint.month is None:
+            return in_text or bool(date and date.startswith(year))
+        if date and date.startswith(f"{year}-{constraint.month:02d}"):
+            return True
+        return in_text and bool(re.search(rf"(?<!\d){constraint.month}\s*月", text))
+    return any(form in text for form in constraint.forms)
+
+
+
+def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...],
+                years: tuple[Constraint, ...] = (), time: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """The figures at ``spans`` of ``sentence`` that may be said of ``places`` and ``years`` (a number
+    question's): not in a clause that names another place (:func:`_said_of_another`) or another year,
+    nor, where the sentence names no year, of an article whose ``time`` (:func:`article_time`, empty
+    when unknown) is not the year asked (:func:`_of_another_year`), nor after a wider area
+    (:func:`_broader_scope`; not the 1月 of 今年1月至10月,广西…, while 连续4年 counts)."""
+    text = aligned(sentence)  # (positions as figures' are)
+    if places:
+        spans = [span for span in spans if not _said_of_another(text, span, places)]
+    if years:
+        spans = [span for span in spans if not _of_another_year(text, span, years, time)]
+    broader = _broader_scope(text, places) if places else None
+    if broader is None:
+        return spans
+    taken = [(x, y) for x, y in dates(sentence) if re.search(r"月|\d{4}", sentence[x:y])]
+    return [(a, b) for a, b in spans if a < broader and not any(x <= a and b <= y for x, y in taken)]
+
+
+_CLAUSE_END = re.compile(r"[，,;；。！？!?\n]")
+
+
+def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Where the clause of ``text`` holding ``span`` starts and ends (:data:`_CLAUSE_END`)."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span[0])]
+    end = _CLAUSE_END.search(text, span[1])
+    return (starts[-1] if starts else 0), (end.start() if end else len(text))
+
+
+def _said_of_another(text: str, span: tuple[int, int], places: tuple[Constraint, ...]) -> bool:
+    """Does the clause of :func:`aligned` ``text`` holding the figure at ``span`` name a place, but
+    none of ``places``? (桂林市公安局要求…,北海市公安局从机关安排100名警力…: 100名 is Beihai's.)"""
+    start, end = _clause(text, span)
+    return another_place(normalize(text[start:end]), places)
+
+
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*(?:年\s*)?(?:到|至|[-—~～])\s*((?:1[5-9]|20)?\d{2})\s*年")
+# a year named: 2022年, 2019届 (a class), or the first of a span (1991到2000年, 1991-2000, 1620-21年)
+_YEAR_NAMED = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?=\s*(?:年|届|(?:到|至|[-—~～])\s*(?:(?:1[5-9]|20)\d{2}|\d{2}\s*年)))")
+
+
+def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, ...],
+                     time: frozenset[int] = frozenset()) -> bool:
+    """Does :func:`aligned` ``text``, up to the end of the clause holding the figure at ``span``, name
+    a year, but none of ``years``? A year often scopes the clauses after it (2021年桂林的破案率是多少:
+    截至2020年11月,全市现行案件破案率攀升至45.76% and …,2022年分别达79.17%和73.27%,… are not 2021's).
+    A figure whose sentence names no year is of its article's ``time`` (:func:`article_time`): 2015年桂林
+    有多少名网格员 was answered with the 3956名 of a report on 2020 that names 2015 for another figure."""
+    upto = text[:_clause(text, span)[1]]
+    named = years_named(upto)
+    asked = {c.year for c in years}
+    if not named:  # (time only where the whole sentence names none: 直到1600年 does not date 幾千年來)
+        return bool(time) and not time & asked and not years_named(text)
+    return not named & asked
+
+
+def years_named(text: str) -> set[int]:
+    """The years ``text`` names, a span of years (2019至2021年) with the years between."""
+    named = {int(m.group(1)) for m in _YEAR_NAMED.finditer(text)}
+    for m in _YEAR_SPAN.finditer(text):  # (1620-21年: the century of the first)
+        first, last = m.group(1), m.group(2)
+        named.update(range(int(first), int(first[:2] + last if len(last) == 2 else last) + 1))
+    return named
+
+
+@lru_cache(maxsize=4096)
+def article_time(doc: Document) -> frozenset[int]:
+    """The years an article's figures are of where their sentence names none: the year of its date
+    and the year before (a report of 2021-01-06 gives 2020's figures), or for an article without a
+    date, the latest year it names and the year before; empty when it names none (not known)."""
+    if doc.date and re.match(r"\d{4}", doc.date):
+        year = int(doc.date[:4])
+    else:
+        named = years_named(aligned(f"{doc.title}\n{doc.text}"))
+        if not named:
+            return frozenset()
+        year = max(named)
+    return frozenset((year - 1, year))
+
+
+# Words that put what follows them in a whole province or country: a city's figure is not among them.
+# 全区 is a city's district or a region (广西); either way not the city's own total.
+_WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"全国|全省|全自治区")}
+
+
+def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
+    """Where normalized (:func:`aligned`) sentence ``norm`` starts speaking of an area wider than the city or county
+    ``places`` asks about, if it never names them: a word such as 全区 (…全区已建成派出所综合指挥调度室348个,
+    asked of 贵港) or a province's name (广西刑事案件发案数同比下降9.3%, asked of 桂林). ``None`` when it
+    names them, or the question asks of a province. (Only what follows: …破案率排名全区第一 is
+    Guilin's rate, ranked in the region.)"""
+    gaz = gazetteer()
+    if any(meets(c, norm) for c in places):
+        return None
+    levels = [gaz.places[code].level for c in places for form in c.forms for code in gaz.aliases.get(form, ())]
+    level = min(levels, default=0)
+    if level < 1:
+        return None
+    starts = [m.start() for m in _WIDER[level].finditer(norm)]
+    starts += [start for start, _, alias in gaz.find(norm) if alias not in gaz.weak
+               and min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
+    return min(starts, default=None)
+
+
+def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
+    """Does normalized ``norm`` name a place (not a county's weak short form) but none of ``places``?"""
+    if any(meets(c, norm) for c in places):
+        return False
+    gaz = gazetteer()
+    return any(alias not in gaz.weak for _, _, alias in gaz.find(norm))
