@@ -469,6 +469,41 @@ def test_a_figure_that_counts_another_kind_of_what_is_asked(question, sentence, 
     assert counts_another(analyze(question), sentence) is another
 
 
+@pytest.mark.parametrize("question,asked", [
+    ("白城八类严重暴力犯罪案件破案率是多少", ("八类严重暴力犯罪案件", "破案率")),
+    ("商洛的交通事故死亡人数下降了多少", ("交通事故死亡人数", "下降")),
+    ("桂林黄赌警情同比下降了多少", ("黄赌警情", "下降")),
+    ("桂林的破案率是多少", None), ("桂林的总破案率是多少", None),  # (a rate of nothing in particular)
+    ("桂林有多少名网格员", None), ("What is Guilin's case clearance rate?", None),
+])
+def test_what_a_rate_or_a_change_is_asked_of(question, asked):
+    from qa.answer.support import rate_or_change
+
+    assert rate_or_change(analyze(question)) == asked
+
+
+@pytest.mark.parametrize("question,sentence,another", [
+    # the rate of another kind of case, in the clause of the figure
+    ("白城八类严重暴力犯罪案件破案率是多少", "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。", True),
+    ("白城的命案现案破案率是多少", "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。", False),
+    # a list names every kind before the rate; a clause that names the rate alone is the sentence's
+    ("桂林八类严重暴力犯罪破案率是多少", "八类严重暴力犯罪、传统盗抢骗、万元以上入室盗窃案件破案率分别达到89.04%、44.07%。", False),
+    ("商洛人民群众对社会治安满意率是多少", "人民群众对社会治安满意率持续攀升,从2021年的97.99%稳步提升至2024年的99.54%。", False),
+    ("桂林的破案率是多少", "命案现案破案率达97.03%。", False),
+    # a change of other things (traditional script), and a count before the change word
+    ("商洛的交通事故死亡人数下降了多少", "據統計,5年來,全市刑事案件發案數下降33%,治安案件發案數下降19%,交通事故死亡人數大幅下降。", True),
+    ("商洛刑事案件下降了多少", "據統計,5年來,全市刑事案件發案數下降33%,治安案件發案數下降19%。", False),
+    ("桂林的交通事故死亡人数下降了多少", "实现了道路交通事故四项指数五年持续下降。", True),
+    # another place's change is none of the place asked's
+    ("七星区电信网络诈骗发案同比下降了多少", "截至目前,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇、128个村居实现零发案。", True),
+    ("雁山区电信网络诈骗发案同比下降了多少", "截至目前,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇、128个村居实现零发案。", False),
+])
+def test_a_rate_or_change_of_another_kind_is_not_the_one_asked(question, sentence, another):
+    from qa.answer.support import of_another_kind
+
+    assert of_another_kind(analyze(question), sentence) is another
+
+
 @pytest.mark.parametrize("sentence,states", [
     ("配备网格员3956名。", True), ("极限动员时可能有四十萬。", True), ("驻守的军力预估不到三千。", True),
     ("GDP按城市计算居全国第七。", True), ("经常是很多次。", True), ("还有大片未开发的地区。", True),

@@ -297,6 +297,20 @@ def test_a_count_is_answered_only_by_a_figure_of_what_it_counts(engine):
         assert answered.answered and figure in (answered.answer_span or ""), (question, answered.answer)
 
 
+def test_a_rate_or_change_is_answered_only_by_one_of_what_is_asked(engine):
+    """Baicheng's article gives the clearance rate of current homicides after naming the eight kinds of
+    violent crime; Shangluo's the fall of criminal and public-order cases, not of road deaths; Guilin's
+    雁山区's fall of telecom fraud, not 七星区's. Each was answered with the other figure; each is
+    refused now, and the figures asked of what they are of are still answered."""
+    for question in ("白城八类严重暴力犯罪案件破案率是多少", "商洛的交通事故死亡人数下降了多少", "七星区电信网络诈骗发案同比下降了多少"):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.reason in ("no_answer", "missing"), (question, refused.answer)
+    for question, figure in (("白城的命案现案破案率是多少", "97.03%"), ("商洛治安案件发案数下降了多少", "19%"),
+                             ("雁山区电信网络诈骗发案同比下降了多少", "10.79%")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == figure, (question, answered.answer)
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""

@@ -28,7 +28,8 @@ from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               gives_reason_after, newest_close, points_back, pulled_away, score, sureness)
 from qa.answer.span import answer_span
-from qa.answer.support import absent_words, article_text, binding, check, meets, names_met, unknown_words, unmet_owner
+from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, rate_or_change, unknown_words,
+                              unmet_owner)
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Constraint, Hit, Question, Support
@@ -127,8 +128,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # 桂林警方走访了多少群众 was answered with …挽回经济损失5233万元, then with a sentence of no figure at all.
     # One that asks an amount is not answered by a sentence that states none (贵港的群众安全感是多少 ->
     # …群众安全感和满意度不断提升); 四十万, 第七, 很多次 are amounts the figure pattern does not read, but
-    # not of a year asked: 2012年白城公共视频监控探头总量是多少 -> …新建和改建了…三大场所 (support.own_figures).
-    if q.how_many and not found.fit[best] and (q.measure or q.years or not states_quantity(found.texts[best])):
+    # not of a year asked: 2012年白城公共视频监控探头总量是多少 -> …新建和改建了…三大场所 (support.own_figures);
+    # nor is a rate or change of something: 商洛的交通事故死亡人数下降了多少 -> 全市刑事案件發案數下降33% (of
+    # another kind, support.of_another_kind), then 桂林的… -> …道路交通事故四项指数五年持续下降.
+    if q.how_many and not found.fit[best] and (q.measure or q.years or rate_or_change(q) is not None
+                                               or not states_quantity(found.texts[best])):
         return _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:

@@ -49,7 +49,7 @@ def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Const
 _CLAUSE_END = re.compile(r"[，,;；。！？!?\n]")
 
 
-def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
+def clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """Where the clause of ``text`` holding ``span`` starts and ends (:data:`_CLAUSE_END`)."""
     starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span[0])]
     end = _CLAUSE_END.search(text, span[1])
@@ -59,7 +59,7 @@ def _clause(text: str, span: tuple[int, int]) -> tuple[int, int]:
 def _said_of_another(text: str, span: tuple[int, int], places: tuple[Constraint, ...]) -> bool:
     """Does the clause of :func:`aligned` ``text`` holding the figure at ``span`` name a place, but
     none of ``places``? (桂林市公安局要求…,北海市公安局从机关安排100名警力…: 100名 is Beihai's.)"""
-    start, end = _clause(text, span)
+    start, end = clause(text, span)
     return another_place(normalize(text[start:end]), places)
 
 
@@ -75,7 +75,7 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
     截至2020年11月,全市现行案件破案率攀升至45.76% and …,2022年分别达79.17%和73.27%,… are not 2021's).
     A figure whose sentence names no year is of its article's ``time`` (:func:`article_time`): 2015年桂林
     有多少名网格员 was answered with the 3956名 of a report on 2020 that names 2015 for another figure."""
-    upto = text[:_clause(text, span)[1]]
+    upto = text[:clause(text, span)[1]]
     named = years_named(upto)
     asked = {c.year for c in years}
     if not named:  # (time only where the whole sentence names none: 直到1600年 does not date 幾千年來)

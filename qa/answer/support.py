@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from qa.answer.figures import answers_measure, dates, figures
-from qa.answer.scope import another_place, meets, own_figures, years_named
+from qa.answer.scope import another_place, clause, meets, own_figures, years_named
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
@@ -50,6 +50,63 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
 
 
 _HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]{4,}$")
+
+
+# A rate or a change asked, and what it is of: 八类严重暴力犯罪案件 + 破案率, 交通事故死亡人数 + 下降 (a
+# question's topic, normalized).
+_CHANGE = re.compile(r"(.+?)(?:同比|环比)?(下降|上升|提升|提高|增长|减少|降低)")
+_RUN = re.compile(r"[\w、“”]+$")  # words up to the rate (a list: 八类严重暴力犯罪、传统盗抢骗…案件; 2019届的)
+
+
+def rate_or_change(question: Question) -> tuple[str, str] | None:
+    """What a Chinese number question asks a rate or a change of, and the rate or change asked
+    (八类严重暴力犯罪, 破案率; 交通事故死亡人数, 下降); ``None`` for other questions."""
+    if question.asks != "number" or not has_cjk(question.text):
+        return None
+    topic = normalize(question.topic)
+    if topic.endswith("率") and len(topic) >= 5:
+        if topic[-4] == "的":  # (an owner's rate, 学校的破案率, is support.unmet_owner's to judge)
+            return None
+        of, word = topic[:-3], topic[-3:]
+    elif change := _CHANGE.fullmatch(topic):
+        of, word = change.group(1), change.group(2)
+    else:
+        return None
+    return (of, word) if len(of) >= 2 else None
+
+
+def of_another_kind(question: Question, sentence: str) -> bool:
+    """Are the figures of ``sentence`` a rate or a change of something else than the one a Chinese
+    number question asks? A figure's clause names the rate or change asked after a run of words none
+    of whose character pairs is in what the question asks it of, and no figure's clause names it of
+    that: 白城八类严重暴力犯罪案件破案率是多少 -> …,命案现案破案率达97.03%; 商洛的交通事故死亡人数下降了多少 ->
+    據統計,5年來,全市刑事案件發案數下降33%,治安案件發案數下降19%,… (5年 says neither). A clause that names
+    it alone (…,破案率达到) is of what the sentence said before; a rate asked of nothing in particular
+    (桂林的破案率是多少) is any rate's. A change asked is given only by a figure after its word: not by
+    …实现了道路交通事故四项指数五年持续下降 (四项 counts indices)."""
+    asked = rate_or_change(question)
+    spans = figures(sentence)
+    if asked is None or not spans:
+        return False
+    # (the figures said of the place and year asked: …,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇… gives no
+    # change of 七星区's)
+    spans = own_figures(sentence, spans, question.places, question.years) if question.constraints else spans
+    of, word = asked
+    pairs = {of[i:i + 2] for i in range(len(of) - 1)}
+    text = aligned(sentence)
+
+    def of_what(span: tuple[int, int]) -> bool | None:  # of another kind, of the kind asked, or not said (None)
+        before = normalize(text[clause(text, span)[0]:span[0]])
+        at = before.rfind(word)
+        if at < 0:
+            return None
+        run = _RUN.search(before[:at])
+        return bool(run) and not any(p in run.group() for p in pairs)
+
+    said = [of_what(span) for span in spans]
+    if word.endswith("率"):
+        return True in said and False not in said
+    return False not in said  # (a change is stated after its word: 下降33%, 由…下降到…; 四项指数…下降 is not one)
 
 
 def counts_another(question: Question, sentence: str) -> bool:
