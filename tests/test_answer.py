@@ -216,6 +216,11 @@ def test_a_figure_whose_sentence_names_no_year_is_of_its_article_s_time():
     police = "桂林市公安局要求10%的机关警力到派出所工作。"
     assert not speaks_for(analyze("2018年桂林的破案率是多少"), police, frozenset({2017, 2018}))
     assert speaks_for(analyze("2018年桂林的破案率是多少"), "全市破案率达到45.76%。", frozenset({2017, 2018}))
+    # a total of several years is no one year's, whatever the article's time
+    fall = "據統計,5年來,全市刑事案件發案數下降33%。"
+    assert not speaks_for(analyze("2024年商洛刑事案件发案数下降了多少"), fall, frozenset({2023, 2024}))
+    assert speaks_for(analyze("商洛刑事案件发案数下降了多少"), fall, frozenset({2023, 2024}))
+    assert speaks_for(analyze("2021年桂林的破案率是多少"), "2021年以来,全市破案率达到45.76%。")  # (a year named)
 
 
 def test_a_name_the_dictionary_has_only_inside_a_compound_is_met_by_its_part():

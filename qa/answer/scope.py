@@ -79,8 +79,14 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
     named = years_named(upto)
     asked = {c.year for c in years}
     if not named:  # (time only where the whole sentence names none: 直到1600年 does not date 幾千年來)
+        if _YEARS_SINCE.search(upto):  # (5年来…抓获犯罪嫌疑人5428名: the years' total, not one year's)
+            return True
         return bool(time) and not time & asked and not years_named(text)
     return not named & asked
+
+
+# a total of several years: 5年来, 五年來, 多年来, 近年来 (a year named, 2021年以来, is a year named instead)
+_YEARS_SINCE = re.compile(r"(?:[2-9]|\d{2,}|[二两三四五六七八九十几多近])年(?:以)?来")
 
 
 def years_named(text: str) -> set[int]:
