@@ -26,7 +26,6 @@ def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
     return any(form in text for form in constraint.forms)
 
 
-
 def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...],
                 years: tuple[Constraint, ...] = (), time: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """The figures at ``spans`` of ``sentence`` that may be said of ``places`` and ``years`` (a number
@@ -66,6 +65,8 @@ def _said_of_another(text: str, span: tuple[int, int], places: tuple[Constraint,
 _YEAR_SPAN = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*(?:年\s*)?(?:到|至|[-—~～])\s*((?:1[5-9]|20)?\d{2})\s*年")
 # a year named: 2022年, 2019届 (a class), or the first of a span (1991到2000年, 1991-2000, 1620-21年)
 _YEAR_NAMED = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?=\s*(?:年|届|(?:到|至|[-—~～])\s*(?:(?:1[5-9]|20)\d{2}|\d{2}\s*年)))")
+# a total of several years: 5年来, 五年來, 多年来, 近年来 (a year named, 2021年以来, is a year named instead)
+_YEARS_SINCE = re.compile(r"(?:[2-9]|\d{2,}|[二两三四五六七八九十几多近])年(?:以)?来")
 
 
 def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, ...],
@@ -84,9 +85,6 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
         return bool(time) and not time & asked and not years_named(text)
     return not named & asked
 
-
-# a total of several years: 5年来, 五年來, 多年来, 近年来 (a year named, 2021年以来, is a year named instead)
-_YEARS_SINCE = re.compile(r"(?:[2-9]|\d{2,}|[二两三四五六七八九十几多近])年(?:以)?来")
 
 
 def years_named(text: str) -> set[int]:
