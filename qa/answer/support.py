@@ -85,8 +85,10 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     (桂林的破案率是多少) is any rate's. A change asked is given only by a figure after its word: not by
     …实现了道路交通事故四项指数五年持续下降 (四项 counts indices)."""
     asked = rate_or_change(question)
+    if asked is None:  # (most questions: no figure is read)
+        return False
     spans = figures(sentence)
-    if asked is None or not spans:
+    if not spans:
         return False
     # (the figures said of the place and year asked: …,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇… gives no
     # change of 七星区's)
