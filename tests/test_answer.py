@@ -23,6 +23,7 @@ def places(question):
     ("南宁市公安局局长是谁", "南宁市", {"南宁"}),                   # a full name inside an organization's
     ("一任新北市長最多只能當多久", "新北市", {"新北市"}),              # jieba: 新北 / 市长
     ("杨昊为什么加盟自贡人和", "自贡", {"自贡市"}),                  # the place's people: 自贡人
+    ("恭城县水上天眼投资了多少钱", "恭城县", {"恭城瑶族自治县", "恭城"}),  # an autonomous county, as people write it
 ])
 def test_places_with_and_without_suffix(question, place, forms):
     found = places(question)
@@ -172,6 +173,13 @@ def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     beihai = "北海市公安局从机关安排100名警力到派出所担任社区民警。"
     assert not said("桂林安排了多少名警力到派出所", beihai) and said("北海安排了多少名警力到派出所", beihai)
     assert said("桂林安排了多少名警力到派出所", "桂林市公安局要求10%的机关警力到派出所工作," + beihai)  # (10%: Guilin's)
+    gongcheng = "水上“天眼”,是恭城县委政法委综治中心投资70万元在母亲河茶江河段安装的视频监控系统。"
+    assert not said("灵川水上天眼投资了多少钱", gongcheng) and said("恭城水上天眼投资了多少钱", gongcheng)
+    # 全国/全区 naming the level of an honor or a rank is not an area counted; 全区20个…之一 is the region's
+    honors = "秀峰分局白龙派出所获评全国“枫桥式公安派出所”,另有6个派出所被评为全区“枫桥式公安派出所”。"
+    assert said("桂林有多少个派出所被评为全区枫桥式公安派出所", honors)
+    assert said("商洛创建了多少个市级枫桥式公安派出所", "目前已創建全國、全省“楓橋式公安派出所”各1個和市級“楓橋式公安派出所”19個")
+    assert not said("桂林有多少个基层所队执法示范单位", "永福县局苏桥派出所被评为全区20个基层所队执法示范单位之一。")
 
 
 def test_a_figure_of_another_year_is_not_the_year_asked():
@@ -478,7 +486,8 @@ def test_a_figure_that_counts_another_kind_of_what_is_asked(question, sentence, 
     ("白城八类严重暴力犯罪案件破案率是多少", ("八类严重暴力犯罪案件", "破案率")),
     ("商洛的交通事故死亡人数下降了多少", ("交通事故死亡人数", "下降")),
     ("桂林黄赌警情同比下降了多少", ("黄赌警情", "下降")),
-    ("桂林的破案率是多少", None), ("桂林的总破案率是多少", None),  # (a rate of nothing in particular)
+    ("桂林的破案率是多少", None),  # (a rate of nothing in particular)
+    ("桂林的总破案率是多少", ("总", "破案率")), ("桂林市总破案率达到了多少", ("总", "破案率")),  # (the total)
     ("桂林有多少名网格员", None), ("What is Guilin's case clearance rate?", None),
 ])
 def test_what_a_rate_or_a_change_is_asked_of(question, asked):
@@ -495,6 +504,11 @@ def test_what_a_rate_or_a_change_is_asked_of(question, asked):
     ("桂林八类严重暴力犯罪破案率是多少", "八类严重暴力犯罪、传统盗抢骗、万元以上入室盗窃案件破案率分别达到89.04%、44.07%。", False),
     ("商洛人民群众对社会治安满意率是多少", "人民群众对社会治安满意率持续攀升,从2021年的97.99%稳步提升至2024年的99.54%。", False),
     ("桂林的破案率是多少", "命案现案破案率达97.03%。", False),
+    # the total rate is not one kind's, but the whole area's (全市破案率) is the total
+    ("桂林市总破案率达到了多少", "八类严重暴力犯罪、传统盗抢骗、万元以上入室盗窃案件破案率分别达到89.04%。", True),
+    ("桂林市总破案率达到了多少", "截至2020年11月,全市现行案件破案率攀升至45.76%;", True),
+    ("桂林市总破案率达到了多少", "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%", False),
+    ("桂林市总破案率达到了多少", "全市破案率达80%。", False),
     # a change of other things (traditional script), and a count before the change word
     ("商洛的交通事故死亡人数下降了多少", "據統計,5年來,全市刑事案件發案數下降33%,治安案件發案數下降19%,交通事故死亡人數大幅下降。", True),
     ("商洛刑事案件下降了多少", "據統計,5年來,全市刑事案件發案數下降33%,治安案件發案數下降19%。", False),

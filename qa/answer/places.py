@@ -58,6 +58,8 @@ class Gazetteer:
                 forms.add(short)
                 if level == 2 and short != name:
                     self.weak.add(short)
+                if level == 2 and name.endswith("自治县"):  # (恭城瑶族自治县 is written 恭城县 as often)
+                    forms.add(f"{short}县")
             for form in forms:
                 self.aliases.setdefault(normalize(form), set()).add(code)
                 self.names_of.setdefault(code, set()).add(normalize(form))

@@ -114,6 +114,10 @@ def article_time(doc: Document) -> frozenset[int]:
 # Words that put what follows them in a whole province or country: a city's figure is not among them.
 # 全区 is a city's district or a region (广西); either way not the city's own total.
 _WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"全国|全省|全自治区")}
+# ... unless they name the level of an honor or a rank, not an area counted: 被评为全区“枫桥式公安派出所”,
+# 已创建全国、全省“枫桥式公安派出所”各1个, 排名全区第一, 全区首个, 在全区率先 (but 被评为全区20个…之一 counts the region's)
+_RANK_AFTER = re.compile(r"(?:、全[国省区])*(?:[“\"「『]|第[一二三四五六七八九十\d]|首|率先|前列|前茅|领先|唯一)")
+_HONOR_BEFORE = re.compile(r"(?:评为|获评|荣获|授予)$")
 
 
 def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
@@ -129,10 +133,16 @@ def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
     level = min(levels, default=0)
     if level < 1:
         return None
-    starts = [m.start() for m in _WIDER[level].finditer(norm)]
+    starts = [m.start() for m in _WIDER[level].finditer(norm) if not _names_a_level(norm, m.start(), m.end())]
     starts += [start for start, _, alias in gaz.find(norm) if alias not in gaz.weak
                and min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
     return min(starts, default=None)
+
+
+def _names_a_level(norm: str, start: int, end: int) -> bool:
+    """Is the 全国/全区 at ``start``:``end`` of ``norm`` the level of an honor or a rank (:data:`_RANK_AFTER`)?"""
+    return bool(_RANK_AFTER.match(norm, end)
+                or _HONOR_BEFORE.search(norm, 0, start) and not re.match(r"\d|[一二两三四五六七八九十百几数]", norm[end:end + 1]))
 
 
 def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:

@@ -56,6 +56,9 @@ _HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]{4,}$")
 # question's topic, normalized).
 _CHANGE = re.compile(r"(.+?)(?:同比|环比)?(下降|上升|提升|提高|增长|减少|降低)")
 _RUN = re.compile(r"[\w、“”]+$")  # words up to the rate (a list: 八类严重暴力犯罪、传统盗抢骗…案件; 2019届的)
+_STATED = re.compile(r"(?:达到|达|为|保持|攀升至|提升至|提高到|上升到)$")  # a verb that states a rate
+_TOTAL = "总"  # a total rate (总破案率) is none of one kind's; only the words of the whole area say it too
+_WHOLE = re.compile(r"(?:全|本|该)[市县区省]")
 
 
 def rate_or_change(question: Question) -> tuple[str, str] | None:
@@ -63,11 +66,13 @@ def rate_or_change(question: Question) -> tuple[str, str] | None:
     (八类严重暴力犯罪, 破案率; 交通事故死亡人数, 下降); ``None`` for other questions."""
     if question.asks != "number" or not has_cjk(question.text):
         return None
-    topic = normalize(question.topic)
-    if topic.endswith("率") and len(topic) >= 5:
+    topic = _STATED.sub("", normalize(question.topic))  # (破案率达到了多少: the rate)
+    if topic.endswith("率") and (len(topic) >= 5 or topic[0] == _TOTAL and len(topic) == 4):
         if topic[-4] == "的":  # (an owner's rate, 学校的破案率, is support.unmet_owner's to judge)
             return None
         of, word = topic[:-3], topic[-3:]
+        if of == _TOTAL:  # (总破案率: the total, not one kind's)
+            return of, word
     elif change := _CHANGE.fullmatch(topic):
         of, word = change.group(1), change.group(2)
     else:
@@ -103,6 +108,8 @@ def of_another_kind(question: Question, sentence: str) -> bool:
         if at < 0:
             return None
         run = _RUN.search(before[:at])
+        if of == _TOTAL:  # (全市现行案件破案率 is one kind's; 全市破案率 and 总破案率 are the total)
+            return bool(run) and of not in run.group() and not _WHOLE.fullmatch(run.group())
         return bool(run) and not any(p in run.group() for p in pairs)
 
     said = [of_what(span) for span in spans]
