@@ -180,6 +180,10 @@ def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     assert said("桂林有多少个派出所被评为全区枫桥式公安派出所", honors)
     assert said("商洛创建了多少个市级枫桥式公安派出所", "目前已創建全國、全省“楓橋式公安派出所”各1個和市級“楓橋式公安派出所”19個")
     assert not said("桂林有多少个基层所队执法示范单位", "永福县局苏桥派出所被评为全区20个基层所队执法示范单位之一。")
+    assert said("商洛有多少个国家级先进集体", "全市先后涌现出全国优秀公安基层单位、全国公安机关爱民模范集体等11个国家级先进集体。")
+    assert said("白城三类可防性案件下降了多少", "信息准确率全省名列前茅,三类可防性案件下降四成。")
+    # the province that holds the city asked is not another place (a name: 陕西公安暖心警务会客厅)
+    assert said("商洛建成多少个暖心警务会客厅", "建成26個“陜西公安暖心警務會客廳”、80個“暖心警務會客角”。")
 
 
 def test_a_figure_of_another_year_is_not_the_year_asked():
@@ -441,6 +445,7 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     ("这部电影花了多少钱", "money"), ("新生兒一天要睡超過多少個小時", "time"), ("他工作了几年", "time"),
     ("How many criminal gangs did Guilin police destroy?", "count"), ("How many grid workers does Guilin have?", "people"),
     ("How much did the bridge cost?", "money"), ("What percentage of cameras are HD?", "share"),
+    ("桂林缴获了多少吨盐酸", "size"), ("How many tons of hydrochloric acid did Guilin seize?", "size"),
     # not said, or not a count: 多少 alone, a rank, a year (西元幾年), which ones (哪几座), 几 inside 几乎
     ("白城的网格有多少", ""), ("重慶GDP位居全國第幾", ""), ("挪威的首都是在西元幾年確立的", ""), ("这几年桂林的破案率如何", ""),
     ("达曼的卫星城有哪几座", ""), ("几乎所有食物都加入什么油", ""), ("How many lives did the war cost?", ""),
@@ -462,6 +467,9 @@ def test_one_after_another_and_a_case_code_are_not_figures():
     from qa.answer.figures import figures
 
     assert figures("一项项基层警务创新举措迸发出生命力,一个个难题被破解。") == []
+    # a date's parts are not amounts: 白城2015年三实信息采集了多少条 was answered with the 7月 of 2015年7月
+    assert figures("2015年7月,白城市公安司法鉴定中心取得了证书。") == figures("2022年4月25日挂牌。") == []
+    assert [(a, b) for a, b in figures("工作7个月零30日")] == [(2, 4), (6, 9)]
     assert [(a, b) for a, b in figures("一个团伙被打掉。")] == [(0, 2)]
     # nor are the digits of a case's code name
     assert figures("先后侦破“2021-412”“2022-55”等毒品案件,侦破“5.09”赌博案件。") == []

@@ -23,7 +23,8 @@ FIGURE = re.compile(
     rf"(?:约|近|超过|逾)?(?:{_DIGITS}(?:\s*(?:万|亿|千|百))*\s*(?:%|％|‰)?{_MEASURE}?"
     rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE})|一半|半数|过半|[数几][十百千万亿]{_MEASURE}?)"
 )
-_YEAR_FIGURE = re.compile(r"^(?:1[5-9]|20)\d{2}年$")
+# a part of a date, not an amount: a year (2022年), a month (2015年7月: 多少个月 is 7个月), a month's day (4月25日)
+_DATE_FIGURE = re.compile(r"(?:1[5-9]|20)\d{2}年|\d{1,2}\s*月|(?<=月)\d{1,2}\s*[日号]")
 DATE = re.compile(
     r"(?:(?:1[5-9]|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|(?:1[5-9]|20)\d{2}\s*年(?:代|初|底|末)?"
     r"|(?:1[5-9]|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}[日号])?"
@@ -52,7 +53,7 @@ _MEASURED = (
 # may be counted in households (走访群众73.1万余户) or as a share of them (7%到10%的医生), not as things
 # (贵港配备了多少名网格员: not the 5 of …5大功能).
 _ANSWERS = {"people": {"people", "households", "share"}, "count": {"count", "households"}, "share": {"share"},
-            "money": {"money"}, "time": {"time"}}
+            "money": {"money"}, "time": {"time"}, "size": {"size"}}
 
 
 def measure_of(sentence: str, span: tuple[int, int]) -> str:
@@ -96,7 +97,7 @@ def figures(text: str) -> list[tuple[int, int]]:
     digits of a case's code name (“2021-412”)."""
     text = aligned(text)
     codes = [m.span() for m in _CODE.finditer(text)]
-    return [m.span() for m in FIGURE.finditer(text) if m.group(0).strip() and not _YEAR_FIGURE.match(m.group(0))
+    return [m.span() for m in FIGURE.finditer(text) if m.group(0).strip() and not _DATE_FIGURE.fullmatch(text, m.start(), m.end())
             and not (m.group(0)[0] == "一" and text[m.end():m.end() + 1] == m.group(0)[-1])
             and not any(a <= m.start() and m.end() <= b for a, b in codes)]
 

@@ -106,6 +106,8 @@ _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:�
                     r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b")
 _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
+_SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
+                   r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场|批|只|种|起|件|宗|户|艘|架)?")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?)$")
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
@@ -134,12 +136,13 @@ def counted_noun(norm: str) -> str:
 
 def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> str:
     """What the figure a normalized number question asks for measures, where its wording says: ``share``
-    (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old),
+    (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old), ``size``
+    (多少吨, how many tons),
     ``people`` (多少名, 多少人, 多少 before a word for people: 群众, 网格员, how many officers) or
     ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高). Read
     only of a question that asks an amount (``Question.how_many``: not 第几, 哪几). ``tokens`` are
     jieba's (start, end, word, flag) of a Chinese question."""
-    for kind, pattern in (("share", _SHARE), ("time", _TIME)):
+    for kind, pattern in (("share", _SHARE), ("time", _TIME), ("size", _SIZE)):
         if pattern.search(norm):
             return kind
     if not has_cjk(norm):  # (how many lives did it cost: the noun counted before money)

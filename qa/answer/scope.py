@@ -116,7 +116,8 @@ def article_time(doc: Document) -> frozenset[int]:
 _WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"全国|全省|全自治区")}
 # ... unless they name the level of an honor or a rank, not an area counted: 被评为全区“枫桥式公安派出所”,
 # 已创建全国、全省“枫桥式公安派出所”各1个, 排名全区第一, 全区首个, 在全区率先 (but 被评为全区20个…之一 counts the region's)
-_RANK_AFTER = re.compile(r"(?:、全[国省区])*(?:[“\"「『]|第[一二三四五六七八九十\d]|首|率先|前列|前茅|领先|唯一)")
+_RANK_AFTER = re.compile(r"(?:、全[国省区])*(?:[“\"「『]|第[一二三四五六七八九十\d]|首|率先|前列|前茅|领先|唯一|(?:名列|排名|位居|位列)"
+                         r"|[^\d,，、;；。]{0,8}?(?:优秀|先进|模范|最美|示范|十佳|标兵|文明|巾帼))")  # (全国公安机关爱民模范集体)
 _HONOR_BEFORE = re.compile(r"(?:评为|获评|荣获|授予)$")
 
 
@@ -146,8 +147,18 @@ def _names_a_level(norm: str, start: int, end: int) -> bool:
 
 
 def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
-    """Does normalized ``norm`` name a place (not a county's weak short form) but none of ``places``?"""
+    """Does normalized ``norm`` name a place (not a county's weak short form, nor the province or city
+    that holds one of ``places``: 建成26个“陕西公安暖心警务会客厅” asked of 商洛) but none of ``places``?
+    (Whether a figure is a wider area's is :func:`_broader_scope`'s to say.)"""
     if any(meets(c, norm) for c in places):
         return False
     gaz = gazetteer()
-    return any(alias not in gaz.weak for _, _, alias in gaz.find(norm))
+    asked = {code for c in places for form in c.forms for code in gaz.aliases.get(form, ())}
+    return any(alias not in gaz.weak and not all(_holds(code, asked) for code in gaz.aliases[alias])
+               for _, _, alias in gaz.find(norm))
+
+
+def _holds(code: str, asked: set[str]) -> bool:
+    """Is the province or city ``code`` one that holds a place of ``asked`` (广西 holds 桂林 and 灵川)?"""
+    prefix = {0: 2, 1: 4}.get(gazetteer().places[code].level)
+    return prefix is not None and any(a != code and a[:prefix] == code[:prefix] for a in asked)
