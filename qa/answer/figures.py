@@ -18,10 +18,12 @@ _ZH_NUM = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇�
 _MEASURE = (r"(?:[多余]?(?:人次|万元|亿元|万人|平方公里|平方米|公里|公顷|小时|分钟|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|"
             r"岁|年|天|日|月|秒|米|亩|吨|倍|项|座|处|场|批|股|只|头|种|位|篇|本|册|枚|届|期|张|份|套|间|层|级|分|英里|英尺))")
 # A figure: Arabic digits with an optional scale, percent sign and measure word; or a Chinese
-# numeral that is followed by a measure word or 成/% (六次, 三成), so 一些/统一 are not figures.
+# numeral that is followed by a measure word or 成/% (六次, 三成), so 一些/统一 are not figures, or that
+# counts in 万/亿 (有 一千万 人口, 四十万; not 千万 "by all means", which no numeral starts).
 FIGURE = re.compile(
     rf"(?:约|近|超过|逾)?(?:{_DIGITS}(?:\s*(?:万|亿|千|百))*\s*(?:%|％|‰)?{_MEASURE}?"
-    rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE})|一半|半数|过半|[数几][十百千万亿]{_MEASURE}?)"
+    rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE})|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*[万亿]"
+    rf"|一半|半数|过半|[数几][十百千万亿]{_MEASURE}?)"
 )
 # a part of a date, not an amount: a year (2022年), a month (2015年7月: 多少个月 is 7个月), a month's day (4月25日)
 _DATE_FIGURE = re.compile(r"(?:1[5-9]|20)\d{2}年|\d{1,2}\s*月|(?<=月)\d{1,2}\s*[日号]")
@@ -50,9 +52,11 @@ _MEASURED = (
                          r"|起|件|宗|艘|架|次|棵|株|匹|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions)
 )
 # the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. People
-# may be counted in households (走访群众73.1万余户) or as a share of them (7%到10%的医生), not as things
+# may be counted in households (走访群众73.1万余户) or, unless in heads (多少名), as a share of them
+# (7%到10%的医生), not as things
 # (贵港配备了多少名网格员: not the 5 of …5大功能).
-_ANSWERS = {"people": {"people", "households", "share"}, "count": {"count", "households"}, "share": {"share"},
+_ANSWERS = {"people": {"people", "households", "share"}, "headcount": {"people", "households"},
+            "count": {"count", "households"}, "share": {"share"},
             "money": {"money"}, "time": {"time"}, "size": {"size"}}
 
 
@@ -89,6 +93,15 @@ def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
 
 # a case's code name in quotes: 侦破“2021-412”“2022-55”等毒品案件, “5.09”赌博案件, “8·31”杀人焚尸案
 _CODE = re.compile(r"[“\"「‘][\d.\-·\s]+[”\"」’]")
+
+
+# a figure that states a change, not a level: 同比下降28.26%, 上升了45% (not 下降到5%, 提高至96.15%)
+_CHANGE_BEFORE = re.compile(r"(?:下降|上升|提升|提高|增长|增加|减少|降低|下跌|上涨|增幅|降幅|涨幅)(?:了|为|达)?\s*(?:约|近)?$")
+
+
+def states_change(sentence: str, span: tuple[int, int]) -> bool:
+    """Does the figure at ``span`` (:func:`figures`) of ``sentence`` state a change (下降28.26%)?"""
+    return bool(_CHANGE_BEFORE.search(normalize(aligned(sentence)[max(0, span[0] - 6):span[0]])))
 
 
 def figures(text: str) -> list[tuple[int, int]]:

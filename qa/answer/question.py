@@ -138,7 +138,7 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     """What the figure a normalized number question asks for measures, where its wording says: ``share``
     (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old), ``size``
     (多少吨, how many tons),
-    ``people`` (多少名, 多少人, 多少 before a word for people: 群众, 网格员, how many officers) or
+    ``headcount`` (多少名, 多少人), ``people`` (多少 before a word for people: 群众, 网格员, how many officers) or
     ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高). Read
     only of a question that asks an amount (``Question.how_many``: not 第几, 哪几). ``tokens`` are
     jieba's (start, end, word, flag) of a Chinese question."""
@@ -157,8 +157,8 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     if not m:
         return ""
     unit = m.group(1) or ""
-    if unit in ("人次", "名", "人", "位"):
-        return "people"
+    if unit in ("人次", "名", "人", "位"):  # (a head count: not 破案率…100% for 多少名在逃人员)
+        return "headcount"
     noun = next((w for start, _, w, flag in tokens if start == m.end() and flag.startswith("n")), "")
     if unit in ("", "个") and noun and _PEOPLE_WORD.search(noun):
         return "people"

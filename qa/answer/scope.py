@@ -22,8 +22,12 @@ def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
             return in_text or bool(date and date.startswith(year))
         if date and date.startswith(f"{year}-{constraint.month:02d}"):
             return True
-        return in_text and bool(re.search(rf"(?<!\d){constraint.month}\s*月", text))
+        written = _MONTHS[constraint.month]  # (2012年七月 as often as 2012年7月)
+        return in_text and bool(re.search(rf"(?<!\d){constraint.month}\s*月|(?<![一二三四五六七八九十]){written}月", text))
     return any(form in text for form in constraint.forms)
+
+
+_MONTHS = dict(enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), start=1))
 
 
 def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...],

@@ -19,7 +19,7 @@ import numpy as np
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
 from qa.answer.scope import article_time
-from qa.answer.support import HARD, counts_another, fits, of_another_kind, speaks_for
+from qa.answer.support import HARD, asks_level, counts_another, fits, of_another_kind, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Hit, Question
@@ -396,12 +396,16 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         lexical = _english_overlap(question, texts)
     # (a year asked: a figure whose sentence names none is of its article's time, scope.article_time,
     # or of the year the sentence it points back to names: 1964年，學校…。當年，學校學生總數超過3000人)
+    # (or one a semicolon joins it to: 截至2020年11月,…攀升至45.76%;八类…,抓获命案在逃人员28名 are 2020's)
     times = [article_time(index.documents[hit.chunk.doc_id]) if question.years else frozenset() for hit in hits]
-    said_for = np.array([speaks_for(question, texts[i - 1] + t if back[i] and question.years else t, times[h])
+    joined = [back[i] or i > 0 and spans[i - 1][0] == spans[i][0] and texts[i - 1].rstrip().endswith(("；", ";"))
+              for i in range(len(spans))]
+    said_for = np.array([speaks_for(question, t, times[h], texts[i - 1] if joined[i] and question.years else "")
                          for i, ((h, _, _), t) in enumerate(zip(spans, texts))])
     # (a figure of the measure asked, not of another kind of what is counted: 毒品案件 is not 生态环境保护案件)
     # (nor a rate or change of something else: 命案现案破案率 is not 八类严重暴力犯罪案件's)
-    fit = np.array([fits(question.asks, t, question.measure) and not counts_another(question, t)
+    level = asks_level(question)
+    fit = np.array([fits(question.asks, t, question.measure, level) and not counts_another(question, t)
                     and not of_another_kind(question, t) for t in texts])
     fit &= said_for
     extra = np.zeros(len(texts))

@@ -8,23 +8,37 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.answer.figures import answers_measure, dates, figures
+from qa.answer.figures import answers_measure, dates, figures, states_change
 from qa.answer.scope import another_place, clause, meets, own_figures, years_named
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
 
-def fits(asks: str, sentence: str, measure: str = "") -> bool:
+def fits(asks: str, sentence: str, measure: str = "", level: bool = False) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
-    asked, :func:`answers_measure`) and dates are checked."""
+    asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change) and
+    dates are checked."""
     if asks == "number":
-        return any(answers_measure(measure, sentence, span) for span in figures(sentence))
+        return any(answers_measure(measure, sentence, span) and not (level and states_change(sentence, span))
+                   for span in figures(sentence))
     if asks == "date":
         return bool(dates(sentence))
     return True
 
 
-def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozenset()) -> bool:
+# A question that asks how much something changed (下降了多少, 提高了多少倍, By how much did … fall?)
+_ASKS_CHANGE = re.compile(r"下降|上升|提升|提高|增长|增加|减少|降低|下跌|上涨|增幅|降幅|涨幅|变化|倍"
+                          r"|(?i:\b(?:fall|fell|fallen|drop|dropped|rise|rose|risen|increase|increased|decrease|decreased"
+                          r"|grow|grew|grown|change|changed|decline|declined|by how much)\b)")
+
+
+def asks_level(question: Question) -> bool:
+    """Does ``question`` ask a rate or share as it stands (桂林的破案率是多少, What was Guilin's clearance
+    rate?), not a change? Its answer is not a figure that states a change (…“黄赌”警情同比下降28.26%)."""
+    return question.measure == "share" and not _ASKS_CHANGE.search(normalize(question.text))
+
+
+def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozenset(), before: str = "") -> bool:
     """Does ``sentence`` speak of what ``question`` asks about, where that can be told? For a
     who-question about a post (``Question.post``: 局长), the post named, and no place other than the
     question's (``Question.places``): 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
@@ -33,19 +47,23 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
     Guangxi's …全区已建成…348个; for a number asked of any place, a figure whose clause does not name
     another place instead (How many people did Guilin police visit? -> …,北海市公安局从机关安排100名警力…);
     for a number asked of a year, a figure not of another year, nor, in a sentence that names no year, of
-    an article of another ``time`` (:func:`qa.answer.scope.own_figures`). A sentence that does not is
-    never the answer (:func:`qa.answer.select.score`); other questions and sentences pass."""
+    an article of another ``time`` (:func:`qa.answer.scope.own_figures`), where the sentence it continues
+    (``before``: 當年… after 1964年…; one ending in a semicolon) scopes its years, but only its own figures
+    count. A sentence that does not is never the answer (:func:`qa.answer.select.score`); other questions
+    and sentences pass."""
     places = question.places
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
         return question.post in norm and not (places and another_place(norm, places))
-    if question.asks == "number" and (places or question.years) and (spans := figures(sentence)):
-        if not own_figures(sentence, spans, places, question.years, time):
+    text = before + sentence
+    if question.asks == "number" and (places or question.years) and (
+            spans := [span for span in figures(text) if span[0] >= len(before)]):
+        if not own_figures(text, spans, places, question.years, time):
             return False
         # a year's figure read from its article's time only (the sentence names no year) must at least be
         # of what is asked: 2018年桂林的破案率是多少 -> 桂林市公安局要求10%的机关警力… of a 2018 article
-        return not (question.years and question.subject and not years_named(aligned(sentence))
-                    and normalize(question.subject) not in normalize(sentence))
+        return not (question.years and question.subject and not years_named(aligned(text))
+                    and normalize(question.subject) not in normalize(text))
     return True
 
 
@@ -59,6 +77,8 @@ _RUN = re.compile(r"[\w、“”]+$")  # words up to the rate (a list: 八类严
 _STATED = re.compile(r"(?:达到|达|为|保持|攀升至|提升至|提高到|上升到)$")  # a verb that states a rate
 _TOTAL = "总"  # a total rate (总破案率) is none of one kind's; only the words of the whole area say it too
 _WHOLE = re.compile(r"(?:全|本|该)[市县区省]")
+# words that head many kinds of figure (刑事案件, 两抢案件; 黄赌警情, 治安刑事警情): they do not say which kind
+_GENERIC = re.compile(r"案件|警情|发案|案数|犯罪|人数|数量|件数|起数")
 
 
 def rate_or_change(question: Question) -> tuple[str, str] | None:
@@ -99,7 +119,9 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     # change of 七星区's)
     spans = own_figures(sentence, spans, question.places, question.years) if question.constraints else spans
     of, word = asked
-    pairs = {of[i:i + 2] for i in range(len(of) - 1)}
+    # (the pairs of what it is of that say which: 两抢案件 is not 刑事案件发案数 for sharing 案件)
+    pairs = {part[i:i + 2] for part in _GENERIC.split(of) for i in range(len(part) - 1)}
+    pairs = pairs or {of[i:i + 2] for i in range(len(of) - 1)}
     text = aligned(sentence)
 
     def of_what(span: tuple[int, int]) -> bool | None:  # of another kind, of the kind asked, or not said (None)
