@@ -204,6 +204,19 @@ def test_a_figure_of_another_year_is_not_the_year_asked():
     assert said("今年的破案率是多少", "破案率在2021年和" + str(analyze("今年的破案率是多少").years[0].year) + "年保持100%。")
 
 
+def test_a_sentence_joined_by_a_semicolon_takes_the_year_before_it():
+    """2021年桂林抓获命案在逃人员多少名 was answered with 28名 of the clause after 截至2020年11月,…;: the year
+    before a semicolon scopes what follows; only the sentence's own figures are read (not the 45.76%)."""
+    from qa.answer.support import speaks_for
+
+    before = "截至2020年11月,全市现行案件破案率攀升至45.76%;"
+    after = "八类严重暴力犯罪案件破案率达到89.04%,抓获命案在逃人员28名。"
+    assert not speaks_for(analyze("2021年桂林抓获命案在逃人员多少名"), after, frozenset({2020, 2021}), before)
+    assert speaks_for(analyze("2020年桂林抓获命案在逃人员多少名"), after, frozenset({2020, 2021}), before)
+    assert not speaks_for(analyze("2020年桂林的破案率是多少"), "其中破案率在2021年保持100%;", frozenset({2020, 2021}),
+                          "连续4年命案全破;")  # (4年 is the sentence before's)
+
+
 def test_a_figure_whose_sentence_names_no_year_is_of_its_article_s_time():
     """2015年桂林有多少名网格员 was answered with the 3956名 of a report of 2021-01-06 on 2020, which
     names 2015 for another figure. A sentence that names no year speaks of its article's time: the
@@ -473,10 +486,29 @@ def test_one_after_another_and_a_case_code_are_not_figures():
     # a date's parts are not amounts: 白城2015年三实信息采集了多少条 was answered with the 7月 of 2015年7月
     assert figures("2015年7月,白城市公安司法鉴定中心取得了证书。") == figures("2022年4月25日挂牌。") == []
     assert [(a, b) for a, b in figures("工作7个月零30日")] == [(2, 4), (6, 9)]
+    # a numeral that counts in 万/亿 is a figure without a measure word; 千万 ("by all means") is not
+    assert [(a, b) for a, b in figures("它控制了有 一千万 人口居住的领土")] == [(6, 9)] and figures("千万不要") == []
     assert [(a, b) for a, b in figures("一个团伙被打掉。")] == [(0, 2)]
     # nor are the digits of a case's code name
     assert figures("先后侦破“2021-412”“2022-55”等毒品案件,侦破“5.09”赌博案件。") == []
     assert len(figures("侦破“5.09”赌博案件12起。")) == 1
+
+
+def test_a_rate_asked_as_it_stands_is_not_a_change():
+    """What was the overall case clearance rate of Guilin in 2022? was answered with …警情同比下降28.26%."""
+    from qa.answer.support import asks_level
+
+    for question in ("桂林的破案率是多少", "What was the overall case clearance rate of Guilin in 2022?"):
+        assert asks_level(analyze(question))
+        assert not fits("number", "“黄赌”警情同比下降28.26%;", "share", level=True)
+        assert fits("number", "破案率提高到96.15%", "share", level=True)  # (a level reached)
+    assert not asks_level(analyze("桂林破案率提高了多少")) and not asks_level(analyze("By how much did the rate rise?"))
+
+
+def test_a_head_count_is_not_a_share():
+    assert analyze("2021年桂林抓获命案在逃人员多少名").measure == "headcount"
+    assert not fits("number", "破案率在2021年保持100%", "headcount") and fits("number", "走访群众73.1万余户", "headcount")
+    assert fits("number", "7%到10%的医生", "people")  # (people asked by their word may be a share of them)
 
 
 @pytest.mark.parametrize("question,sentence,another", [

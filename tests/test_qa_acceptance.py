@@ -311,6 +311,23 @@ def test_a_rate_or_change_is_answered_only_by_one_of_what_is_asked(engine):
         assert answered.answered and answered.answer_span == figure, (question, answered.answer)
 
 
+def test_what_the_figure_counts_and_what_kind_it_is_of_as_asked(engine):
+    """Questions written afresh, each once answered with a figure of something else from a real
+    passage: the total rate, not one kind's (89.04% of 八类…); honors named with 全国/全区 are the city's
+    count, not the country's (6 of 全区“枫桥式公安派出所”, 11 of 国家级先进集体); a province in a name
+    (陕西公安暖心警务会客厅) is no other place; a fall of 两抢案件 is not one of 刑事案件, nor a fall of
+    警情 the rate asked; the figures after 截至2020年11月,…; are 2020's, not 2021's."""
+    for question, figure in (("桂林市总破案率达到了多少", "79.17%"), ("桂林有多少个派出所被评为全区枫桥式公安派出所", "6个"),
+                             ("商洛有多少个国家级先进集体", "11個"), ("商洛建成多少个暖心警务会客厅", "26個"),
+                             ("2020年桂林抓获命案在逃人员多少名", "28名")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == figure, (question, answered.answer)
+    for question in ("2021年桂林总破案率是多少", "桂林刑事案件发案数同比下降了多少", "商洛其他侵财类案件破案率是多少",
+                     "2021年桂林抓获命案在逃人员多少名", "灵川水上天眼投资了多少钱"):
+        refused = engine.ask(question)
+        assert not refused.answered, (question, refused.answer)
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""
