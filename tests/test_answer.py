@@ -505,6 +505,18 @@ def test_a_rate_asked_as_it_stands_is_not_a_change():
     assert not asks_level(analyze("桂林破案率提高了多少")) and not asks_level(analyze("By how much did the rate rise?"))
 
 
+def test_a_value_asked_is_not_one_with_a_measure_word():
+    """白城群众安全感是多少 was answered with …填写一份…“公安答卷”: 一份 is "a", not an amount; 一个月 still
+    answers 多少时间 (not a 是多少 question), and a span prefers another figure to 一个."""
+    from qa.answer.support import asks_value
+
+    sentence = "白城公安人将以提高群众安全感为目标,填写一份符合群众意愿的“公安答卷”。"
+    assert asks_value(analyze("白城群众安全感是多少")) and not fits("number", sentence, "", value=True)
+    assert fits("number", "五年来,全市群众安全感持续达到95%以上。", "", value=True)
+    assert not asks_value(analyze("陳誠在杭州省立體專學校中僅花費多少時間即畢業?"))
+    assert answer_span(analyze("白城群众安全感是多少"), "一个目标:群众安全感达到95%以上。") == (12, 15)  # 95%
+
+
 def test_a_head_count_is_not_a_share():
     assert analyze("2021年桂林抓获命案在逃人员多少名").measure == "headcount"
     assert not fits("number", "破案率在2021年保持100%", "headcount") and fits("number", "走访群众73.1万余户", "headcount")

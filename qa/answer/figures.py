@@ -82,6 +82,14 @@ def measure_of(sentence: str, span: tuple[int, int]) -> str:
     return next((kind for kind, pattern in _MEASURED if pattern.match(tail)), "")
 
 
+_ONE = re.compile(r"一[个名份项支条件次种位家所座张部台批场处套间层级期本册篇枚只头股届]")
+
+
+def a_one(sentence: str, span: tuple[int, int]) -> bool:
+    """Is the figure at ``span`` 一 with a measure word (一份, 一个), far more often "a" than an amount?"""
+    return bool(_ONE.fullmatch(normalize(sentence[span[0]:span[1]])))
+
+
 def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
     """Can the figure at ``span`` of ``sentence`` answer a question asking ``measure``
     (:attr:`Question.measure`; ``""``: anything)?"""

@@ -19,7 +19,7 @@ import numpy as np
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
 from qa.answer.scope import article_time
-from qa.answer.support import HARD, asks_level, counts_another, fits, of_another_kind, speaks_for
+from qa.answer.support import HARD, asks_level, asks_value, counts_another, fits, of_another_kind, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Hit, Question
@@ -405,7 +405,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # (a figure of the measure asked, not of another kind of what is counted: 毒品案件 is not 生态环境保护案件)
     # (nor a rate or change of something else: 命案现案破案率 is not 八类严重暴力犯罪案件's)
     level = asks_level(question)
-    fit = np.array([fits(question.asks, t, question.measure, level) and not counts_another(question, t)
+    value = asks_value(question)
+    fit = np.array([fits(question.asks, t, question.measure, level, value) and not counts_another(question, t)
                     and not of_another_kind(question, t) for t in texts])
     fit &= said_for
     extra = np.zeros(len(texts))

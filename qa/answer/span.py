@@ -11,7 +11,7 @@ import re
 
 from qa.answer.places import gazetteer
 from qa.answer.question import ENGLISH_PEOPLE, POST
-from qa.answer.figures import answers_measure, dates, figures
+from qa.answer.figures import a_one, answers_measure, dates, figures
 from qa.answer.scope import own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
@@ -51,6 +51,8 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
         # nor a count of people a sum of money (走访了多少群众: not 挽回经济损失5233万元)
         options = [span for span in options if answers_measure(question.measure, sentence, span)] or options
+        # nor "a" (一个, 一份) where another figure is there: 一 with a measure word is rarely the amount asked
+        options = [span for span in options if not a_one(sentence, span)] or options
         # nor another place's or year's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
         mine = own_figures(sentence, options, question.places, question.years) if question.constraints else options
         options = mine or options

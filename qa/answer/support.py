@@ -8,19 +8,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.answer.figures import answers_measure, dates, figures, states_change
+from qa.answer.figures import a_one, answers_measure, dates, figures, states_change
 from qa.answer.scope import another_place, clause, meets, own_figures, years_named
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
 
-def fits(asks: str, sentence: str, measure: str = "", level: bool = False) -> bool:
+def fits(asks: str, sentence: str, measure: str = "", level: bool = False, value: bool = False) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
-    asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change) and
-    dates are checked."""
+    asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change; for a
+    ``value`` asked, :func:`asks_value`, not 一 with a measure word) and dates are checked."""
     if asks == "number":
         return any(answers_measure(measure, sentence, span) and not (level and states_change(sentence, span))
-                   for span in figures(sentence))
+                   and not (value and a_one(sentence, span)) for span in figures(sentence))
     if asks == "date":
         return bool(dates(sentence))
     return True
@@ -36,6 +36,16 @@ def asks_level(question: Question) -> bool:
     """Does ``question`` ask a rate or share as it stands (桂林的破案率是多少, What was Guilin's clearance
     rate?), not a change? Its answer is not a figure that states a change (…“黄赌”警情同比下降28.26%)."""
     return question.measure == "share" and not _ASKS_CHANGE.search(normalize(question.text))
+
+
+_ASKS_VALUE = re.compile(r"(?:是|为|有|达到?)?多少[？?]?$")
+
+
+def asks_value(question: Question) -> bool:
+    """Does a Chinese ``question`` ask a value without saying what it counts (白城群众安全感是多少)? Its
+    answer is not 一 with a measure word: …填写一份…“公安答卷” (一份 is "a"). (一个月 answers 多少时间,
+    and 一场 a 幾盤 question by chance: only a question that ends in 是多少 is read so.)"""
+    return has_cjk(question.text) and not question.measure and bool(_ASKS_VALUE.search(normalize(question.text)))
 
 
 def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozenset(), before: str = "") -> bool:
