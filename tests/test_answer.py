@@ -5,7 +5,8 @@ import pytest
 
 from qa.answer.question import analyze, check_question, QuestionError
 from qa.answer.span import answer_span
-from qa.answer.support import check, fits, meets, names_met
+from qa.answer.fit import fits
+from qa.answer.support import check, meets, names_met
 from qa.records import Document
 
 
@@ -496,7 +497,7 @@ def test_one_after_another_and_a_case_code_are_not_figures():
 
 def test_a_rate_asked_as_it_stands_is_not_a_change():
     """What was the overall case clearance rate of Guilin in 2022? was answered with …警情同比下降28.26%."""
-    from qa.answer.support import asks_level
+    from qa.answer.fit import asks_level
 
     for question in ("桂林的破案率是多少", "What was the overall case clearance rate of Guilin in 2022?"):
         assert asks_level(analyze(question))
@@ -508,7 +509,7 @@ def test_a_rate_asked_as_it_stands_is_not_a_change():
 def test_a_value_asked_is_not_one_with_a_measure_word():
     """白城群众安全感是多少 was answered with …填写一份…“公安答卷”: 一份 is "a", not an amount; 一个月 still
     answers 多少时间 (not a 是多少 question), and a span prefers another figure to 一个."""
-    from qa.answer.support import asks_value
+    from qa.answer.fit import asks_value
 
     sentence = "白城公安人将以提高群众安全感为目标,填写一份符合群众意愿的“公安答卷”。"
     assert asks_value(analyze("白城群众安全感是多少")) and not fits("number", sentence, "", value=True)
@@ -532,7 +533,7 @@ def test_a_head_count_is_not_a_share():
     ("桂林配备了多少名网格员", "配备手持终端4030部。", False),  # a counted noun this short is not judged
 ])
 def test_a_figure_that_counts_another_kind_of_what_is_asked(question, sentence, another):
-    from qa.answer.support import counts_another
+    from qa.answer.fit import counts_another
 
     assert counts_another(analyze(question), sentence) is another
 
@@ -546,7 +547,7 @@ def test_a_figure_that_counts_another_kind_of_what_is_asked(question, sentence, 
     ("桂林有多少名网格员", None), ("What is Guilin's case clearance rate?", None),
 ])
 def test_what_a_rate_or_a_change_is_asked_of(question, asked):
-    from qa.answer.support import rate_or_change
+    from qa.answer.fit import rate_or_change
 
     assert rate_or_change(analyze(question)) == asked
 
@@ -577,7 +578,7 @@ def test_what_a_rate_or_a_change_is_asked_of(question, asked):
     ("雁山区电信网络诈骗发案同比下降了多少", "截至目前,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇、128个村居实现零发案。", False),
 ])
 def test_a_rate_or_change_of_another_kind_is_not_the_one_asked(question, sentence, another):
-    from qa.answer.support import of_another_kind
+    from qa.answer.fit import of_another_kind
 
     assert of_another_kind(analyze(question), sentence) is another
 

@@ -23,12 +23,13 @@ import numpy as np
 
 from qa.answer.cite import citation, distinct, related
 from qa.answer.figures import states_quantity
+from qa.answer.fit import rate_or_change
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               gives_reason_after, newest_close, points_back, pulled_away, score, sureness)
 from qa.answer.span import answer_span
-from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, rate_or_change, unknown_words,
+from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, unknown_words,
                               unmet_owner)
 from qa.index import Index
 from qa.normalize import has_cjk, normalize

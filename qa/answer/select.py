@@ -19,7 +19,8 @@ import numpy as np
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
 from qa.answer.scope import article_time
-from qa.answer.support import HARD, asks_level, asks_value, counts_another, fits, of_another_kind, speaks_for
+from qa.answer.fit import asks_level, asks_value, counts_another, fits, of_another_kind
+from qa.answer.support import HARD, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Hit, Question
