@@ -182,6 +182,7 @@ def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     assert said("商洛创建了多少个市级枫桥式公安派出所", "目前已創建全國、全省“楓橋式公安派出所”各1個和市級“楓橋式公安派出所”19個")
     assert not said("桂林有多少个基层所队执法示范单位", "永福县局苏桥派出所被评为全区20个基层所队执法示范单位之一。")
     assert said("商洛有多少个国家级先进集体", "全市先后涌现出全国优秀公安基层单位、全国公安机关爱民模范集体等11个国家级先进集体。")
+    assert not said("贵港有多少个示范派出所", "全区已建成示范派出所348个。")  # (what the region has built)
     assert said("白城三类可防性案件下降了多少", "信息准确率全省名列前茅,三类可防性案件下降四成。")
     # the province that holds the city asked is not another place (a name: 陕西公安暖心警务会客厅)
     assert said("商洛建成多少个暖心警务会客厅", "建成26個“陜西公安暖心警務會客廳”、80個“暖心警務會客角”。")
@@ -503,6 +504,7 @@ def test_a_rate_asked_as_it_stands_is_not_a_change():
         assert asks_level(analyze(question))
         assert not fits("number", "“黄赌”警情同比下降28.26%;", "share", level=True)
         assert fits("number", "破案率提高到96.15%", "share", level=True)  # (a level reached)
+        assert fits("number", "发案率下降为5%", "share", level=True)
     assert not asks_level(analyze("桂林破案率提高了多少")) and not asks_level(analyze("By how much did the rate rise?"))
 
 

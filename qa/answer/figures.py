@@ -103,8 +103,8 @@ def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
 _CODE = re.compile(r"[“\"「‘][\d.\-·\s]+[”\"」’]")
 
 
-# a figure that states a change, not a level: 同比下降28.26%, 上升了45% (not 下降到5%, 提高至96.15%)
-_CHANGE_BEFORE = re.compile(r"(?:下降|上升|提升|提高|增长|增加|减少|降低|下跌|上涨|增幅|降幅|涨幅)(?:了|为|达)?\s*(?:约|近)?$")
+# a figure that states a change, not a level: 同比下降28.26%, 上升了45% (not 下降到5%, 提高至96.15%, 下降为5%)
+_CHANGE_BEFORE = re.compile(r"(?:下降|上升|提升|提高|增长|增加|减少|降低|下跌|上涨|增幅|降幅|涨幅)(?:了|达)?\s*(?:约|近)?$")
 
 
 def states_change(sentence: str, span: tuple[int, int]) -> bool:

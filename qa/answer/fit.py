@@ -13,6 +13,7 @@ from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
 
+
 def fits(asks: str, sentence: str, measure: str = "", level: bool = False, value: bool = False) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
     asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change; for a
