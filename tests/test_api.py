@@ -173,8 +173,8 @@ def test_openai_client_gets_the_answer_with_citations(openai_client):
     text = done.choices[0].message.content
     assert done.choices[0].finish_reason == "stop" and done.choices[0].message.role == "assistant"
     assert "79.17%" in text and "[1]" in text and "来源" in text
-    # one line per article; (the passage whose best sentence is 破案率环比上升45%, a change, not the rate
-    # asked, is no longer cited as close: support for a level asked, qa.answer.fit.asks_level)
+    # one line per article (the passage whose best sentence is 破案率环比上升45%, a change, not the rate
+    # asked, is no longer cited as close: a level asked is not answered by a change, qa.answer.fit.asks_level)
     assert "\n[2][3] 让平安与山水同行" in text
     assert done.citations[0]["doc_id"] == GUILIN and done.qa["answer_span"] == "79.17%"
 

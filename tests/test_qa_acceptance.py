@@ -315,8 +315,9 @@ def test_what_the_figure_counts_and_what_kind_it_is_of_as_asked(engine):
     """Questions written afresh, each once answered with a figure of something else from a real
     passage: the total rate, not one kind's (89.04% of 八类…); honors named with 全国/全区 are the city's
     count, not the country's (6 of 全区“枫桥式公安派出所”, 11 of 国家级先进集体); a province in a name
-    (陕西公安暖心警务会客厅) is no other place; a fall of 两抢案件 is not one of 刑事案件, nor a fall of
-    警情 the rate asked; the figures after 截至2020年11月,…; are 2020's, not 2021's."""
+    (陕西公安暖心警务会客厅) is no other place; a fall of 两抢案件 is not one of 刑事案件, nor 两搶案件's rate
+    that of 其他侵财类案件; the figures after 截至2020年11月,…; are 2020's, not 2021's; 恭城县's 70万元 is
+    not 灵川's."""
     for question, figure in (("桂林市总破案率达到了多少", "79.17%"), ("桂林有多少个派出所被评为全区枫桥式公安派出所", "6个"),
                              ("商洛有多少个国家级先进集体", "11個"), ("商洛建成多少个暖心警务会客厅", "26個"),
                              ("2020年桂林抓获命案在逃人员多少名", "28名")):
