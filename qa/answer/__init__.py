@@ -129,9 +129,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # 桂林警方走访了多少群众 was answered with …挽回经济损失5233万元, then with a sentence of no figure at all.
     # One that asks an amount is not answered by a sentence that states none (贵港的群众安全感是多少 ->
     # …群众安全感和满意度不断提升); 四十万, 第七, 很多次 are amounts the figure pattern does not read, but
-    # not of a year asked: 2012年白城公共视频监控探头总量是多少 -> …新建和改建了…三大场所 (support.own_figures);
+    # not of a year asked: 2012年白城公共视频监控探头总量是多少 -> …新建和改建了…三大场所 (scope.own_figures);
     # nor is a rate or change of something: 商洛的交通事故死亡人数下降了多少 -> 全市刑事案件發案數下降33% (of
-    # another kind, support.of_another_kind), then 桂林的… -> …道路交通事故四项指数五年持续下降.
+    # another kind, fit.of_another_kind), then 桂林的… -> …道路交通事故四项指数五年持续下降.
     if q.how_many and not found.fit[best] and (q.measure or q.years or rate_or_change(q) is not None
                                                or not states_quantity(found.texts[best])):
         return _no_answer(question, query, q, conf, index, pool)

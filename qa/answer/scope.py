@@ -13,6 +13,9 @@ from qa.normalize import aligned, normalize
 from qa.records import Constraint, Document
 
 
+_MONTHS = dict(enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), start=1))  # (a month in numerals: 七月)
+
+
 def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
     """Whether normalized ``text`` (or the publication ``date``) says what ``constraint`` asks."""
     if constraint.kind == "year":
@@ -25,9 +28,6 @@ def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
         written = _MONTHS[constraint.month]  # (2012年七月 as often as 2012年7月)
         return in_text and bool(re.search(rf"(?<!\d){constraint.month}\s*月|(?<![一二三四五六七八九十]){written}月", text))
     return any(form in text for form in constraint.forms)
-
-
-_MONTHS = dict(enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), start=1))
 
 
 def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...],
@@ -134,8 +134,7 @@ def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
     gaz = gazetteer()
     if any(meets(c, norm) for c in places):
         return None
-    levels = [gaz.places[code].level for c in places for form in c.forms for code in gaz.aliases.get(form, ())]
-    level = min(levels, default=0)
+    level = min((gaz.places[code].level for code in _codes(places)), default=0)
     if level < 1:
         return None
     starts = [m.start() for m in _WIDER[level].finditer(norm) if not _names_a_level(norm, m.start(), m.end())]
@@ -157,9 +156,15 @@ def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
     if any(meets(c, norm) for c in places):
         return False
     gaz = gazetteer()
-    asked = {code for c in places for form in c.forms for code in gaz.aliases.get(form, ())}
+    asked = _codes(places)
     return any(alias not in gaz.weak and not all(_holds(code, asked) for code in gaz.aliases[alias])
                for _, _, alias in gaz.find(norm))
+
+
+def _codes(places: tuple[Constraint, ...]) -> set[str]:
+    """The gazetteer codes of the places a question asks about (by every form it wrote them in)."""
+    aliases = gazetteer().aliases
+    return {code for c in places for form in c.forms for code in aliases.get(form, ())}
 
 
 def _holds(code: str, asked: set[str]) -> bool:
