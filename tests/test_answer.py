@@ -130,6 +130,9 @@ def test_a_short_sense_and_a_name_with_its_chinese_are_read_as_words():
     ("白城的好所长是谁", "所长"),
     ("第一位登上月球的人是谁", ""),            # not a post
     ("桂林的破案率是多少", ""),
+    ("Who is the mayor of Guilin?", "mayor"),  # (English: the word, named by its renderings or any post)
+    ("Who heads the public order corps of Guangxi?", "heads"),
+    ("Who led the Panthers in sacks?", ""),    # (a leader is often no office)
 ])
 def test_the_post_a_who_question_asks(question, post):
     assert analyze(question).post == post
@@ -148,6 +151,11 @@ def test_a_post_is_answered_by_a_sentence_naming_it_and_not_another_place():
     assert not said("南宁市公安局局长是谁", guilin)  # Guilin's chief, not Nanning's
     assert said("南宁市公安局局长是谁", guilin.replace("桂林市", "南宁市"))
     assert said("白城市公安局局长是谁", "公安局长张馨反复要求")  # no place named: the article's
+    # an English post is named by a rendering of its word or any post: not by a sentence naming none
+    # (Who heads …? was answered by 凭祥市公安局专门建立“凭祥草帽警察”微信工作平台…)
+    assert said("Who heads the public order corps of Guangxi?", "广西壮族自治区公安厅治安总队总队长禤晓龙说")
+    assert not said("Who heads the public order corps of Guangxi?", "各警种工作人员加入进来,指导警务助理开展基础工作")
+    assert said("Who is the mayor of Guilin?", "桂林市市长秦春成要求各级各部门全面抓好贯彻落实")
     assert said("第一位登上月球的人是谁", xi)  # no post asked: any sentence
 
 
@@ -508,16 +516,29 @@ def test_a_rate_asked_as_it_stands_is_not_a_change():
     assert not asks_level(analyze("桂林破案率提高了多少")) and not asks_level(analyze("By how much did the rate rise?"))
 
 
-def test_a_value_asked_is_not_one_with_a_measure_word():
+def test_one_with_a_measure_word_answers_only_as_asked():
     """白城群众安全感是多少 was answered with …填写一份…“公安答卷”: 一份 is "a", not an amount; 一个月 still
-    answers 多少时间 (not a 是多少 question), and a span prefers another figure to 一个."""
-    from qa.answer.fit import asks_value
+    answers 多少时间 (not a 是多少 question), and a span prefers another figure to 一个. A question that
+    names its measure word is answered by 一 only with it: 多少个一室两队派出所 was answered 一条 (…新路子)."""
+    from qa.answer.fit import ones
 
     sentence = "白城公安人将以提高群众安全感为目标,填写一份符合群众意愿的“公安答卷”。"
-    assert asks_value(analyze("白城群众安全感是多少")) and not fits("number", sentence, "", value=True)
-    assert fits("number", "五年来,全市群众安全感持续达到95%以上。", "", value=True)
-    assert not asks_value(analyze("陳誠在杭州省立體專學校中僅花費多少時間即畢業?"))
+    assert ones(analyze("白城群众安全感是多少")) == "" and not fits("number", sentence, "", one="")
+    assert fits("number", "五年来,全市群众安全感持续达到95%以上。", "", one="")
+    assert ones(analyze("陳誠在杭州省立體專學校中僅花費多少時間即畢業?")) is None
     assert answer_span(analyze("白城群众安全感是多少"), "一个目标:群众安全感达到95%以上。") == (12, 15)  # 95%
+    road = "武宣县公安局创新推行“一室两队”警务模式,走出一条贫困地区加强派出所建设的新路子。"
+    assert ones(analyze("武宣县建成了多少个一室两队派出所")) == "个" and not fits("number", road, "count", one="个")
+    assert fits("number", "武宣县建成了一个“一室两队”派出所。", "count", one="个")
+    assert ones(analyze("How many stations did Wuxuan build?")) is None
+
+
+def test_what_a_question_counts_is_its_last_noun():
+    """多少个警民联系牌 counts signs (a head count refused 悬挂警民联系牌两万余个), 多少个网格员 people."""
+    assert analyze("商洛悬挂了多少个警民联系牌").measure == "count"
+    assert analyze("桂林有多少个网格员").measure == "people"
+    assert analyze("白城警方走访了多少群众").measure == "people"
+    assert analyze("桂林抽检了多少批次农产品").counted == "农产品"
 
 
 def test_a_head_count_is_not_a_share():
@@ -532,7 +553,12 @@ def test_a_head_count_is_not_a_share():
     ("桂林侦破了多少起毒品案件", "先后侦破毒品案件12起。", False),  # the kind asked
     ("桂林破获了多少起电信诈骗案件", "打掉1411名电信诈骗犯罪分子。", False),  # (a count of people: the measure's to judge)
     ("商洛破获了多少起传统侵财类案件", "共破獲傳統侵財類案件2396起。", False),
-    ("桂林配备了多少名网格员", "配备手持终端4030部。", False),  # a counted noun this short is not judged
+    ("桂林配备了多少名网格员", "配备手持终端4030部。", False),  # (another thing altogether: the measure's to judge)
+    ("桂林有多少名网格长", "划分网格4370个,配备网格员3956名。", True),  # another role of the grid
+    ("桂林有多少名网格员", "划分网格4370个,配备网格员3956名。", False),
+    ("世界上有多少碳储存在亚马逊森林里", "生态系统碳储量的10%。", False),  # (储存, 储量: no role)
+    ("贵港有多少个派出所综合指挥调度室", "配备了车载4G图传系统,使之具备指挥调度、情报研判等5大功能。", True),
+    ("调度室具备几大类功能", "使之具备指挥调度、情报研判等5大类功能。", False),  # (the categories asked)
 ])
 def test_a_figure_that_counts_another_kind_of_what_is_asked(question, sentence, another):
     from qa.answer.fit import counts_another

@@ -25,7 +25,7 @@ from qa.answer.cite import citation, distinct, related
 from qa.answer.figures import states_quantity
 from qa.answer.fit import rate_or_change
 from qa.answer.places import gazetteer
-from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script
+from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script, names_post
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               gives_reason_after, newest_close, points_back, pulled_away, score, sureness)
 from qa.answer.span import answer_span
@@ -85,7 +85,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # organizations come first (stable: retrieval order otherwise); for a who-question that asks the
     # holder of a post, so do the passages that name the post (白城市公安局局长是谁: 公安局长张馨 ranks 22nd).
     supported.sort(key=lambda h: (-names_met(q, index.documents[h.chunk.doc_id]),
-                                  bool(q.post) and q.post not in normalize(h.chunk.text)))
+                                  bool(q.post) and not names_post(q, normalize(h.chunk.text))))
     # The answer sentence is picked from twice as many passages as are cited (k): the passage that
     # answers often ranks just below the top k (across languages: xquad-en2zh R@5 0.93, R@10 0.97;
     # for Chinese questions it lowered refusals on cmrc2018-trial, xquad-zh and drcd-dev, docs/evaluation.md).
@@ -178,7 +178,10 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
 
 def _no_answer(question: str, query: str, q: Question, conf: float, index: Index, pool: list[Hit]) -> Answer:
     """Related passages, but no sentence of them holds what is asked: say what, and show them as related."""
-    asked = f"说出谁是{q.post}" if q.post else f"给出所问的{_MEASURE_WORDS.get(q.measure) or _KIND_WORDS.get(q.asks, '内容')}"
+    if q.post:  # (an English post as asked: 说出谁任「mayor」)
+        asked = f"说出谁是{q.post}" if has_cjk(q.post) else f"说出谁任「{q.post}」"
+    else:
+        asked = f"给出所问的{_MEASURE_WORDS.get(q.measure) or _KIND_WORDS.get(q.asks, '内容')}"
     return Answer(question, f"找到了相关内容，但其中没有一句{asked}。", False, query=query, confidence=conf,
                   reason="no_answer", related=related(index, pool))
 
@@ -209,7 +212,8 @@ def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit]
     alt = score(q, qvec, others, index, settings) if others else None
     if alt is None:
         return None
-    stated = np.where(alt.fit, alt.overlap, -1.0)
+    # (of any place: a figure these articles say of a wider area, 全区…348个, is theirs too)
+    stated = np.where(alt.holds, alt.overlap, -1.0)
     top = int(np.argmax(stated))
     margin = ELSEWHERE_MARGIN if has_cjk(q.text) else ENGLISH_ELSEWHERE_MARGIN
     if round(float(stated[top] - found.overlap[best]), 6) < margin:  # (shares of a few words: 0.3 - 0.1)

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.figures import a_one, answers_measure, dates, figures, states_change
+from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, states_change
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
+from qa.answer.question import measure_word
 from qa.records import Question
 
 
-def fits(asks: str, sentence: str, measure: str = "", level: bool = False, value: bool = False) -> bool:
+def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: str | None = None) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
-    asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change; for a
-    ``value`` asked, :func:`asks_value`, not 一 with a measure word) and dates are checked."""
+    asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change; 一 with a
+    measure word only as :func:`ones` allows) and dates are checked."""
     if asks == "number":
         return any(answers_measure(measure, sentence, span) and not (level and states_change(sentence, span))
-                   and not (value and a_one(sentence, span)) for span in figures(sentence))
+                   and not (one is not None and a_one(sentence, span) and not _one_of(one, sentence, span))
+                   for span in figures(sentence))
     if asks == "date":
         return bool(dates(sentence))
     return True
+
+
+def _one_of(word: str, sentence: str, span: tuple[int, int]) -> bool:
+    return bool(word) and normalize(sentence[span[0]:span[1]]).endswith(word)
 
 
 # A question that asks how much something changed (下降了多少, 提高了多少倍, By how much did … fall?)
@@ -41,14 +47,22 @@ def asks_level(question: Question) -> bool:
 _ASKS_VALUE = re.compile(r"(?:是|为|有|达到?)?多少[？?]?$")
 
 
-def asks_value(question: Question) -> bool:
-    """Does a Chinese ``question`` ask a value without saying what it counts (白城群众安全感是多少)? Its
-    answer is not 一 with a measure word: …填写一份…“公安答卷” (一份 is "a"). (一个月 answers 多少时间,
-    and 一场 a 幾盤 question by chance: only a question that ends in 是多少 is read so.)"""
-    return has_cjk(question.text) and not question.measure and bool(_ASKS_VALUE.search(normalize(question.text)))
+def ones(question: Question) -> str | None:
+    """Which 一 with a measure word (一份, 一条: far more often "a" than an amount) can answer ``question``:
+    ``None``, any; ``""``, none, for a Chinese question that asks a value without saying what it counts
+    (白城群众安全感是多少 -/-> …填写一份…“公安答卷”; 一个月 answers 多少时间, and 一场 a 幾盤 question by chance:
+    only a question ending in 是多少 is read so); a measure word, only with it, for a question that
+    names one (多少个一室两队派出所 -/-> …走出一条…新路子)."""
+    if not has_cjk(question.text):
+        return None
+    norm = normalize(question.text)
+    if not question.measure and _ASKS_VALUE.search(norm):
+        return ""
+    return measure_word(norm) or None
 
 
 _HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]{4,}$")
+_ROLE = set("员长者师官手")  # the heads of roles: 网格员, 网格长
 
 
 # A rate or a change asked, and what it is of: 八类严重暴力犯罪案件 + 破案率, 交通事故死亡人数 + 下降 (a
@@ -126,13 +140,29 @@ def counts_another(question: Question, sentence: str) -> bool:
     figure follows ends in a character of the counted noun's last word (…案件, …积案 for 案件) but the
     sentence has none of the words that say which (毒品, 电信诈骗): 桂林破获了多少起电信诈骗案件 ->
     …破获生态环境保护案件1522起. Only for a counted noun of four characters or more; no answer sentence
-    of the shared sets is such (docs/evaluation.md)."""
+    of the shared sets is such (docs/evaluation.md). Nor do they when the role counted is nowhere and
+    its stem comes before them with another role's head (多少名网格长 -/-> …配备网格员3956名), nor when
+    they count categories of another thing (多少个…调度室 -/-> …5大功能)."""
     noun = question.counted
-    if len(noun) < 4:
+    if len(noun) < 3:
         return False
     norm = normalize(sentence)
+    text = aligned(sentence)
+    spans = figures(sentence)
+    # (a count of categories of another thing, whatever other figures name: 多少个派出所综合指挥调度室 -/->
+    # …具备指挥调度、情报研判…等5大功能; 4G is a name)
+    counts = [b for a, b in spans if measure_of(sentence, (a, b)) != "name"]
+    if counts and all(text[b:b + 1] == "大" and not set(text[b + 1:b + 3]) & set(noun) for b in counts):
+        return True
+    runs = [run.group() for a, _ in spans if (run := _HAN_BEFORE.search(normalize(text[max(0, a - 10):a])))]
+    # (a role's stem with another role's head before the figures, the role nowhere: 多少名网格长 -/->
+    # 配备网格员3956名)
+    stem = noun[:-1]
+    if noun[-1] in _ROLE and noun not in norm and any(
+            (at := run.find(stem)) >= 0 and run[at + len(stem):at + len(stem) + 1] in _ROLE for run in runs):
+        return True
+    if len(noun) < 4:
+        return False
     if any(noun[i:i + 2] in norm for i in range(len(noun) - 3)):  # (a word of which kind: 电信, 诈骗)
         return False
-    text = aligned(sentence)
-    return any((run := _HAN_BEFORE.search(normalize(text[max(0, a - 10):a]))) and run.group()[-1] in noun[-2:]
-               for a, _ in figures(sentence))
+    return any(run[-1] in noun[-2:] for run in runs)

@@ -85,11 +85,38 @@ POST = re.compile(rf"{_POST}$")  # a word that ends in a post: 副市长, 国家
 _ASKED_POST = re.compile(rf"({_POST})(?:是谁|是哪位|是何人|为何人)|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?({_POST})")
 
 
+# an English who-question's post: Who is the mayor of Guilin?, Who heads the public order corps …? (not
+# who led, who was the leader: a leader is often no office)
+_ENGLISH_POST = re.compile(
+    r"(?i)\bwho(?: is|'s| was| are| were| has been| had been) (?:the |a |an )?(?:[\w-]+ ){0,3}?"
+    r"(mayor|governor|secretary|director|head|chief|chairman|chairwoman|chairperson|president|commander|captain"
+    r"|coach|principal|dean|minister|premier|ceo)s?\b|\bwho (heads|headed|chairs|chaired|directs|directed"
+    r"|commands|commanded|coaches|coached)\b")
+
+
 def asked_post(question: str) -> str:
-    """The post a Chinese who-question asks the holder of (局长 in 商洛市公安局局长是谁, 書記 read as 书记),
-    or ``""``; :func:`analyze` keeps it as ``Question.post``."""
-    m = _ASKED_POST.search(normalize(question))
+    """The post a who-question asks the holder of (局长 in 商洛市公安局局长是谁, 書記 read as 书记; the
+    English word, mayor in Who is the mayor of Guilin?), or ``""``; :func:`analyze` keeps it as
+    ``Question.post`` (:func:`names_post`)."""
+    norm = normalize(question)
+    if not has_cjk(norm):
+        m = _ENGLISH_POST.search(norm)
+        return (m.group(1) or m.group(2)).lower() if m else ""
+    m = _ASKED_POST.search(norm)
     return (m.group(1) or m.group(2)) if m else ""
+
+
+_ANY_POST = re.compile(_POST)
+
+
+def names_post(question: Question, norm: str) -> bool:
+    """Does the normalized text ``norm`` name the post ``question`` asks the holder of? An English
+    post is named by any of its renderings or any post (chief: 公安局长; heads: 总队长)."""
+    post = question.post
+    if has_cjk(post):
+        return post in norm
+    renderings = next((g for word, g in question.glosses if word.lower() == post), frozenset())
+    return bool(_ANY_POST.search(norm)) or any(r in norm for r in renderings)
 
 
 # --- what a figure asked for measures -----------------------------------------------------------
@@ -108,7 +135,7 @@ _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分�
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
-_HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场|批|只|种|起|件|宗|户|艘|架)?")
+_HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架)?")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?)$")
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
 _ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
@@ -132,6 +159,12 @@ def counted_noun(norm: str) -> str:
     if not m:
         return ""
     return re.split(r"[被了在是将把给对让使由从向的？?，,。]", norm[m.end():m.end() + 12])[0]
+
+
+def measure_word(norm: str) -> str:
+    """The measure word after a normalized Chinese question's 多少/几 (多少个派出所 -> 个), or ""."""
+    m = _HOW_MANY.search(norm)
+    return m.group(1) or "" if m else ""
 
 
 def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> str:
@@ -159,10 +192,20 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     unit = m.group(1) or ""
     if unit in ("人次", "名", "人", "位"):  # (a head count: not 破案率…100% for 多少名在逃人员)
         return "headcount"
-    noun = next((w for start, _, w, flag in tokens if start == m.end() and flag.startswith("n")), "")
-    if unit in ("", "个") and noun and _PEOPLE_WORD.search(noun):
+    if unit in ("", "个") and _PEOPLE_WORD.search(_noun_after(m.end(), tokens)):
         return "people"
     return "count" if unit else ""
+
+
+def _noun_after(start: int, tokens: list[tuple[int, int, str, str]]) -> str:
+    """The nouns jieba reads in a row from ``start`` (网格 + 员, 警民 + 联系 + 牌): their last is what a
+    question counts, so 多少个警民联系牌 counts signs, not people, and 多少个网格员 people."""
+    words, at = [], start
+    for begin, end, word, flag in tokens:
+        if begin == at and (flag.startswith("n") or flag in ("zg", "l")):
+            words.append(word)
+            at = end
+    return "".join(words)
 
 
 _QUESTION_WORDS = re.compile(

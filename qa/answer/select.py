@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
 from qa.answer.scope import article_time
-from qa.answer.fit import asks_level, asks_value, counts_another, fits, of_another_kind
+from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones
 from qa.answer.support import HARD, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
@@ -65,6 +65,7 @@ class Candidates:
     vectors: np.ndarray  # each sentence's stored vector
     overlap: np.ndarray  # each sentence's share of the question's words (English: rendered in Chinese)
     barred: np.ndarray | None = None  # sentences that are never the answer (support.speaks_for)
+    holds: np.ndarray | None = None  # like ``fit``, but of any place (another place's figure: 全区…348个)
 
     def best_in_hit(self) -> dict[int, int]:
         """Each passage's best sentence: hit position -> sentence index (the first, on a tie)."""
@@ -401,14 +402,20 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     times = [article_time(index.documents[hit.chunk.doc_id]) if question.years else frozenset() for hit in hits]
     joined = [back[i] or i > 0 and spans[i - 1][0] == spans[i][0] and texts[i - 1].rstrip().endswith(("；", ";"))
               for i in range(len(spans))]
-    said_for = np.array([speaks_for(question, t, times[h], texts[i - 1] if joined[i] and question.years else "")
+
+    def said(of: Question) -> np.ndarray:
+        return np.array([speaks_for(of, t, times[h], texts[i - 1] if joined[i] and of.years else "")
                          for i, ((h, _, _), t) in enumerate(zip(spans, texts))])
+
+    said_for = said(question)
     # (a figure of the measure asked, not of another kind of what is counted: 毒品案件 is not 生态环境保护案件)
     # (nor a rate or change of something else: 命案现案破案率 is not 八类严重暴力犯罪案件's)
     level = asks_level(question)
-    value = asks_value(question)
-    fit = np.array([fits(question.asks, t, question.measure, level, value) and not counts_another(question, t)
+    one = ones(question)
+    fit = np.array([fits(question.asks, t, question.measure, level, one) and not counts_another(question, t)
                     and not of_another_kind(question, t) for t in texts])
+    # (whoever's: the figures of other places, a wider area's too, of the year asked)
+    holds = fit & (said(replace(question, constraints=question.years)) if question.years else True)
     fit &= said_for
     extra = np.zeros(len(texts))
     if question.asks == "number":
@@ -435,7 +442,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
-    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, ~said_for)
+    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, ~said_for, holds)
 
 
 SUBJECT_MARGIN = 0.01  # a word whose removal brings the question this much closer to the answer is not its subject

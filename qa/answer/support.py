@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from qa.answer.figures import figures
+from qa.answer.question import names_post
 from qa.answer.scope import another_place, meets, own_figures, years_named
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
@@ -32,7 +33,7 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
     places = question.places
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
-        return question.post in norm and not (places and another_place(norm, places))
+        return names_post(question, norm) and not (places and another_place(norm, places))
     text = before + sentence
     if question.asks == "number" and (places or question.years) and (
             spans := [span for span in figures(text) if span[0] >= len(before)]):
