@@ -604,6 +604,10 @@ def test_what_a_rate_or_a_change_is_asked_of(question, asked):
     ("桂林黄赌警情下降了多少", "整治后的村、小区,治安刑事警情均下降60%以上。", True),
     ("商洛其他侵财类案件破案率是多少", "全市共破獲傳統侵財類案件2396起,“兩搶”案件破案率100%。", True),
     ("雁山区电信网络诈骗发案同比下降了多少", "截至目前,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇、128个村居实现零发案。", False),
+    # a change said in other words the same way (提高: 提升至), after words that say how, not of what (稳步)
+    ("商洛群众满意率提高了多少", "人民群众对社会治安满意率持续攀升,从2021年的97.99%稳步提升至2024年的99.54%。", False),
+    ("商洛刑事案件减少了多少", "據統計,5年來,全市刑事案件發案數下降33%。", False),
+    ("商洛群众满意率提高了多少", "全市刑事案件發案數下降33%。", True),  # (another way, and of another kind)
 ])
 def test_a_rate_or_change_of_another_kind_is_not_the_one_asked(question, sentence, another):
     from qa.answer.fit import of_another_kind
