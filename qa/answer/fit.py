@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, states_change
+from qa.answer.question import measure_word
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
-from qa.answer.question import measure_word
 from qa.records import Question
 
 
@@ -29,6 +29,7 @@ def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: 
 
 
 def _one_of(word: str, sentence: str, span: tuple[int, int]) -> bool:
+    """Is the figure at ``span`` (一 with a measure word) one with ``word`` (一个 for 个)?"""
     return bool(word) and normalize(sentence[span[0]:span[1]]).endswith(word)
 
 

@@ -164,7 +164,7 @@ def counted_noun(norm: str) -> str:
 def measure_word(norm: str) -> str:
     """The measure word after a normalized Chinese question's 多少/几 (多少个派出所 -> 个), or ""."""
     m = _HOW_MANY.search(norm)
-    return m.group(1) or "" if m else ""
+    return (m.group(1) or "") if m else ""
 
 
 def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> str:
