@@ -329,6 +329,22 @@ def test_what_the_figure_counts_and_what_kind_it_is_of_as_asked(engine):
         assert not refused.answered, (question, refused.answer)
 
 
+def test_what_is_counted_and_by_whom_as_a_stranger_asks(engine):
+    """Probes written as strangers ask, once refused or answered with a figure of something else:
+    多少个警民联系牌 counts signs, not people; 多少批次 is a measure word; 提高 asked is 提升 said; an English
+    post asked is answered by a sentence naming one. 网格长 is not 网格员, 一条…新路子 is not a count of
+    派出所, 5大功能 not one of 调度室, and 商洛's 17 岗位制派出所 not its 调度室 (Guangxi's 348 are)."""
+    for question, figure in (("商洛悬挂了多少个警民联系牌", "两万余个"), ("桂林抽检了多少批次农产品", "3882批次"),
+                             ("商洛群众满意率提高了多少", "99.54%"),
+                             ("Who heads the public order corps of the Guangxi public security department?", "禤晓龙")):
+        answered = engine.ask(question)
+        assert answered.answered and normalize(figure) in normalize(answered.answer), (question, answered.answer)
+    for question in ("桂林有多少名网格长", "武宣县建成了多少个一室两队派出所", "贵港有多少个派出所综合指挥调度室",
+                     "商洛有多少个派出所综合指挥调度室"):
+        refused = engine.ask(question)
+        assert not refused.answered, (question, refused.answer)
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""
