@@ -1,7 +1,10 @@
 """Hits -> an answer a person can trust, or a refusal that says why and shows what is there.
 
     question.py  what a question constrains (places, names, years) and asks for (a figure, a date, ...)
+    measure.py   what a number question's figure measures and counts (多少名网格员: a head count of 网格员)
     support.py   does the evidence meet it: constraints in the article, the right kind of sentence
+    fit.py       does a sentence hold the figure asked: its measure, its kind, a level or a change
+    scope.py     whose a figure is: the place asked, another place, a wider area, another year
     figures.py   figures and dates in a sentence, and what a figure measures (people, money, …)
     places.py    the gazetteer of Chinese administrative divisions behind place constraints
     english.py   English questions: places in pinyin, other words rendered in Chinese (CC-CEDICT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, states_change
-from qa.answer.question import measure_word
+from qa.answer.measure import measure_word
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question

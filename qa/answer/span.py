@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from qa.answer.places import gazetteer
-from qa.answer.question import ENGLISH_PEOPLE, POST
+from qa.answer.measure import ENGLISH_PEOPLE
+from qa.answer.question import POST
 from qa.answer.figures import a_one, answers_measure, dates, figures
 from qa.answer.scope import own_figures
 from qa.normalize import aligned, has_cjk, normalize

@@ -1,0 +1,102 @@
+"""What a number question's figure measures and what it counts: a share, money, a time, a size, a head
+count, people or things (:func:`asked_measure`), the noun counted (:func:`counted_noun`) and the measure
+word said (:func:`measure_word`), read from the words around 多少/几 (or how many/how much). A figure
+that measures something else (5233万元 for 走访了多少群众, 7名 for how many gangs, 4 of 4G for 多少名网格员)
+does not answer it (:func:`qa.answer.figures.answers_measure`); :func:`qa.answer.question.analyze`
+keeps the reading on the ``Question``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.normalize import has_cjk
+
+# Not a count: a rank (第几), or a question that also asks which or what (哪几座, 北朝几个朝代中哪个朝代…,
+# 几乎所有食物都加入什么油: 几 there is not "how many").
+_NOT_COUNTED = re.compile(r"第几|第多少|排名|名列|排第|排行|哪|什么|谁|何")
+_SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|比重|几成|\b(?:percentage|proportion|fraction)\b"
+                    r"|^(?!.*\bhow (?:many|much)\b).*\b(?:rate|share)\b")
+_MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:元|美元|欧元|日元|英镑|港元|块)|金额|价格|价钱|费用|售价|票价|造价|经费"
+                    r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b")
+_TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
+                   r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
+_SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
+                   r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
+_HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架)?")
+_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?)$")
+# An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
+_ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
+                              r"|could|in|of|on|at|for|from|to|by|with|that|which|who|live|lived|died|die)\b|\W*$)")
+# English nouns for people: how many officers counts people. (qa.answer.span gives a figure with 名/人/位 its
+# bonus for these words alone, the list it was fit with; the measure reads them and a few more.)
+ENGLISH_PEOPLE = (r"people|persons?|workers?|officers?|policemen|police|residents?|suspects?|members?|staff|volunteers?"
+                  r"|criminals?|students?|employees?|victims?|fugitives?|gangsters?|offenders?|visitors?|tourists?|children"
+                  r"|teachers?|doctors?")
+_ENGLISH_PEOPLE = re.compile(ENGLISH_PEOPLE + r"|soldiers?|troops|players?|fans|spectators|inhabitants|citizens|voters|passengers"
+                             r"|patients|men|women|adults|individuals")
+_ENGLISH_COUNT = re.compile(
+    r"times|cases|gangs|groups|stations|cameras|villages|schools|companies|cities|countries|buildings|vehicles|cars|ships"
+    r"|aircraft|planes|games|episodes|books|songs|albums|films|movies|islands|branches|churches|hospitals|universities")
+
+
+def asks_amount(norm: str) -> bool:
+    """Does a normalized number question ask an amount (多少个, how many), not a rank (第几) or which of
+    several (哪几座)? Only then is what it measures and counts read."""
+    return not _NOT_COUNTED.search(norm)
+
+
+def counted_noun(norm: str) -> str:
+    """The words after a normalized Chinese question's 多少/几 and measure word, up to a particle or
+    a verb's marker (破获了多少起电信诈骗案件 -> 电信诈骗案件; 多少人次被记功 -> ``""``)."""
+    m = _HOW_MANY.search(norm)
+    if not m:
+        return ""
+    return re.split(r"[被了在是将把给对让使由从向的？?，,。]", norm[m.end():m.end() + 12])[0]
+
+
+def measure_word(norm: str) -> str:
+    """The measure word after a normalized Chinese question's 多少/几 (多少个派出所 -> 个), or ""."""
+    m = _HOW_MANY.search(norm)
+    return (m.group(1) or "") if m else ""
+
+
+def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> str:
+    """What the figure a normalized number question asks for measures, where its wording says: ``share``
+    (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old), ``size``
+    (多少吨, how many tons),
+    ``headcount`` (多少名, 多少人), ``people`` (多少 before a word for people: 群众, 网格员, how many officers) or
+    ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高). Read
+    only of a question that asks an amount (``Question.how_many``: not 第几, 哪几). ``tokens`` are
+    jieba's (start, end, word, flag) of a Chinese question."""
+    for kind, pattern in (("share", _SHARE), ("time", _TIME), ("size", _SIZE)):
+        if pattern.search(norm):
+            return kind
+    if not has_cjk(norm):  # (how many lives did it cost: the noun counted before money)
+        m = _ENGLISH_COUNTED.search(norm)
+        if m:
+            head = m.group(2)
+            return "people" if _ENGLISH_PEOPLE.fullmatch(head) else "count" if _ENGLISH_COUNT.fullmatch(head) else ""
+        return "money" if _MONEY.search(norm) else ""
+    if _MONEY.search(norm):
+        return "money"
+    m = _HOW_MANY.search(norm)
+    if not m:
+        return ""
+    unit = m.group(1) or ""
+    if unit in ("人次", "名", "人", "位"):  # (a head count: not 破案率…100% for 多少名在逃人员)
+        return "headcount"
+    if unit in ("", "个") and _PEOPLE_WORD.search(_noun_after(m.end(), tokens)):
+        return "people"
+    return "count" if unit else ""
+
+
+def _noun_after(start: int, tokens: list[tuple[int, int, str, str]]) -> str:
+    """The nouns jieba reads in a row from ``start`` (网格 + 员, 警民 + 联系 + 牌): their last is what a
+    question counts, so 多少个警民联系牌 counts signs, not people, and 多少个网格员 people."""
+    words, at = [], start
+    for begin, end, word, flag in tokens:
+        if begin == at and (flag.startswith("n") or flag in ("zg", "l")):
+            words.append(word)
+            at = end
+    return "".join(words)
