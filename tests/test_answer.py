@@ -156,6 +156,9 @@ def test_a_post_is_answered_by_a_sentence_naming_it_and_not_another_place():
     assert said("Who heads the public order corps of Guangxi?", "广西壮族自治区公安厅治安总队总队长禤晓龙说")
     assert not said("Who heads the public order corps of Guangxi?", "各警种工作人员加入进来,指导警务助理开展基础工作")
     assert said("Who is the mayor of Guilin?", "桂林市市长秦春成要求各级各部门全面抓好贯彻落实")
+    # (a post word is named by the posts it renders as: a chief is no police station's 所长)
+    assert said("Who is the police chief of Baicheng?", "市委常委、政法委书记、公安局长张馨反复要求")
+    assert not said("Who is the police chief of Nanning?", "在南宁,原社区民警、现青秀分局中山派出所所长黄礼创建“黄礼微信警务室”")
     assert said("第一位登上月球的人是谁", xi)  # no post asked: any sentence
 
 
@@ -545,6 +548,8 @@ def test_a_head_count_is_not_a_share():
     assert analyze("2021年桂林抓获命案在逃人员多少名").measure == "headcount"
     assert not fits("number", "破案率在2021年保持100%", "headcount") and fits("number", "走访群众73.1万余户", "headcount")
     assert fits("number", "7%到10%的医生", "people")  # (people asked by their word may be a share of them)
+    assert not fits("number", "及时办结率为100%,群众满意率为100%。", "people")  # (a rate is no share of them)
+    assert not fits("number", "标志着市、县、乡、村四级生态环境保护监管和执法体系建设启动。", "share")  # (四级: levels)
 
 
 @pytest.mark.parametrize("question,sentence,another", [

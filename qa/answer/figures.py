@@ -49,7 +49,7 @@ _MEASURED = (
     ("size", re.compile(r"[余多]?\s*(?:米|公里|千米|厘米|毫米|英里|英尺|英寸|海里|公顷|亩|平方|立方|吨|公斤|千克|克|磅|升|毫升|度|°)")),
     ("households", re.compile(r"[余多]?\s*户")),
     ("count", re.compile(r"[余多]?\s*(?:个|座|所|家|条|支|辆|部|台|项|处|场|批|只|头|种|篇|本|册|枚|届|期|张|份|套|间|层"
-                         r"|起|件|宗|艘|架|次|棵|株|匹|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions)
+                         r"|级|起|件|宗|艘|架|次|棵|株|匹|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions; 四级: levels)
 )
 # the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. People
 # may be counted in households (走访群众73.1万余户) or, unless in heads (多少名), as a share of them
@@ -90,12 +90,17 @@ def a_one(sentence: str, span: tuple[int, int]) -> bool:
     return bool(_ONE.fullmatch(normalize(sentence[span[0]:span[1]])))
 
 
+_RATE_BEFORE = re.compile(r"率(?:为|是|达到?|已达|超过|[:：])?\s*$")
+
+
 def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
     """Can the figure at ``span`` of ``sentence`` answer a question asking ``measure``
     (:attr:`Question.measure`; ``""``: anything)?"""
     if not measure:
         return True
     kind = measure_of(sentence, span)
+    if kind == "share" and measure == "people" and _RATE_BEFORE.search(normalize(sentence[max(0, span[0] - 4):span[0]])):
+        return False  # (a rate, 群众满意率为100%, is no share of the people counted, as 7%的医生 is)
     return not kind or kind in _ANSWERS[measure]
 
 

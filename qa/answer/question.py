@@ -110,14 +110,23 @@ def asked_post(question: str) -> str:
 _ANY_POST = re.compile(_POST)
 
 
+# English words for heading anything, named by any post (heads: 总队长, head of the detachment: 支队长)
+_ANY_HEAD = {"head", "heads", "headed", "chairs", "chaired", "directs", "directed", "commands", "commanded"}
+
+
 def names_post(question: Question, norm: str) -> bool:
     """Does the normalized text ``norm`` name the post ``question`` asks the holder of? An English
-    post is named by any of its renderings or any post (chief: 公安局长; heads: 总队长)."""
+    post is named by the posts its word renders as (chief: 局长, not the 所长 of a police station;
+    president: 国家主席 -> 主席), by any rendering where none is a post, or by any post for a word of heading anything (heads:
+    总队长)."""
     post = question.post
     if has_cjk(post):
         return post in norm
     renderings = next((g for word, g in question.glosses if word.lower() == post), frozenset())
-    return bool(_ANY_POST.search(norm)) or any(r in norm for r in renderings)
+    posts = {m.group() for r in renderings if (m := POST.search(r))}  # (国家主席 -> 主席)
+    if post in _ANY_HEAD or not renderings:
+        return bool(_ANY_POST.search(norm)) or any(r in norm for r in renderings)
+    return any(r in norm for r in (posts or renderings))
 
 
 _QUESTION_WORDS = re.compile(
