@@ -58,6 +58,8 @@ _MEASURED = (
 _ANSWERS = {"people": {"people", "households", "share"}, "headcount": {"people", "households"},
             "count": {"count", "households"}, "share": {"share"},
             "money": {"money"}, "time": {"time"}, "size": {"size"}}
+# a figure after a rate word states that rate (群众满意率为100%), no share of the people a question counts
+_RATE_BEFORE = re.compile(r"率(?:为|是|达到?|已达|超过|[:：])?\s*$")
 
 
 def measure_of(sentence: str, span: tuple[int, int]) -> str:
@@ -90,9 +92,6 @@ def a_one(sentence: str, span: tuple[int, int]) -> bool:
     return bool(_ONE.fullmatch(normalize(sentence[span[0]:span[1]])))
 
 
-_RATE_BEFORE = re.compile(r"率(?:为|是|达到?|已达|超过|[:：])?\s*$")
-
-
 def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
     """Can the figure at ``span`` of ``sentence`` answer a question asking ``measure``
     (:attr:`Question.measure`; ``""``: anything)?"""
@@ -100,7 +99,7 @@ def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
         return True
     kind = measure_of(sentence, span)
     if kind == "share" and measure == "people" and _RATE_BEFORE.search(normalize(sentence[max(0, span[0] - 4):span[0]])):
-        return False  # (a rate, 群众满意率为100%, is no share of the people counted, as 7%的医生 is)
+        return False  # (7%的医生 is a share of them)
     return not kind or kind in _ANSWERS[measure]
 
 

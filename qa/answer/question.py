@@ -117,8 +117,8 @@ _ANY_HEAD = {"head", "heads", "headed", "chairs", "chaired", "directs", "directe
 def names_post(question: Question, norm: str) -> bool:
     """Does the normalized text ``norm`` name the post ``question`` asks the holder of? An English
     post is named by the posts its word renders as (chief: 局长, not the 所长 of a police station;
-    president: 国家主席 -> 主席), by any rendering where none is a post, or by any post for a word of heading anything (heads:
-    总队长)."""
+    president: 国家主席 -> 主席), by any rendering where none is a post, or by any post for a word of
+    heading anything (heads: 总队长)."""
     post = question.post
     if has_cjk(post):
         return post in norm
