@@ -165,7 +165,8 @@ def test_a_post_is_answered_by_a_sentence_naming_it_and_not_another_place():
 def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     """贵港有多少个派出所综合指挥调度室 was answered with Guangxi's 348 (…全区已建成…), 桂林市刑事案件发案数下降了多少
     with Guangxi's 9.3 %: a figure that follows 全区/全省 or a province's name, in a sentence that never
-    names the city asked, is not the city's; one before it is (…79.17%…,破案率排名全区第一)."""
+    names the city asked, is not the city's; one before it is (…79.17%…,破案率排名全区第一). Nor, for a
+    province asked, is a figure after 全市/全县."""
     from qa.answer.support import speaks_for
 
     def said(question, sentence):
@@ -195,6 +196,11 @@ def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     assert said("商洛有多少个国家级先进集体", "全市先后涌现出全国优秀公安基层单位、全国公安机关爱民模范集体等11个国家级先进集体。")
     assert not said("贵港有多少个示范派出所", "全区已建成示范派出所348个。")  # (what the region has built)
     assert said("白城三类可防性案件下降了多少", "信息准确率全省名列前茅,三类可防性案件下降四成。")
+    # for a province asked, a city's or county's whole is no more its figure (广西有多少名网格员 -/-> Guilin's 3956)
+    grid = "全市建立县(市、区)网格中心17个,划分网格4370个,配备网格员3956名。"
+    assert not said("广西有多少名网格员", grid) and said("桂林有多少名网格员", grid)
+    assert not said("吉林省有多少个零发案社区", "全市“零发案”社区50个、“零发案”村屯1685个。")  # (“: no title here)
+    assert said("广西有多少个基层派出所", "离不开全区1726个基层派出所的默默坚守。")  # (全区: the region's own)
     # the province that holds the city asked is not another place (a name: 陕西公安暖心警务会客厅)
     assert said("商洛建成多少个暖心警务会客厅", "建成26個“陜西公安暖心警務會客廳”、80個“暖心警務會客角”。")
 

@@ -117,7 +117,8 @@ def article_time(doc: Document) -> frozenset[int]:
 
 # Words that put what follows them in a whole province or country: a city's figure is not among them.
 # 全区 is a city's district or a region (广西); either way not the city's own total.
-_WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"全国|全省|全自治区")}
+_WIDER = {1: re.compile(r"全国|全省|全自治区|全区"), 2: re.compile(r"全国|全省|全自治区"),
+          0: re.compile(r"全市|全县")}  # (for a province asked, a city's or county's whole: narrower, not it either)
 # ... unless they name the level of an honor or a rank, not an area counted: 被评为全区“枫桥式公安派出所”,
 # 已创建全国、全省“枫桥式公安派出所”各1个, 排名全区第一, 全区首个, 在全区率先 (but 被评为全区20个…之一 counts the region's)
 _RANK_AFTER = re.compile(r"(?:、全[国省区])*(?:[“\"「『]|第[一二三四五六七八九十\d]|首|率先|前列|前茅|领先|唯一|(?:名列|排名|位居|位列)"
@@ -128,16 +129,17 @@ _HONOR_BEFORE = re.compile(r"(?:评为|获评|荣获|授予)$")
 def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
     """Where normalized (:func:`aligned`) sentence ``norm`` starts speaking of an area wider than the city or county
     ``places`` asks about, if it never names them: a word such as 全区 (…全区已建成派出所综合指挥调度室348个,
-    asked of 贵港) or a province's name (广西刑事案件发案数同比下降9.3%, asked of 桂林). ``None`` when it
-    names them, or the question asks of a province. (Only what follows: …破案率排名全区第一 is
-    Guilin's rate, ranked in the region.)"""
+    asked of 贵港) or a province's name (广西刑事案件发案数同比下降9.3%, asked of 桂林); for a province asked,
+    a city's or county's whole (全市…配备网格员3956名, asked of 广西), which is not the province's either.
+    ``None`` when it names them. (Only what follows: …破案率排名全区第一 is Guilin's rate, ranked in the
+    region.)"""
     gaz = gazetteer()
     if any(meets(c, norm) for c in places):
         return None
-    level = min((gaz.places[code].level for code in _codes(places)), default=0)
-    if level < 1:
+    level = min((gaz.places[code].level for code in _codes(places)), default=None)
+    if level is None:
         return None
-    starts = [m.start() for m in _WIDER[level].finditer(norm) if not _names_a_level(norm, m.start(), m.end())]
+    starts = [m.start() for m in _WIDER[level].finditer(norm) if not (level and _names_a_level(norm, m.start(), m.end()))]
     starts += [start for start, _, alias in gaz.find(norm) if alias not in gaz.weak
                and min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
     return min(starts, default=None)
