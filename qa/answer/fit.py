@@ -68,12 +68,12 @@ _ROLE = set("员长者师官手")  # the heads of roles: 网格员, 网格长
 
 # A rate or a change asked, and what it is of: 八类严重暴力犯罪案件 + 破案率, 交通事故死亡人数 + 下降 (a
 # question's topic, normalized).
-_CHANGE = re.compile(r"(.+?)(?:同比|环比)?(下降|上升|提升|提高|增长|减少|降低)")
+_UP, _DOWN = ("上升", "提升", "提高", "增长"), ("下降", "降低", "减少")
+_SAME_WAY = {w: group for group in (_UP, _DOWN) for w in group}  # a change said in other words, the same way
+_CHANGE = re.compile(rf"(.+?)(?:同比|环比)?({'|'.join(_DOWN + _UP)})")
 _RUN = re.compile(r"[\w、“”]+$")  # words up to the rate (a list: 八类严重暴力犯罪、传统盗抢骗…案件; 2019届的)
 _HOW = re.compile(r"(?:稳步|持续|大幅|逐年|同比|环比|明显|显著|不断|进一步|分别)+$")  # (…的97.99%稳步提升至: not of what)
 _STATED = re.compile(r"(?:达到|达|为|保持|攀升至|提升至|提高到|上升到)$")  # a verb that states a rate
-_UP, _DOWN = ("上升", "提升", "提高", "增长"), ("下降", "降低", "减少")
-_SAME_WAY = {w: group for group in (_UP, _DOWN) for w in group}  # a change said in other words, the same way
 _TOTAL = "总"  # a total rate (总破案率) is none of one kind's; only the words of the whole area say it too
 _WHOLE = re.compile(r"(?:全|本|该)[市县区省]")
 # words that head many kinds of figure (刑事案件, 两抢案件; 黄赌警情, 治安刑事警情): they do not say which kind

@@ -414,8 +414,12 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     one = ones(question)
     fit = np.array([fits(question.asks, t, question.measure, level, one) and not counts_another(question, t)
                     and not of_another_kind(question, t) for t in texts])
-    # (whoever's: the figures of other places, a wider area's too, of the year asked)
-    holds = fit & (said(replace(question, constraints=question.years)) if question.years else True)
+    # (whoever's: the figures of other places, a wider area's too, of the year asked; with no place asked,
+    # what said_for says)
+    if not question.places:
+        holds = fit & said_for
+    else:
+        holds = fit & (said(replace(question, constraints=question.years)) if question.years else True)
     fit &= said_for
     extra = np.zeros(len(texts))
     if question.asks == "number":
