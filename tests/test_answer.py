@@ -160,6 +160,10 @@ def test_a_post_is_answered_by_a_sentence_naming_it_and_not_another_place():
     assert said("Who is the police chief of Baicheng?", "市委常委、政法委书记、公安局长张馨反复要求")
     assert not said("Who is the police chief of Nanning?", "在南宁,原社区民警、现青秀分局中山派出所所长黄礼创建“黄礼微信警务室”")
     assert said("第一位登上月球的人是谁", xi)  # no post asked: any sentence
+    # (a vice or deputy post is the one after 副, and only it: Who is the vice mayor of Guilin? -/-> 市长秦春成)
+    mayor = "桂林市市长秦春成要求各级各部门全面抓好贯彻落实"
+    assert not said("Who is the vice mayor of Guilin?", mayor) and said("Who is the vice mayor of Guilin?", guilin)
+    assert not said("Who is the mayor of Guilin?", guilin) and said("Who is the mayor of Guilin?", mayor)
 
 
 def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
@@ -203,6 +207,19 @@ def test_a_city_s_figure_is_not_one_said_of_a_wider_area():
     assert said("广西有多少个基层派出所", "离不开全区1726个基层派出所的默默坚守。")  # (全区: the region's own)
     # the province that holds the city asked is not another place (a name: 陕西公安暖心警务会客厅)
     assert said("商洛建成多少个暖心警务会客厅", "建成26個“陜西公安暖心警務會客廳”、80個“暖心警務會客角”。")
+
+
+def test_a_place_within_another_asked_is_the_narrower():
+    """白城的大安市公安局: 大安市 lies within 白城 (its county-level city), so only a sentence naming 大安
+    is about it; a place asked alone, or two side by side, is no narrower one."""
+    from qa.answer.scope import narrower
+
+    def within(question):
+        return [c.text for c in narrower(analyze(question).places)]
+
+    assert within("白城的大安市公安局获得过什么荣誉") == ["大安市"]
+    assert within("桂林雁山区电信网络诈骗发案下降了多少") == ["雁山区"]
+    assert within("桂林的破案率是多少") == [] and within("桂林和白城的破案率是多少") == []
 
 
 def test_a_figure_of_another_year_is_not_the_year_asked():
@@ -481,8 +498,9 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     ("How many criminal gangs did Guilin police destroy?", "count"), ("How many grid workers does Guilin have?", "people"),
     ("How much did the bridge cost?", "money"), ("What percentage of cameras are HD?", "share"),
     ("桂林缴获了多少吨盐酸", "size"), ("How many tons of hydrochloric acid did Guilin seize?", "size"),
-    # not said, or not a count: 多少 alone, a rank, a year (西元幾年), which ones (哪几座), 几 inside 几乎
-    ("白城的网格有多少", ""), ("重慶GDP位居全國第幾", ""), ("挪威的首都是在西元幾年確立的", ""), ("这几年桂林的破案率如何", ""),
+    ("重慶GDP位居全國第幾", "rank"),
+    # not said, or not a count: 多少 alone, a year (西元幾年), which ones (哪几座), 几 inside 几乎
+    ("白城的网格有多少", ""), ("挪威的首都是在西元幾年確立的", ""), ("这几年桂林的破案率如何", ""),
     ("达曼的卫星城有哪几座", ""), ("几乎所有食物都加入什么油", ""), ("How many lives did the war cost?", ""),
     ("How many Huguenots lived in Berlin?", ""),
 ])
@@ -548,6 +566,59 @@ def test_what_a_question_counts_is_its_last_noun():
     assert analyze("桂林有多少个网格员").measure == "people"
     assert analyze("白城警方走访了多少群众").measure == "people"
     assert analyze("桂林抽检了多少批次农产品").counted == "农产品"
+
+
+def test_what_is_counted_by_a_word_that_qualifies_it():
+    """专家型 (jieba: a distinguishing word), 骨干 + 型 (a suffix) and 人才 make 多少个专家型人才 a count of
+    people (15名 answers it), as 多少个网格员 is."""
+    assert analyze("白城有多少个专家型人才").measure == "people" and analyze("白城有多少个骨干型人才").measure == "people"
+
+
+def test_a_rate_asked_by_its_word_is_not_another_rate():
+    """桂林的发案率是多少 is not answered by …破案率提高到96.15% (a rate's word says whose share follows it);
+    破案率 is by …总破案率、现行案件破案率…,2022年分别达79.17%; a share after no rate's word is not read."""
+    from qa.answer.fit import of_another_kind
+
+    clearance = "2020年“两抢”案件发案同比下降48%,破案率提高到96.15%,命案保持全破。"
+    assert of_another_kind(analyze("桂林的发案率是多少"), clearance)
+    assert not of_another_kind(analyze("桂林的破案率是多少"), clearance)
+    assert not of_another_kind(analyze("桂林的破案率是多少"), "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%")
+    assert not of_another_kind(analyze("桂林的发案率是多少"), "电信网络诈骗发案同比下降10.79%")
+
+
+def test_a_figure_with_more_than_it_says():
+    """340余万条 and 3000多万元 are one figure each, of what follows the numerals (a count, money), not an
+    unmarked 340 that answers a share asked (白城信息准确率是多少 -/-> …突破340余万条)."""
+    from qa.answer.figures import figures, measure_of
+
+    for text, figure, measure in (("信息采集突破340余万条,", "340余万条", "count"), ("投入3000多万元", "3000多万元", "money"),
+                                  ("注册45万余人", "45万余人", "people")):
+        (a, b), = figures(text)
+        assert (text[a:b], measure_of(text, (a, b))) == (figure, measure)
+
+
+def test_a_rank_asked_is_answered_by_a_rank():
+    """第几 / 排名第几 / 排名是多少 ask a rank: 97.03% is no answer to 白城的破案率排全省第几, 排名全区第一 and
+    荣获第一名 are; 第三季度 is a quarter, not a rank; the span is the rank."""
+    for question in ("白城的破案率排全省第几", "桂林破案率在全区排第几", "杰克逊维尔在美国的排名是多少", "这是他的第几张专辑"):
+        assert analyze(question).measure == "rank", question
+    assert analyze("世界能源消费排名中第8名的消费量占全球的多少比例").measure != "rank"  # (a share asked)
+    assert not fits("number", "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。", "rank")
+    assert fits("number", "2022年分别达79.17%和73.27%,破案率排名全区第一;", "rank")
+    assert fits("number", "白城市公安局荣获第一名。", "rank") and fits("number", "在警体运动会竞赛中获季军。", "rank")
+    assert fits("number", "首款的Mac於1984年1月24日發表。", "rank") and fits("number", "在2016年的排名之位列22名。", "rank")
+    assert not fits("number", "群众安全感从2015年的82.04%提升到2020年第三季度的98.26%", "rank")
+    sentence = "2022年分别达79.17%和73.27%,破案率排名全区第一;"
+    a, b = answer_span(analyze("桂林破案率在全区排第几"), sentence)
+    assert sentence[a:b] == "第一"
+
+
+def test_digits_in_a_name_answer_no_number():
+    """The 4 of 4G is a name's, not a figure asked, whatever is measured: How many command and dispatch
+    rooms has Guangxi built? was answered `4`."""
+    sentence = "建成指挥调度室的派出所还配备了车载4G图传系统和单兵图传系统。"
+    assert not fits("number", sentence) and not fits("number", sentence, "count")
+    assert fits("number", "全区已建成派出所综合指挥调度室348个。")
 
 
 def test_a_head_count_is_not_a_share():

@@ -345,6 +345,22 @@ def test_what_is_counted_and_by_whom_as_a_stranger_asks(engine):
         assert not refused.answered, (question, refused.answer)
 
 
+def test_a_rank_a_rate_s_word_and_a_place_within_as_a_stranger_asks(engine):
+    """More probes in strangers' words, each once wrong: a rank asked (第几) is answered by a rank, never by
+    a rate (白城's 97.03%); a rate asked by its word (发案率) not by another rate (破案率…96.15%), nor a share
+    by 340余万条; 多少个专家型人才 counts people (15名); 大安市 asked within 白城 is answered by the sentence
+    that names it, not by one on 白城市公安局's other honors."""
+    ranked = engine.ask("桂林破案率在全区排第几")
+    assert ranked.answered and ranked.answer_span == "第一", ranked.answer
+    talent = engine.ask("白城有多少个专家型人才")
+    assert talent.answered and talent.answer_span == "15名", talent.answer
+    honor = engine.ask("白城的大安市公安局获得过什么荣誉")
+    assert honor.answered and "禁毒先进单位" in honor.answer, honor.answer
+    for question in ("白城的破案率排全省第几", "桂林的发案率是多少", "白城信息准确率是多少"):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.reason == "no_answer", (question, refused.answer)
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""

@@ -30,7 +30,8 @@ from qa.answer.fit import rate_or_change
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script, names_post
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
-                              gives_reason_after, newest_close, points_back, pulled_away, score, sureness)
+                              english_shares, gives_reason_after, newest_close, points_back, pulled_away, score,
+                              sureness)
 from qa.answer.span import answer_span
 from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, unknown_words,
                               unmet_owner)
@@ -43,7 +44,8 @@ log = logging.getLogger(__name__)
 NOT_FOUND = "语料中没有找到与问题相关的内容。"
 FOREIGN = "只能回答中文或英文的问题：这种文字无法与语料可靠地匹配。"
 _KIND_WORDS = {"number": "数字", "date": "日期"}
-_MEASURE_WORDS = {"people": "人数", "headcount": "人数", "count": "数量", "money": "金额", "share": "比例", "time": "时长"}
+_MEASURE_WORDS = {"people": "人数", "headcount": "人数", "count": "数量", "money": "金额", "share": "比例", "time": "时长",
+                  "rank": "名次"}
 _ELSEWHERE_WORDS = {"number": "所问数字", "date": "所问日期"}
 
 __all__ = ["AnswerSettings", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS", "NOT_FOUND", "QuestionError", "analyze",
@@ -135,8 +137,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # not of a year asked: 2012年白城公共视频监控探头总量是多少 -> …新建和改建了…三大场所 (scope.own_figures);
     # nor is a rate or change of something: 商洛的交通事故死亡人数下降了多少 -> 全市刑事案件發案數下降33% (of
     # another kind, fit.of_another_kind), then 桂林的… -> …道路交通事故四项指数五年持续下降.
-    if q.how_many and not found.fit[best] and (q.measure or q.years or rate_or_change(q) is not None
-                                               or not states_quantity(found.texts[best])):
+    # Nor is a rank asked by a sentence that says none (白城的破案率排全省第几 -/-> …命案现案破案率达97.03%).
+    if (q.how_many or q.measure == "rank") and not found.fit[best] and (
+            q.measure or q.years or rate_or_change(q) is not None or not states_quantity(found.texts[best])):
         return _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:
@@ -221,6 +224,12 @@ def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit]
     margin = ELSEWHERE_MARGIN if has_cjk(q.text) else ENGLISH_ELSEWHERE_MARGIN
     if round(float(stated[top] - found.overlap[best]), 6) < margin:  # (shares of a few words: 0.3 - 0.1)
         return None
+    # (an English question's words weighed by how few passages use them too: How many people did Baicheng
+    # police visit? -/-> 商洛's …民輔警…走訪群眾73.1萬余戶, ahead of 白城's 走访群众39440人 by "police" alone)
+    if not has_cjk(q.text):
+        theirs, ours = english_shares(index, q, [alt.texts[top], found.texts[best]])
+        if theirs - ours < margin:
+            return None
     hit = others[alt.spans[top][0]]
     return places_missing[hit.chunk.doc_id], [hit] + [h for h in others if h is not hit]
 

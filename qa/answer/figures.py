@@ -17,11 +17,11 @@ _DIGITS = r"\d+(?:[.,]\d+)*"
 _ZH_NUM = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _MEASURE = (r"(?:[多余]?(?:人次|万元|亿元|万人|平方公里|平方米|公里|公顷|小时|分钟|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|"
             r"岁|年|天|日|月|秒|米|亩|吨|倍|项|座|处|场|批|股|只|头|种|位|篇|本|册|枚|届|期|张|份|套|间|层|级|分|英里|英尺))")
-# A figure: Arabic digits with an optional scale, percent sign and measure word; or a Chinese
+# A figure: Arabic digits with an optional scale (340余万条), percent sign and measure word; or a Chinese
 # numeral that is followed by a measure word or 成/% (六次, 三成), so 一些/统一 are not figures, or that
 # counts in 万/亿 (有 一千万 人口, 四十万; not 千万 "by all means", which no numeral starts).
 FIGURE = re.compile(
-    rf"(?:约|近|超过|逾)?(?:{_DIGITS}(?:\s*(?:万|亿|千|百))*\s*(?:%|％|‰)?{_MEASURE}?"
+    rf"(?:约|近|超过|逾)?(?:{_DIGITS}(?:\s*[余多]?(?:万|亿|千|百))*\s*(?:%|％|‰)?{_MEASURE}?"
     rf"|百分之{_ZH_NUM}|{_ZH_NUM}(?:%|％|成|{_MEASURE})|[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*[万亿]"
     rf"|一半|半数|过半|[数几][十百千万亿]{_MEASURE}?)"
 )
@@ -39,7 +39,7 @@ DATE = re.compile(
 # the 日 of 14800日元): a figure of one kind does not answer a question asking another
 # (:attr:`Question.measure`: 5233万元 for 走访了多少群众, 7名 for how many gangs).
 _SHARE_MARK = re.compile(r"[%％‰]|百分之|成$")
-_NUMERALS = re.compile(r"^(?:约|近|超过|逾)?[\d.,\s零〇一二两三四五六七八九十百千万亿点数几半]*")
+_NUMERALS = re.compile(r"^(?:约|近|超过|逾)?[\d.,\s零〇一二两三四五六七八九十百千万亿点数几半余多]*")  # (340余万条)
 _LATIN_UNIT = re.compile(r"(?i:km|cm|mm|kg|mg|ml|ft|mph|kw|mw|hz|khz|mhz|ghz|gb|mb|kb|tb)(?![A-Za-z])|[mgt](?![A-Za-z])")
 _MEASURED = (
     ("share", re.compile(r"个?百分点")),
@@ -92,12 +92,26 @@ def a_one(sentence: str, span: tuple[int, int]) -> bool:
     return bool(_ONE.fullmatch(normalize(sentence[span[0]:span[1]])))
 
 
+# A rank said (第一, 第3名, 第 139, 首位, 首款, 位列22名, 名列前茅, 季军): what answers a rank asked (Question.measure ``rank``)
+RANK = re.compile(r"(?:倒数)?第\s*[零〇一二两三四五六七八九十百\d]+(?!\d|季)(?:\s*[名位张区届次类个大款])?"
+                  r"|首[位款次届个名张部台]|榜首|之首|居首|前列|前茅|冠军|亚军|季军|(?:排名|名列|排在|排行|位列|位居)\s*\d+\s*[名位]?")
+
+
+def ranks(text: str) -> list[tuple[int, int]]:
+    """Spans of the ranks said in ``text`` (either script)."""
+    return [m.span() for m in RANK.finditer(aligned(text))]
+
+
 def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
     """Can the figure at ``span`` of ``sentence`` answer a question asking ``measure``
-    (:attr:`Question.measure`; ``""``: anything)?"""
-    if not measure:
+    (:attr:`Question.measure`; ``""``: anything but digits in a name; a rank's spans are :func:`ranks`)?"""
+    if measure == "rank":
         return True
     kind = measure_of(sentence, span)
+    if kind == "name":  # (the 4 of 4G answers nothing: How many … rooms has Guangxi built? -/-> 车载4G图传系统)
+        return False
+    if not measure:
+        return True
     if kind == "share" and measure == "people" and _RATE_BEFORE.search(normalize(sentence[max(0, span[0] - 4):span[0]])):
         return False  # (7%的医生 is a share of them)
     return not kind or kind in _ANSWERS[measure]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, states_change
+from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
 from qa.answer.measure import measure_word
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
@@ -17,8 +17,10 @@ from qa.records import Question
 
 def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: str | None = None) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
-    asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change; 一 with a
+    asked; a rank for a rank asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change; 一 with a
     measure word only as :func:`ones` allows) and dates are checked."""
+    if asks == "number" and measure == "rank":  # (a rank said: 排名全区第一; not 97.03% for 排全省第几)
+        return bool(ranks(sentence))
     if asks == "number":
         return any(answers_measure(measure, sentence, span) and not (level and states_change(sentence, span))
                    and not (one is not None and a_one(sentence, span) and not _one_of(one, sentence, span))
@@ -109,8 +111,8 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     (桂林的破案率是多少) is any rate's. A change asked is given only by a figure after its word: not by
     …实现了道路交通事故四项指数五年持续下降 (四项 counts indices)."""
     asked = rate_or_change(question)
-    if asked is None:  # (most questions: no figure is read)
-        return False
+    if asked is None:  # (most questions: no figure is read, but a rate's word is)
+        return _another_rate(question, sentence)
     spans = figures(sentence)
     if not spans:
         return False
@@ -137,6 +139,24 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     if word.endswith("率"):
         return True in said and False not in said
     return False not in said  # (a change is stated after its word: 下降33%, 由…下降到…; 四项指数…下降 is not one)
+
+
+_RATE_WORD = re.compile(r"[\u4e00-\u9fff]{2}率")
+
+
+def _another_rate(question: Question, sentence: str) -> bool:
+    """Does every share in ``sentence`` that follows a rate's word follow another rate's than the one a
+    Chinese question asks by its word alone (桂林的发案率是多少 -/-> …破案率提高到96.15%)? A share after no
+    rate's word (…同比下降48%, a change) is not read."""
+    if question.asks != "number" or question.measure != "share" or not has_cjk(question.text):
+        return False
+    topic = _STATED.sub("", normalize(question.topic))
+    if not _RATE_WORD.fullmatch(topic[-3:]):
+        return False
+    text = aligned(sentence)
+    said = [words[-1] == topic[-3:] for a, b in figures(sentence) if measure_of(sentence, (a, b)) == "share"
+            and (words := _RATE_WORD.findall(normalize(text[:a])))]
+    return bool(said) and not any(said)
 
 
 def counts_another(question: Question, sentence: str) -> bool:

@@ -14,7 +14,7 @@ from qa.normalize import has_cjk
 
 # Not a count: a rank (第几), or a question that also asks which or what (哪几座, 北朝几个朝代中哪个朝代…,
 # 几乎所有食物都加入什么油: 几 there is not "how many").
-_NOT_COUNTED = re.compile(r"第几|第多少|排名|名列|排第|排行|哪|什么|谁|何")
+_NOT_COUNTED = re.compile(r"第几|第多少|排名|名列|排第|排行|哪|什么|谁|何|\bwhat (?:rank|ranking)\b")
 _SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|比重|几成|\b(?:percentage|proportion|fraction)\b"
                     r"|^(?!.*\bhow (?:many|much)\b).*\b(?:rate|share)\b")
 _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:元|美元|欧元|日元|英镑|港元|块)|金额|价格|价钱|费用|售价|票价|造价|经费"
@@ -24,7 +24,7 @@ _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分�
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架)?")
-_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?)$")
+_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才)$")
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
 _ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
                               r"|could|in|of|on|at|for|from|to|by|with|that|which|who|live|lived|died|die)\b|\W*$)")
@@ -38,6 +38,17 @@ _ENGLISH_PEOPLE = re.compile(ENGLISH_PEOPLE + r"|soldiers?|troops|players?|fans|
 _ENGLISH_COUNT = re.compile(
     r"times|cases|gangs|groups|stations|cameras|villages|schools|companies|cities|countries|buildings|vehicles|cars|ships"
     r"|aircraft|planes|games|episodes|books|songs|albums|films|movies|islands|branches|churches|hospitals|universities")
+
+
+# A rank asked as a number (第几, 排名第几, 排第几名, 排名是多少, 名列第几位), answered only by a rank said
+# (:data:`qa.answer.figures.RANK`): not by 97.03% for 白城的破案率排全省第几.
+_RANK = re.compile(r"第(?:几|多少)|(?:排名|排行|排|名列|位居|位列|居)(?:是|为|在)?第?(?:几|多少)"
+                   r"|\bwhat (?:rank|ranking)\b")
+
+
+def asks_rank(norm: str) -> bool:
+    """Does a normalized number question ask a rank (第几, 排名是多少, what rank)?"""
+    return bool(_RANK.search(norm))
 
 
 def asks_amount(norm: str) -> bool:
@@ -96,7 +107,7 @@ def _noun_after(start: int, tokens: list[tuple[int, int, str, str]]) -> str:
     question counts, so 多少个警民联系牌 counts signs, not people, and 多少个网格员 people."""
     words, at = [], start
     for begin, end, word, flag in tokens:
-        if begin == at and (flag.startswith("n") or flag in ("zg", "l")):
+        if begin == at and (flag.startswith("n") or flag in ("zg", "l", "b", "k")):  # (专家型, 骨干+型 of …人才)
             words.append(word)
             at = end
     return "".join(words)

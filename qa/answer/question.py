@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from qa.answer.english import english_names, english_places, glosses
-from qa.answer.measure import asked_measure, asks_amount, counted_noun
+from qa.answer.measure import asked_measure, asks_amount, asks_rank, counted_noun
 from qa.answer.places import gazetteer
 from qa.normalize import CJK, has_cjk, normalize
 from qa.records import Constraint, Question
@@ -68,7 +68,7 @@ _ASKS = (
              r"|^(?:(?:since|until|till|from|by|and|but|so|then)\s+)?when\b|\bwhat (?:year|date|day|month|time)\b"
              r"|\bwhich (?:year|date|day|month)\b"),
     ("number", r"多少|几|比例|百分之|占比|比重|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
-               r"|\bwhat (?:percentage|proportion|share|fraction|number|amount)\b|\bnumber of\b"
+               r"|\bwhat (?:percentage|proportion|share|fraction|number|amount|rank|ranking)\b|\bnumber of\b"
                r"|\bwhat (?:is|was|are|were) (?:the |[\w-]+'s )(?:[\w-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
                r"|population|share|size|length|cost|price)\b"),
     ("person", r"谁|哪位|何人|什么人|哪个人|哪一位|\bwho(?:m|se)?\b"),
@@ -117,8 +117,8 @@ _ANY_HEAD = {"head", "heads", "headed", "chairs", "chaired", "directs", "directe
 def names_post(question: Question, norm: str) -> bool:
     """Does the normalized text ``norm`` name the post ``question`` asks the holder of? An English
     post is named by the posts its word renders as (chief: 局长, not the 所长 of a police station;
-    president: 国家主席 -> 主席), by any rendering where none is a post, or by any post for a word of
-    heading anything (heads: 总队长)."""
+    president: 国家主席 -> 主席), after 副 for a vice or deputy one and not otherwise (vice mayor: 副市长),
+    by any rendering where none is a post, or by any post for a word of heading anything (heads: 总队长)."""
     post = question.post
     if has_cjk(post):
         return post in norm
@@ -126,7 +126,10 @@ def names_post(question: Question, norm: str) -> bool:
     posts = {m.group() for r in renderings if (m := POST.search(r))}  # (国家主席 -> 主席)
     if post in _ANY_HEAD or not renderings:
         return bool(_ANY_POST.search(norm)) or any(r in norm for r in renderings)
-    return any(r in norm for r in (posts or renderings))
+    if posts:  # (a vice or deputy post is the one after 副: Who is the vice mayor of Guilin? -/-> 市长秦春成)
+        deputy = bool(re.search(rf"\b(?:vice|deputy)[ -]{post}\b", question.text, re.IGNORECASE))
+        return any((norm[m.start() - 1:m.start()] == "副") == deputy for p in posts for m in re.finditer(p, norm))
+    return any(r in norm for r in renderings)
 
 
 _QUESTION_WORDS = re.compile(
@@ -207,7 +210,8 @@ def analyze(question: str, today: date | None = None) -> Question:
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
                     post=asked_post(norm) if asks == "person" else "",
-                    measure=asked_measure(norm, tokens) if how_many else "", how_many=how_many,
+                    measure=(asked_measure(norm, tokens) if how_many else "rank" if asks == "number" and asks_rank(norm)
+                             else ""), how_many=how_many,
                     counted=counted_noun(norm) if how_many and has_cjk(text) else "")
 
 

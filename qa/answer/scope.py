@@ -163,6 +163,13 @@ def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
                for _, _, alias in gaz.find(norm))
 
 
+def narrower(places: tuple[Constraint, ...]) -> tuple[Constraint, ...]:
+    """The places asked that lie within another place asked (大安市 of 白城的大安市公安局获得过什么荣誉):
+    an article about the wider one meets both, and only a sentence that names the narrower is about it."""
+    return tuple(c for c in places if any(_holds(code, _codes((c,))) for other in places if other is not c
+                                          for code in _codes((other,))))
+
+
 def _codes(places: tuple[Constraint, ...]) -> set[str]:
     """The gazetteer codes of the places a question asks about (by every form it wrote them in)."""
     aliases = gazetteer().aliases

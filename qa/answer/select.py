@@ -18,7 +18,7 @@ import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
-from qa.answer.scope import article_time
+from qa.answer.scope import article_time, narrower
 from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones
 from qa.answer.support import HARD, speaks_for
 from qa.index import Index
@@ -202,19 +202,24 @@ def _english_coverage(index: Index, question: Question, texts: list[str], normal
     questions). A word none of whose renderings the corpus uses at all is a missing constraint
     instead (:func:`qa.answer.support.unknown_words`). Words the dictionary does not know are not
     judged; a question with no word the dictionary knows covers nothing."""
+    if not question.glosses:  # nothing in it the corpus could be matched on (asdf qwer): only noise would answer
+        return [0.0] * len(texts)
+    return [ENGLISH_COVERAGE_FLOOR + (1 - ENGLISH_COVERAGE_FLOOR) * here
+            for here in english_shares(index, question, texts, normalized)]
+
+
+def english_shares(index: Index, question: Question, texts: list[str], normalized: bool = False) -> list[float]:
+    """The IDF-weighted share of an English question's words (:attr:`Question.glosses`) that each text
+    renders: a word most passages use (police, in police news) says little of which one answers."""
     words = question.glosses
-    if not words:  # nothing in it the corpus could be matched on (asdf qwer): only noise would answer
+    if not words:
         return [0.0] * len(texts)
     n = max(len(index), 1)
     dfs = [max(index.document_frequency(r) for r in renderings) for _, renderings in words]
     weights = [float(np.log(1 + n / (1 + df))) for df in dfs]
     total = sum(weights)
-    out = []
-    for text in texts:
-        norm_text = text if normalized else normalize(text)
-        here = sum(w for w, (_, renderings) in zip(weights, words) if any(r in norm_text for r in renderings)) / total
-        out.append(ENGLISH_COVERAGE_FLOOR + (1 - ENGLISH_COVERAGE_FLOOR) * here)
-    return out
+    return [sum(w for w, (_, renderings) in zip(weights, words)
+                if any(r in (text if normalized else normalize(text)) for r in renderings)) / total for text in texts]
 
 
 def _english_overlap(question: Question, texts: list[str]) -> np.ndarray:
@@ -390,7 +395,10 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         evidence = settings.focus_evidence
     # The question's constraints are met by the article already; its other words decide the sentence.
     asked_units = units(question.text)
-    q_units = asked_units - {u for c in question.constraints if c.kind in HARD for f in c.forms for u in units(f)}
+    # (but a place within another asked says which sentences are about it: 白城的大安市公安局获得过什么荣誉)
+    within = narrower(question.places)
+    q_units = asked_units - {u for c in question.constraints if c.kind in HARD and c not in within
+                             for f in c.forms for u in units(f)}
     text_units = [units(t) for t in texts]  # (each sentence's, read once: the overlap and the empty check use them)
     read_units = [u | text_units[i - 1] if back[i] else u for i, u in enumerate(text_units)]
     lexical = np.array([len(q_units & u) / len(q_units) if q_units else 0.0 for u in read_units])

@@ -12,7 +12,7 @@ import re
 from qa.answer.places import gazetteer
 from qa.answer.measure import ENGLISH_PEOPLE
 from qa.answer.question import POST
-from qa.answer.figures import a_one, answers_measure, dates, figures
+from qa.answer.figures import a_one, answers_measure, dates, figures, ranks
 from qa.answer.scope import own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
@@ -41,7 +41,7 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         return None
     norm_question = normalize(question.text)
     if question.asks == "number":
-        options = figures(sentence)
+        options = ranks(sentence) if question.measure == "rank" else figures(sentence)
     elif question.asks == "date":
         options = dates(sentence)
     else:
