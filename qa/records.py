@@ -115,7 +115,7 @@ class Question:
     asked_noun: str = ""  # the noun an interrogative governs: 什么制度 -> 制度
     subject: str = ""  # a Chinese question's first noun as written, not a place or year: 外星人 in 外星人的破案率是多少
     post: str = ""  # the post a who-question asks the holder of: 局长 in 商洛市公安局局长是谁
-    measure: str = ""  # what the figure a number question asks measures: people, count, money, share, time, rank
+    measure: str = ""  # what the figure a number question asks measures: people, count, money, share, time, rank, …
     how_many: bool = False  # a number question that asks an amount: not a rank (第几) nor which (哪几座)
     counted: str = ""  # what a Chinese how-many question counts, as written: 电信诈骗案件 in 破获了多少起电信诈骗案件
 

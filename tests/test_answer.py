@@ -613,6 +613,35 @@ def test_a_rank_asked_is_answered_by_a_rank():
     assert sentence[a:b] == "第一"
 
 
+def test_a_count_of_another_level():
+    """市级 asked is not 全区's (另有6个派出所被评为全区“枫桥式公安派出所”), for a count only (全市多少的百分比
+    is a share); 多少户 asks households, not 18项 projects; what is counted does not end in a particle (几个啊)."""
+    from qa.answer.fit import counts_another
+
+    honors = "深化和推进“枫桥经验”,秀峰分局白龙派出所获评全国“枫桥式公安派出所”,另有6个派出所被评为全区“枫桥式公安派出所”。"
+    assert counts_another(analyze("桂林有多少个市级枫桥式派出所"), honors)
+    assert not counts_another(analyze("桂林有多少个派出所被评为全区枫桥式派出所"), honors)
+    shangluo = "目前已創建全國、全省“楓橋式公安派出所”各1個和市級“楓橋式公安派出所”19個。"
+    assert not counts_another(analyze("商洛有多少个市级枫桥式派出所"), shangluo)
+    assert not counts_another(analyze("重庆金融业产值约占全市多少的百分比"), "金融业产值占全国的10%,占全省的5个百分点。")
+    assert analyze("桂林走访了多少户群众").measure == "households"
+    assert not fits("number", "14个警种部门18项“我为群众办实事”重点项目", "households")
+    assert analyze("白城的零发案社区有几个啊").counted == ""
+
+
+def test_a_rank_of_something_else_is_not_the_rank_asked():
+    """桂林的禁毒工作在全区排第几 is not answered by 桂林市公安局荣获全区…“晒比创”活动第一名: a rank asked
+    is of what the question names besides its places and the asking."""
+    from qa.answer.fit import ranks_another
+
+    other = "2023年一季度,桂林市公安局荣获全区公安机关“晒比创”活动第一名。"
+    assert ranks_another(analyze("桂林的禁毒工作在全区排第几"), other)
+    assert not ranks_another(analyze("白城禁毒工作在全省排名第几"), "禁毒工作连续3年全省排名第一")
+    assert not ranks_another(analyze("桂林破案率在全区排第几"), "2022年分别达79.17%和73.27%,破案率排名全区第一")
+    assert not ranks_another(analyze("桂林的破案率是多少"), other)  # (no rank asked)
+    assert not ranks_another(analyze("2012年，肯尼亚在该指标中排名第几？"), "2012年肯尼亚在176个国家中排名第139。")
+
+
 def test_digits_in_a_name_answer_no_number():
     """The 4 of 4G is a name's, not a figure asked, whatever is measured: How many command and dispatch
     rooms has Guangxi built? was answered `4`."""

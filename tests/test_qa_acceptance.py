@@ -349,7 +349,7 @@ def test_a_rank_a_rate_s_word_and_a_place_within_as_a_stranger_asks(engine):
     """More probes in strangers' words, each once wrong: a rank asked (第几) is answered by a rank, never by
     a rate (白城's 97.03%); a rate asked by its word (发案率) not by another rate (破案率…96.15%), nor a share
     by 340余万条; 多少个专家型人才 counts people (15名); 大安市 asked within 白城 is answered by the sentence
-    that names it, not by one on 白城市公安局's other honors."""
+    that names it, not by one on 白城市公安局's other honors; a city's level (市级) is not the region's."""
     ranked = engine.ask("桂林破案率在全区排第几")
     assert ranked.answered and ranked.answer_span == "第一", ranked.answer
     talent = engine.ask("白城有多少个专家型人才")
@@ -359,6 +359,15 @@ def test_a_rank_a_rate_s_word_and_a_place_within_as_a_stranger_asks(engine):
     for question in ("白城的破案率排全省第几", "桂林的发案率是多少", "白城信息准确率是多少"):
         refused = engine.ask(question)
         assert not refused.answered and refused.reason == "no_answer", (question, refused.answer)
+    # near misses of a level, of what a figure counts, of what is ranked: refused, whatever the reason given
+    for question in ("桂林有多少个市级枫桥式派出所", "桂林的禁毒工作在全区排第几"):
+        refused = engine.ask(question)
+        assert not refused.answered, (question, refused.answer)
+    # English: a vice mayor is the one after 副; Baicheng's visits are not stated elsewhere for a word as
+    # common as police
+    for question, name in (("Who is the vice mayor of Guilin?", "朱永辉"), ("How many people did Baicheng police visit?", "39440")):
+        answered = engine.ask(question)
+        assert answered.answered and name in answered.answer, (question, answered.answer)
 
 
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):

@@ -45,7 +45,7 @@ NOT_FOUND = "语料中没有找到与问题相关的内容。"
 FOREIGN = "只能回答中文或英文的问题：这种文字无法与语料可靠地匹配。"
 _KIND_WORDS = {"number": "数字", "date": "日期"}
 _MEASURE_WORDS = {"people": "人数", "headcount": "人数", "count": "数量", "money": "金额", "share": "比例", "time": "时长",
-                  "rank": "名次"}
+                  "rank": "名次", "households": "户数"}
 _ELSEWHERE_WORDS = {"number": "所问数字", "date": "所问日期"}
 
 __all__ = ["AnswerSettings", "DEFAULT_THRESHOLD", "MAX_QUESTION_CHARS", "NOT_FOUND", "QuestionError", "analyze",

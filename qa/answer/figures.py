@@ -56,7 +56,7 @@ _MEASURED = (
 # (7%到10%的医生), not as things
 # (贵港配备了多少名网格员: not the 5 of …5大功能).
 _ANSWERS = {"people": {"people", "households", "share"}, "headcount": {"people", "households"},
-            "count": {"count", "households"}, "share": {"share"},
+            "count": {"count", "households"}, "households": {"households"}, "share": {"share"},
             "money": {"money"}, "time": {"time"}, "size": {"size"}}
 # a figure after a rate word states that rate (群众满意率为100%), no share of the people a question counts
 _RATE_BEFORE = re.compile(r"率(?:为|是|达到?|已达|超过|[:：])?\s*$")

@@ -10,9 +10,11 @@ import re
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
 from qa.answer.measure import measure_word
+from qa.answer.question import QUESTION_NOISE
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
+from qa.tokens import terms
 
 
 def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: str | None = None) -> bool:
@@ -159,6 +161,52 @@ def _another_rate(question: Question, sentence: str) -> bool:
     return bool(said) and not any(said)
 
 
+# The level an honor, a body or a count is of (市级“枫桥式公安派出所”, 全区20个…): national, provincial,
+# city, county. 全区 is a region's here (广西), as scope reads it.
+_LEVELS = (("国家级", "全国"), ("省级", "自治区级", "全省", "全区"), ("市级", "全市"), ("县级", "区级", "全县"))
+_LEVEL = re.compile("|".join(w for tier in _LEVELS for w in tier))
+_TIER = {w: i for i, tier in enumerate(_LEVELS) for w in tier}
+
+
+def _of_another_level(question: Question, sentence: str) -> bool:
+    """Does a Chinese count question name a level (桂林有多少个市级枫桥式派出所) and every counted figure of
+    ``sentence`` sit in a clause that names levels, none of it (另有6个派出所被评为全区“枫桥式公安派出所”)?"""
+    if question.measure not in ("count", "people", "headcount", "households") or not has_cjk(question.text):
+        return False
+    asked = {_TIER[m.group()] for m in _LEVEL.finditer(normalize(question.text))}
+    if not asked:
+        return False
+    text = aligned(sentence)
+    said = []
+    for span in figures(sentence):
+        if not answers_measure(question.measure, sentence, span):
+            continue
+        start, end = clause(text, span)
+        tiers = {_TIER[m.group()] for m in _LEVEL.finditer(normalize(text[start:end]))}
+        said.append(bool(tiers) and not tiers & asked)
+    return bool(said) and all(said)
+
+
+# words of a rank asked that say nothing of what is ranked
+_RANKING = re.compile(r"排名|排行|排第|名列|位居|位列|第几|全国|全省|全区|全市|工作")
+
+
+def ranks_another(question: Question, sentence: str) -> bool:
+    """Does ``sentence`` rank something else than a Chinese rank question asks (桂林的禁毒工作在全区排第几
+    -/-> 桂林市公安局荣获全区公安机关“晒比创”活动第一名)? It names none of the question's words but its
+    places, years, the asking and what it points back to (该指标)."""
+    if question.measure != "rank" or not has_cjk(question.text):
+        return False
+    named = [normalize(f) for c in question.constraints for f in c.forms]
+    asked = normalize(question.text)
+    # (not a word the question points back to: 肯尼亚在该指标中排名第几 ranks by an index named before)
+    words = [w for w in terms(question.text) if len(w) >= 2 and not w.isdigit() and not QUESTION_NOISE.search(w)
+             and not _RANKING.fullmatch(w) and not any(w in f or f in w for f in named)
+             and not re.search(rf"[该这此其那]{re.escape(w)}", asked)]
+    norm = normalize(sentence)
+    return bool(words) and not any(w in norm for w in words)
+
+
 def counts_another(question: Question, sentence: str) -> bool:
     """Do the figures of ``sentence`` count another kind of what ``question`` counts? The noun a
     figure follows ends in a character of the counted noun's last word (…案件, …积案 for 案件) but the
@@ -166,8 +214,11 @@ def counts_another(question: Question, sentence: str) -> bool:
     …破获生态环境保护案件1522起. Only for a counted noun of four characters or more; no answer sentence
     of the shared sets is such (docs/evaluation.md). Nor do they when the role counted is nowhere and
     its stem comes before them with another role's head (多少名网格长 -/-> …配备网格员3956名), nor when
-    they count categories of another thing (多少个…调度室 -/-> …5大功能)."""
+    they count categories of another thing (多少个…调度室 -/-> …5大功能), nor things of another level
+    (:func:`_of_another_level`)."""
     noun = question.counted
+    if _of_another_level(question, sentence):
+        return True
     if len(noun) < 3:
         return False
     norm = normalize(sentence)

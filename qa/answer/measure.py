@@ -63,7 +63,7 @@ def counted_noun(norm: str) -> str:
     m = _HOW_MANY.search(norm)
     if not m:
         return ""
-    return re.split(r"[被了在是将把给对让使由从向的？?，,。]", norm[m.end():m.end() + 12])[0]
+    return re.split(r"[被了在是将把给对让使由从向的？?，,。啊呢吗呀吧嘛]", norm[m.end():m.end() + 12])[0]
 
 
 def measure_word(norm: str) -> str:
@@ -76,7 +76,8 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     """What the figure a normalized number question asks for measures, where its wording says: ``share``
     (破案率, 比例, percentage), ``money`` (多少钱, 价格, how much money), ``time`` (多少年, 几天, how old), ``size``
     (多少吨, how many tons),
-    ``headcount`` (多少名, 多少人), ``people`` (多少 before a word for people: 群众, 网格员, how many officers) or
+    ``headcount`` (多少名, 多少人), ``households`` (多少户), ``people`` (多少 before a word for people: 群众, 网格员,
+    how many officers) or
     ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高). Read
     only of a question that asks an amount (``Question.how_many``: not 第几, 哪几). ``tokens`` are
     jieba's (start, end, word, flag) of a Chinese question."""
@@ -97,6 +98,8 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     unit = m.group(1) or ""
     if unit in ("人次", "名", "人", "位"):  # (a head count: not 破案率…100% for 多少名在逃人员)
         return "headcount"
+    if unit == "户":  # (households: not 18项…重点项目 for 走访了多少户群众)
+        return "households"
     if unit in ("", "个") and _PEOPLE_WORD.search(_noun_after(m.end(), tokens)):
         return "people"
     return "count" if unit else ""

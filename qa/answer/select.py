@@ -19,7 +19,7 @@ import numpy as np
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
 from qa.answer.scope import article_time, narrower
-from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones
+from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones, ranks_another
 from qa.answer.support import HARD, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
@@ -421,7 +421,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     level = asks_level(question)
     one = ones(question)
     fit = np.array([fits(question.asks, t, question.measure, level, one) and not counts_another(question, t)
-                    and not of_another_kind(question, t) for t in texts])
+                    and not of_another_kind(question, t) and not ranks_another(question, t) for t in texts])
     # (whoever's: the figures of other places, a wider area's too, of the year asked; with no place asked,
     # what said_for says)
     if not question.places:
