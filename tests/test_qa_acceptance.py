@@ -365,7 +365,8 @@ def test_a_rank_a_rate_s_word_and_a_place_within_as_a_stranger_asks(engine):
         assert not refused.answered, (question, refused.answer)
     # English: a vice mayor is the one after 副; Baicheng's visits are not stated elsewhere for a word as
     # common as police
-    for question, name in (("Who is the vice mayor of Guilin?", "朱永辉"), ("How many people did Baicheng police visit?", "39440")):
+    for question, name in (("Who is the vice mayor of Guilin?", "朱永辉"),
+                           ("How many people did Baicheng police visit?", "39440")):
         answered = engine.ask(question)
         assert answered.answered and name in answered.answer, (question, answered.answer)
 

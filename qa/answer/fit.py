@@ -19,8 +19,8 @@ from qa.tokens import terms
 
 def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: str | None = None) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
-    asked; a rank for a rank asked, :func:`answers_measure`; for a ``level`` asked, :func:`asks_level`, not a change; 一 with a
-    measure word only as :func:`ones` allows) and dates are checked."""
+    asked, :func:`answers_measure`, a rank for a rank asked; for a ``level`` asked, :func:`asks_level`,
+    not a change; 一 with a measure word only as :func:`ones` allows) and dates are checked."""
     if asks == "number" and measure == "rank":  # (a rank said: 排名全区第一; not 97.03% for 排全省第几)
         return bool(ranks(sentence))
     if asks == "number":

@@ -42,7 +42,7 @@ _ENGLISH_COUNT = re.compile(
 
 # A rank asked as a number (第几, 排名第几, 排第几名, 排名是多少, 名列第几位), answered only by a rank said
 # (:data:`qa.answer.figures.RANK`): not by 97.03% for 白城的破案率排全省第几.
-_RANK = re.compile(r"第(?:几|多少)|(?:排名|排行|排|名列|位居|位列|居)(?:是|为|在)?第?(?:几|多少)"
+_RANK = re.compile(r"第(?:几|多少)|(?:排名|排行|名列|位居|位列)(?:是|为|在)?第?(?:几|多少)"
                    r"|\bwhat (?:rank|ranking)\b")
 
 

@@ -127,7 +127,7 @@ def names_post(question: Question, norm: str) -> bool:
     if post in _ANY_HEAD or not renderings:
         return bool(_ANY_POST.search(norm)) or any(r in norm for r in renderings)
     if posts:  # (a vice or deputy post is the one after 副: Who is the vice mayor of Guilin? -/-> 市长秦春成)
-        deputy = bool(re.search(rf"\b(?:vice|deputy)[ -]{post}\b", question.text, re.IGNORECASE))
+        deputy = bool(re.search(rf"\b(?:vice|deputy)[ -]{re.escape(post)}\b", question.text, re.IGNORECASE))
         return any((norm[m.start() - 1:m.start()] == "副") == deputy for p in posts for m in re.finditer(p, norm))
     return any(r in norm for r in renderings)
 
