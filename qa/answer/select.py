@@ -218,8 +218,9 @@ def english_shares(index: Index, question: Question, texts: list[str], normalize
     dfs = [max(index.document_frequency(r) for r in renderings) for _, renderings in words]
     weights = [float(np.log(1 + n / (1 + df))) for df in dfs]
     total = sum(weights)
-    return [sum(w for w, (_, renderings) in zip(weights, words)
-                if any(r in (text if normalized else normalize(text)) for r in renderings)) / total for text in texts]
+    norms = texts if normalized else [normalize(t) for t in texts]  # (once per text, not per rendering)
+    return [sum(w for w, (_, renderings) in zip(weights, words) if any(r in norm for r in renderings)) / total
+            for norm in norms]
 
 
 def _english_overlap(question: Question, texts: list[str]) -> np.ndarray:
