@@ -7,6 +7,7 @@ of the kind asked (a rate or change of 八类严重暴力犯罪案件, not of �
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
 from qa.answer.measure import measure_word
@@ -197,14 +198,20 @@ def ranks_another(question: Question, sentence: str) -> bool:
     places, years, the asking and what it points back to (该指标)."""
     if question.measure != "rank" or not has_cjk(question.text):
         return False
-    named = [normalize(f) for c in question.constraints for f in c.forms]
-    asked = normalize(question.text)
-    # (not a word the question points back to: 肯尼亚在该指标中排名第几 ranks by an index named before)
-    words = [w for w in terms(question.text) if len(w) >= 2 and not w.isdigit() and not QUESTION_NOISE.search(w)
-             and not _RANKING.fullmatch(w) and not any(w in f or f in w for f in named)
-             and not re.search(rf"[该这此其那]{re.escape(w)}", asked)]
+    words = _ranked_words(question.text, tuple(normalize(f) for c in question.constraints for f in c.forms))
     norm = normalize(sentence)
     return bool(words) and not any(w in norm for w in words)
+
+
+@lru_cache(maxsize=256)
+def _ranked_words(text: str, named: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a rank question ``text`` that say what is ranked (:func:`ranks_another`): read once
+    per question, not once per candidate sentence."""
+    asked = normalize(text)
+    # (not a word the question points back to: 肯尼亚在该指标中排名第几 ranks by an index named before)
+    return tuple(w for w in terms(text) if len(w) >= 2 and not w.isdigit() and not QUESTION_NOISE.search(w)
+                 and not _RANKING.fullmatch(w) and not any(w in f or f in w for f in named)
+                 and not re.search(rf"[该这此其那]{re.escape(w)}", asked))
 
 
 def counts_another(question: Question, sentence: str) -> bool:
