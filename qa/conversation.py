@@ -7,8 +7,9 @@ import logging
 import re
 from typing import Sequence
 
-from qa.answer.question import MAX_QUESTION_CHARS
-from qa.tokens import posseg
+from qa.answer.question import CHATTER, MAX_QUESTION_CHARS, analyze
+from qa.normalize import has_cjk
+from qa.tokens import posseg, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,6 @@ _CAPITALIZED = re.compile(r"(?<=\s)[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 
 def _entities(text: str) -> list[tuple[int, int]]:
     """Character spans of place, person and organization names in ``text``."""
-    from qa.normalize import has_cjk
-
     if not has_cjk(text):  # English: capitalized words after the first
         return [(m.start(), m.end()) for m in _CAPITALIZED.finditer(text)][-1:]
     spans, pos = [], 0
@@ -44,22 +43,105 @@ def _follow_up_subject(question: str) -> str | None:
     if len(q) > 14 or not _MARKERS_ZH.search(q):
         return None
     m = _FOLLOW_UP_ZH.match(q)
-    return m.group("subject").strip() if m else None
+    subject = _FILLER.sub("", m.group("subject")).strip() if m else ""
+    if not subject or all(w in CHATTER for w in tokenize(subject, bigrams=False)):
+        return None  # (还有呢, 还有别的吗: names nothing new)
+    return subject
+
+
+# What a follow-up's subject carries that says nothing of what it asks (白城那边呢, 2022年的呢).
+_FILLER = re.compile(r"^(?:呢|的)+$|(?:那边|这边|那里|这里|方面|的情况|的)+$|^(?:(?:in|of|for|the|about|during)\b\s*)+$",
+                     re.IGNORECASE)
+_TIME = ("year",)
+_NOUN_TAGS = ("n", "vn", "j")
+_NOUN_ENDS = ("k", "zg", "ng")  # a suffix jieba cuts off a noun (网格 / 员) still belongs to it
 
 
 def rewrite(question: str, history: Sequence[str]) -> str:
-    """The query to search for ``question`` given the earlier questions of the conversation (oldest first)."""
-    if not history:
+    """The query to search for ``question`` given the earlier questions of the conversation (oldest
+    first). An earlier question that was itself a follow-up is read as it was rewritten (桂林的破案率是多少,
+    那白城呢, 那商洛呢 -> 商洛的破案率是多少)."""
+    if not history or not _follow_up_subject(question):
         return question
+    previous = history[0][:MAX_QUESTION_CHARS]  # (as long as a question may be)
+    for earlier in history[1:]:
+        previous = _rewrite_after(earlier[:MAX_QUESTION_CHARS], previous)
+    rewritten = _rewrite_after(question, previous)
+    log.info("follow-up %r rewritten as %r", question, rewritten)
+    return rewritten
+
+
+def _rewrite_after(question: str, previous: str) -> str:
+    """``question`` as a whole question, if it is a follow-up of ``previous``: each thing it names takes
+    the place of the thing of its kind there — a year a year (那2023年呢), a place or name a place or
+    name (那白城呢) — and a noun left over takes the place of what ``previous`` asks about (那发案率呢:
+    桂林的破案率是多少 -> 桂林的发案率是多少; 那副局长呢: …局长是谁 -> …副局长是谁)."""
     subject = _follow_up_subject(question)
     if not subject:
         return question
-    previous = history[-1][:MAX_QUESTION_CHARS]  # only the last question is read, as long as a question may be
+    rewritten, rest = previous, subject
+    before = analyze(previous).constraints
+    for named in analyze(subject).constraints:
+        rest = rest.replace(named.text, " ", 1)
+        time = named.kind in _TIME
+        same = [c.text for c in before if (c.kind in _TIME) == time and c.text in rewritten]
+        if same:
+            rewritten = rewritten.replace(same[0], named.text, 1)
+        elif time:  # (no year asked before: the follow-up's year is added)
+            rewritten = f"{rewritten.rstrip('?？ ')} in {named.text}?" if not has_cjk(rewritten) else named.text + rewritten
+        else:
+            rewritten = _replace_entity(rewritten, named.text)
+    rest = _FILLER.sub("", rest.strip(" 的和与及、")).strip()
+    if rest and all(w in CHATTER for w in tokenize(rest, bigrams=False)):
+        rest = ""  # (What about it?)
+    if not rest:
+        return rewritten
+    if has_cjk(rest) and has_cjk(rewritten):
+        return _replace_asked(rewritten, rest)
+    # English: what is asked about is not found by its part of speech; the follow-up is asked as it
+    # is, with the names and years it keeps (What about the crime rate? + Guilin)
+    kept = " ".join(c.text for c in analyze(rewritten).constraints)
+    return f"{question.strip()} {kept}".strip()
+
+
+def _replace_entity(previous: str, name: str) -> str:
+    """``previous`` with its first place, person or organization (as jieba tags it) replaced by ``name``;
+    with ``name`` in front when it names none."""
     entities = _entities(previous)
-    if entities:
-        start, end = entities[0]
-        rewritten = previous[:start] + subject + previous[end:]
-    else:
-        rewritten = f"{subject} {previous}"
-    log.info("follow-up %r rewritten as %r", question, rewritten)
-    return rewritten
+    if not entities:
+        return f"{name} {previous}"
+    start, end = entities[0]
+    return previous[:start] + name + previous[end:]
+
+
+def _replace_asked(previous: str, noun: str) -> str:
+    """``previous`` with the run of nouns it asks about replaced by ``noun``: the run that ends the way
+    ``noun`` does (发案率 for 破案率, 副局长 for 局长), else the last one; names and places are not such a
+    run. Without any (a question of names only), ``noun`` goes in front."""
+    named = [c.text for c in analyze(previous).constraints]
+    runs, pos, start = [], 0, None
+    for token in posseg().cut(previous):
+        end = pos + len(token.word)
+        inside = any(token.word in n for n in named)
+        if token.flag.startswith(_NOUN_TAGS) and not token.flag.startswith(_ENTITY_TAGS) and not inside:
+            start = pos if start is None else start
+        elif start is not None and token.flag.startswith(_NOUN_ENDS):
+            pass
+        elif start is not None:
+            runs.append((start, pos))
+            start = None
+        pos = end
+    if start is not None:
+        runs.append((start, pos))
+    if not runs:
+        return f"{noun} {previous}"
+
+    def shared_ending(run: tuple[int, int]) -> int:
+        word, n = previous[run[0]:run[1]], 0
+        while n < min(len(word), len(noun)) and word[-1 - n] == noun[-1 - n]:
+            n += 1
+        return n
+
+    start, end = max(reversed(runs), key=shared_ending)  # (ties: the last run)
+    return previous[:start] + noun + previous[end:]
+

@@ -44,10 +44,21 @@ def check_question(question: str) -> str:
         )
     if not re.search(r"\w", q):
         raise QuestionError("the question has no words in it: type a question, e.g. 桂林的破案率是多少")
-    if not tokenize(q, bigrams=False):
+    words = tokenize(q, bigrams=False)
+    if not words:
         raise QuestionError("the question has nothing to search for (only question words or punctuation): "
                             "say what it is about, e.g. 桂林的破案率是多少")
+    if all(w in CHATTER for w in words):
+        raise QuestionError(f"「{q}」 does not say what to look up: ask a whole question, e.g. 桂林的破案率是多少; "
+                            "a follow-up names what changes, e.g. 那白城呢？")
     return q
+
+
+# Words of a chat message that asks nothing of the articles (还有呢, 好的, 详细说说, what else?): made of these
+# alone it was answered with whatever sentence came closest to 还有 or 好 (confidence 0.6-0.8).
+CHATTER = frozenset("""还有 然后 接着 怎么样 继续 好 好的 好吧 嗯 哦 噢 对 对的 是的 不对 不是 真的 具体 详细 详细点 说 说说
+再说 一遍 别的 其他 其它 谢谢 你好 您好 能 点 行 可以 知道 明白 了解 一下 再 呃 不 说说看
+else more tell me please thanks thank ok okay hello hi yes no sure continue go on really anything it that this""".split())
 
 
 def foreign_script(question: str) -> bool:
