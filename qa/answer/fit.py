@@ -150,16 +150,19 @@ _RATE_WORD = re.compile(r"[\u4e00-\u9fff]{2}率")
 def _another_rate(question: Question, sentence: str) -> bool:
     """Does every share in ``sentence`` that follows a rate's word follow another rate's than the one a
     Chinese question asks by its word alone (桂林的发案率是多少 -/-> …破案率提高到96.15%)? A share after no
-    rate's word (…同比下降48%, a change) is not read."""
+    rate's word (…同比下降48%, a change) is not read, unless the sentence never says the rate asked at all
+    (白城的发案率是多少 -/-> 全市“零发案”社区50个…分别占…总数的53.7%…)."""
     if question.asks != "number" or question.measure != "share" or not has_cjk(question.text):
         return False
     topic = _STATED.sub("", normalize(question.topic))
     if not _RATE_WORD.fullmatch(topic[-3:]):
         return False
     text = aligned(sentence)
-    said = [words[-1] == topic[-3:] for a, b in figures(sentence) if measure_of(sentence, (a, b)) == "share"
-            and (words := _RATE_WORD.findall(normalize(text[:a])))]
-    return bool(said) and not any(said)
+    shares = [(a, b) for a, b in figures(sentence) if measure_of(sentence, (a, b)) == "share"]
+    said = [words[-1] == topic[-3:] for a, b in shares if (words := _RATE_WORD.findall(normalize(text[:a])))]
+    if not said:  # shares of no rate, in a sentence that never says the rate asked: of something else
+        return bool(shares) and topic[-3:] not in normalize(sentence)  # (白城的发案率 -/-> 零发案社区…占…53.7%)
+    return not any(said)
 
 
 # The level an honor, a body or a count is of (市级“枫桥式公安派出所”, 全区20个…): national, provincial,

@@ -210,6 +210,9 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
         fit += 2.0
     if _ASKS_SHARE.search(q) and re.search(r"[%％‰]|百分之|成$", figure):
         fit += 2.0
+    # the noun counted right before the figure (划分网格4370个 for 多少网格; not 网格中心17个 nor 网格员3956名)
+    if question.counted and normalize(left).rstrip().endswith(normalize(question.counted)):
+        fit += 2.0
     q_units = units(question.text)
     # the words right before the figure count most; those further back in its clause (全市建立 of
     # 全市建立县(市、区)网格中心17个) half as much: they often scope a whole list of figures
