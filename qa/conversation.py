@@ -55,6 +55,7 @@ _FILLER = re.compile(r"^(?:呢|的)+$|(?:那边|这边|那里|这里|方面|的�
 _TIME = ("year",)
 _NOUN_TAGS = ("n", "vn", "j")
 _NOUN_ENDS = ("k", "zg", "ng")  # a suffix jieba cuts off a noun (网格 / 员) still belongs to it
+_COUNTED_BY = re.compile(r"(多少|几)[个名位人件起次条项家所部台辆座只种批户]$")
 
 
 def rewrite(question: str, history: Sequence[str]) -> str:
@@ -143,5 +144,9 @@ def _replace_asked(previous: str, noun: str) -> str:
         return n
 
     start, end = max(reversed(runs), key=shared_ending)  # (ties: the last run)
-    return previous[:start] + noun + previous[end:]
+    # what the noun begins with, said just before the run, is the noun's (零 of 零 / 发案社区 -> 零发案村屯)
+    start -= next((n for n in range(min(start, len(noun) - 1), 0, -1) if previous[start - n:start] == noun[:n]), 0)
+    # and a measure word after 多少 was the old noun's (多少名网格员 -> 多少手持终端, not 多少名手持终端)
+    before = _COUNTED_BY.sub(r"\1", previous[:start])
+    return before + noun + previous[end:]
 

@@ -48,6 +48,16 @@ class Query:
     relevant: frozenset[str] = frozenset()
     unanswerable: bool = False
     withheld: frozenset[str] = frozenset()  # documents hidden when it is asked (:func:`held_out`)
+    history: tuple[str, ...] = ()  # the conversation's earlier questions, oldest first: it is a follow-up
+
+    @property
+    def searched(self) -> str:
+        """What is searched: the question, or a follow-up's rewrite by its ``history`` (那白城呢 -> 白城的…)."""
+        if not self.history:
+            return self.text
+        from qa.conversation import rewrite
+
+        return rewrite(self.text, self.history)
 
 
 @dataclass
@@ -147,7 +157,9 @@ def load_questions(path: Path | str, index) -> list[Query]:
     """A user's own checks: CSV or JSONL rows of ``question`` and ``expected_doc`` and/or ``expected_answer``,
     or ``unanswerable`` (JSON true, or a CSV column saying true/1/yes) for questions the corpus cannot answer.
 
-    ``expected_doc`` may be a document id or its file name; several may be separated by ``|``.
+    ``expected_doc`` may be a document id or its file name; several may be separated by ``|``. A
+    follow-up gives the conversation's earlier questions, oldest first, as ``history`` (a JSON list,
+    or a CSV column separating them by ``|``): ``{"question": "那白城呢？", "history": ["桂林的破案率是多少"], …}``.
     """
     path = Path(path)
     if not path.exists():
@@ -174,9 +186,15 @@ def load_questions(path: Path | str, index) -> list[Query]:
         question = (row.get("question") or "").strip()
         if not question:
             raise DatasetError(f"{path}:{lineno}: the question is empty")
+        history = row.get("history") or ()
+        if isinstance(history, str):
+            history = [h for h in history.split("|") if h.strip()]
+        if not isinstance(history, (list, tuple)) or not all(isinstance(h, str) and h.strip() for h in history):
+            raise DatasetError(f"{path}:{lineno}: history must be a list of the earlier questions, as text")
+        history = tuple(h.strip() for h in history)
         unanswerable = str(row.get("unanswerable") or "").strip().lower() in ("true", "1", "yes", "y")
         if unanswerable:
-            queries.append(Query(f"q{lineno}", question, unanswerable=True))
+            queries.append(Query(f"q{lineno}", question, unanswerable=True, history=history))
             continue
         expected = [e.strip() for e in str(row.get("expected_doc") or "").split("|") if e.strip()]
         unknown = [e for e in expected if e not in by_name]
@@ -185,7 +203,7 @@ def load_questions(path: Path | str, index) -> list[Query]:
         answers = tuple(a for a in str(row.get("expected_answer") or "").split("|") if a.strip())
         if not expected and not answers:
             raise DatasetError(f"{path}:{lineno}: give expected_doc and/or expected_answer, or mark it unanswerable")
-        queries.append(Query(f"q{lineno}", question, answers, frozenset(by_name[e] for e in expected)))
+        queries.append(Query(f"q{lineno}", question, answers, frozenset(by_name[e] for e in expected), history=history))
     return queries
 
 
@@ -247,7 +265,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
 
     started = time.perf_counter()
     encoder = getattr(encoder, "inner", encoder)  # latency is measured without the engine's query cache
-    texts = [q.text for q in queries]
+    texts = [q.searched for q in queries]
     if query_vectors is None and retriever != "bm25":
         query_vectors = _encode_queries(encoder, texts)
     fast = encoder
@@ -260,7 +278,7 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
         checkpoint()
         if q.unanswerable:
             continue
-        hits = r.search(q.text, CHUNK_DEPTH)
+        hits = r.search(q.searched, CHUNK_DEPTH)
         runs[q.id] = _doc_run(hits)
         answer_hits[q.id] = [h.chunk.text for h in hits[:5]]
     latencies = _latency(make_retriever(retriever, index, encoder, reranker=reranker), queries[:LATENCY_SAMPLE])
@@ -324,32 +342,35 @@ def evaluate_answers(index, encoder, queries: Sequence[Query], retriever: str = 
         checkpoint()
         keep = (lambda doc, hidden=q.withheld: doc.id not in hidden) if q.withheld else None
         try:
-            result = engine.ask(q.text, k=k, retriever=retriever, doc_filter=keep)
+            result = engine.ask(q.text, k=k, retriever=retriever, history=q.history, doc_filter=keep)
         except QuestionError as exc:  # e.g. an empty question in the set: counted as not answered
             log.warning("question %s cannot be asked: %s", q.id, exc)
             result = Answer(q.text, str(exc), False, reason="no_match")
+        asked = {"query_id": q.id, "question": q.text}
+        if q.history:  # (a follow-up: what it followed, and what was searched)
+            asked.update(history=list(q.history), searched=result.query)
         if q.withheld:  # its passage hidden: an answer is false unless another passage holds the gold too
             false = result.answered and not _contains_answer(result.answer, q.answers)
             counts["HeldOutAnswerRate"] += false
             if false:
-                failures.append({"query_id": q.id, "question": q.text, "gold": ["(held out)"], "answer": result.answer,
+                failures.append({**asked, "gold": ["(held out)"], "answer": result.answer,
                                  "kind": "held-out answer"})
             continue
         if q.unanswerable:
             counts["FalseAnswerRate"] += result.answered
             if result.answered:
-                failures.append({"query_id": q.id, "question": q.text, "gold": ["(unanswerable)"], "answer": result.answer,
+                failures.append({**asked, "gold": ["(unanswerable)"], "answer": result.answer,
                                  "kind": "false answer"})
             continue
         correct = result.answered and _contains_answer(result.answer, q.answers)
         counts["AnswerAccuracy"] += correct
         counts["RefusalRate"] += not result.answered
         counts["CitationPrecision"] += bool(result.citations) and _contains_answer(result.citations[0].text, q.answers)
-        if analyze(q.text).asks != "open":
+        if analyze(result.query or q.text).asks != "open":  # (a follow-up asks what its rewrite asks)
             typed += 1
             counts["SpanAccuracy"] += bool(result.answer_span) and _contains_answer(result.answer_span, q.answers)
         if not correct:
-            failures.append({"query_id": q.id, "question": q.text, "gold": list(q.answers), "answer": result.answer,
+            failures.append({**asked, "gold": list(q.answers), "answer": result.answer,
                              "kind": "refused" if not result.answered else "wrong sentence"})
     metrics: dict[str, float | None] = {m: None for m in ANSWER_METRICS}
     if answerable:
@@ -408,7 +429,7 @@ def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int,
 
                 place = "".join(lazy_pinyin(place)).capitalize()
             text = q.text.replace(chosen.text, place, 1)
-        out.append(Query(f"{q.id}-near-miss", text, unanswerable=True))
+        out.append(Query(f"{q.id}-near-miss", text, unanswerable=True, history=q.history))
     return out
 
 
@@ -422,7 +443,8 @@ def held_out(queries: Sequence[Query], n: int, seed: int = 0) -> list[Query]:
 
     order = [q for q in queries if q.answers and q.relevant and not q.unanswerable]
     random.Random(seed).shuffle(order)
-    return [Query(f"{q.id}-held-out", q.text, q.answers, unanswerable=True, withheld=q.relevant) for q in order[:n]]
+    return [Query(f"{q.id}-held-out", q.text, q.answers, unanswerable=True, withheld=q.relevant, history=q.history)
+            for q in order[:n]]
 
 
 def derived(queries: Sequence[Query], documents: Iterable[Document], near: int, held: int) -> list[Query]:

@@ -261,3 +261,32 @@ def test_near_misses_swap_a_place_or_year_the_corpus_never_mentions():
         new = [c for c in analyze(q.text).constraints if c.kind in ("place", "year")]
         assert new and any(not any(f in corpus for f in c.forms) for c in new)
     assert len(near_misses(queries, docs, 1)) == 1
+
+
+def test_follow_ups_in_question_files_are_asked_after_their_history(tmp_path, fake_encoder):
+    """A question file can hold follow-ups (``history``: the earlier questions); they are searched and
+    answered as the chat rewrites them, and their near misses keep the history."""
+    from qa.documents import load_documents
+    from qa.evaluate import near_misses
+    from qa.index import build_index
+
+    index = build_index(load_documents([CORPUS])[0], tmp_path / "index", fake_encoder)
+    jsonl = tmp_path / "follow-ups.jsonl"
+    jsonl.write_text('{"history": ["桂林的破案率是多少"], "question": "那成都呢？", "unanswerable": true}\n'
+                     '{"history": ["桂林的破案率是多少"], "question": "那白城呢？", "expected_answer": "97.03%"}\n', encoding="utf-8")
+    csv_file = tmp_path / "follow-ups.csv"
+    csv_file.write_text("question,history,expected_answer\n那2022年呢,桂林的破案率是多少|那白城呢,97.03%\n", encoding="utf-8")
+    qs = load_questions(jsonl, index) + load_questions(csv_file, index)
+    assert [q.history for q in qs] == [("桂林的破案率是多少",)] * 2 + [("桂林的破案率是多少", "那白城呢")]
+    assert [q.searched for q in qs] == ["成都的破案率是多少", "白城的破案率是多少", "2022年白城的破案率是多少"]
+    result = evaluate(index, fake_encoder, qs, "bm25")
+    assert result.metrics["FalseAnswerRate"] == 0.0  # 成都 the corpus never names: refused whatever the encoder
+    shown = [f for f in result.failures if "kind" in f]
+    assert all(f["history"] and f["searched"] for f in shown)
+    derived = near_misses(qs[1:2], index.documents.values(), 1, seed=1)
+    assert derived[0].history == qs[1].history and "白城" not in derived[0].text
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"history": "桂林的破案率是多少", "question": "那白城呢？", "expected_answer": "97.03%"}\n'
+                   '{"history": [1], "question": "那白城呢？", "expected_answer": "97.03%"}\n', encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"bad.jsonl:2: history must be a list"):
+        load_questions(bad, index)  # (a single earlier question as text is read as one)

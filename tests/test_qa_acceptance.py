@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import CORPUS, ROOT, SHARED
+from qa.answer.question import QuestionError
 from qa.cli import app
 from qa.normalize import has_cjk, normalize
 
@@ -193,6 +194,25 @@ def test_design_card_span_and_follow_up(engine):
     assert result.citations[0].doc_id.startswith("000_") and result.citations[0].date == "2023-05-05"
     follow = engine.ask("那白城呢？", query=rewrite("那白城呢？", ["桂林的破案率是多少"]))
     assert follow.answered and follow.answer_span == "97.03%" and follow.citations[0].doc_id.startswith("004_")
+
+
+@pytest.mark.parametrize("history,question,span,missing", [
+    (["桂林市公安局局长是谁"], "那副局长呢？", "钟明", None),  # searched 副局长公安局局长是谁 before
+    (["桂林有多少网格员"], "那网格呢", "4370个", None),  # 划分网格4370个, not 网格中心17个
+    (["2022年桂林的破案率是多少"], "那2019年呢", None, "2019年"),  # searched 2022年2019年的破案率是多少 before
+    (["桂林的破案率是多少", "那白城呢"], "那成都呢", None, "成都"),  # searched 那成都呢 before
+])
+def test_a_conversation_changes_what_each_follow_up_names(engine, history, question, span, missing):
+    result = engine.ask(question, history=history)
+    if span:
+        assert result.answered and result.answer_span == span, (result.query, result.answer)
+    else:
+        assert not result.answered and result.missing == (missing,), (result.query, result.answer)
+
+
+def test_chatter_is_told_to_ask_a_question(engine):
+    with pytest.raises(QuestionError, match="does not say what to look up"):
+        engine.ask("还有呢", history=["桂林的破案率是多少"])  # (was answered: 几年来,白城市公安局始终坚持…)
 
 
 @pytest.mark.parametrize("question,span", [

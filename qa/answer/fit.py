@@ -150,8 +150,9 @@ _RATE_WORD = re.compile(r"[\u4e00-\u9fff]{2}率")
 def _another_rate(question: Question, sentence: str) -> bool:
     """Does every share in ``sentence`` that follows a rate's word follow another rate's than the one a
     Chinese question asks by its word alone (桂林的发案率是多少 -/-> …破案率提高到96.15%)? A share after no
-    rate's word (…同比下降48%, a change) is not read, unless the sentence never says the rate asked at all
-    (白城的发案率是多少 -/-> 全市“零发案”社区50个…分别占…总数的53.7%…)."""
+    rate's word (…同比下降48%, a change; 100%的公民赞成…, the 得票率 asked) is not read, unless it is a portion of
+    a total (占…的) in a sentence that never says the rate asked (白城的发案率是多少 -/-> 全市“零发案”社区50个…分别
+    占…总数的53.7%…)."""
     if question.asks != "number" or question.measure != "share" or not has_cjk(question.text):
         return False
     topic = _STATED.sub("", normalize(question.topic))
@@ -160,8 +161,9 @@ def _another_rate(question: Question, sentence: str) -> bool:
     text = aligned(sentence)
     shares = [(a, b) for a, b in figures(sentence) if measure_of(sentence, (a, b)) == "share"]
     said = [words[-1] == topic[-3:] for a, b in shares if (words := _RATE_WORD.findall(normalize(text[:a])))]
-    if not said:  # shares of no rate, in a sentence that never says the rate asked: of something else
-        return bool(shares) and topic[-3:] not in normalize(sentence)  # (白城的发案率 -/-> 零发案社区…占…53.7%)
+    if not said:  # portions of a total (占…总数的53.7%) in a sentence that never says the rate asked: of something else
+        portions = [(a, b) for a, b in shares if "占" in normalize(text[clause(text, (a, b))[0]:a])]
+        return bool(portions) and topic[-3:] not in normalize(sentence)  # (白城的发案率 -/-> 零发案社区…占…53.7%)
     return not any(said)
 
 
