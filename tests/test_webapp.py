@@ -222,6 +222,13 @@ def test_browser_click_citation_shows_highlight(server, tmp_path):
         assert page.locator("#qa-chat .qa-refused").count() == 1 and page.locator("#qa-chat .qa-answered").count() == 1
         assert page.locator("#qa-sources label").first.inner_text().startswith("相关1")  # related, not numbered sources
         page.screenshot(path=str(shots / "refusal.png"), full_page=True)
+        # a message that asks nothing is told so, and the chat stays as it was
+        box.fill("还有呢")
+        box.press("Enter")
+        page.get_by_text("does not say what to look up").first.wait_for(timeout=30_000)
+        assert page.locator("#qa-chat .qa-refused").count() == 1 and page.locator("#qa-chat .qa-answered").count() == 1
+        assert "还有呢" not in page.locator("#qa-chat").inner_text()
+        page.screenshot(path=str(shots / "chatter.png"), full_page=True)
         # the script payload is shown as text and runs nothing
         box.fill("紫色长颈鹿暗号")
         box.press("Enter")
