@@ -123,12 +123,11 @@ def _replace_asked(previous: str, noun: str) -> str:
     runs, pos, start = [], 0, None
     for token in posseg().cut(previous):
         end = pos + len(token.word)
-        inside = any(token.word in n for n in named)
-        if token.flag.startswith(_NOUN_TAGS) and not token.flag.startswith(_ENTITY_TAGS) and not inside:
-            start = pos if start is None else start
-        elif start is not None and token.flag.startswith(_NOUN_ENDS):
-            pass
-        elif start is not None:
+        is_noun = (token.flag.startswith(_NOUN_TAGS) and not token.flag.startswith(_ENTITY_TAGS)
+                   and not any(token.word in n for n in named))
+        if is_noun and start is None:
+            start = pos
+        elif not is_noun and start is not None and not token.flag.startswith(_NOUN_ENDS):
             runs.append((start, pos))
             start = None
         pos = end
@@ -149,4 +148,3 @@ def _replace_asked(previous: str, noun: str) -> str:
     # and a measure word after 多少 was the old noun's (多少名网格员 -> 多少手持终端, not 多少名手持终端)
     before = _COUNTED_BY.sub(r"\1", previous[:start])
     return before + noun + previous[end:]
-

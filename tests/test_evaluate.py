@@ -20,6 +20,15 @@ def make_beir(folder, docs, queries, qrels):
 
 
 @pytest.fixture
+def sample_index(tmp_path, fake_encoder):
+    """The sample corpus, indexed with the tiny fake encoder."""
+    from qa.documents import load_documents
+    from qa.index import build_index
+
+    return build_index(load_documents([CORPUS])[0], tmp_path / "index", fake_encoder)
+
+
+@pytest.fixture
 def tiny(tmp_path):
     docs = [{"_id": "gl", "title": "桂林", "text": "桂林市公安局2022年总破案率达79.17%，排名全区第一。"},
             {"_id": "bc", "title": "白城", "text": "白城市公安局命案现案破案率达97.03%，举办公安大讲堂31期。"},
@@ -86,11 +95,8 @@ def test_failures_list_gold_and_retrieved(tiny, fake_encoder, tmp_path):
     assert result.failures == [{"query_id": "w", "question": "桂林的破案率", "gold": ["sl"], "retrieved": ["gl"]}]
 
 
-def test_question_file_formats(tmp_path, fake_encoder):
-    from qa.documents import load_documents
-    from qa.index import build_index
-
-    index = build_index(load_documents([CORPUS])[0], tmp_path / "index", fake_encoder)
+def test_question_file_formats(tmp_path, sample_index):
+    index = sample_index
     csv_file = tmp_path / "checks.csv"
     csv_file.write_text("question,expected_doc,expected_answer\n桂林的破案率是多少,000_b80b667df67e6221.txt,79.17%\n"
                         "白城大讲堂,,31期\n", encoding="utf-8")
@@ -208,11 +214,8 @@ def test_calibrate_cli_writes_the_threshold(tmp_path, monkeypatch):
     assert "answer threshold" in result.stdout
 
 
-def test_unanswerable_questions_in_question_files(tmp_path, fake_encoder):
-    from qa.documents import load_documents
-    from qa.index import build_index
-
-    index = build_index(load_documents([CORPUS])[0], tmp_path / "index", fake_encoder)
+def test_unanswerable_questions_in_question_files(tmp_path, fake_encoder, sample_index):
+    index = sample_index
     csv_file = tmp_path / "checks.csv"
     csv_file.write_text("question,expected_doc,expected_answer,unanswerable\n桂林的破案率是多少,000_b80b667df67e6221.txt,79.17%,\n"
                         "成都的破案率是多少,,,true\n", encoding="utf-8")
@@ -263,20 +266,19 @@ def test_near_misses_swap_a_place_or_year_the_corpus_never_mentions():
     assert len(near_misses(queries, docs, 1)) == 1
 
 
-def test_follow_ups_in_question_files_are_asked_after_their_history(tmp_path, fake_encoder):
+def test_follow_ups_in_question_files_are_asked_after_their_history(tmp_path, fake_encoder, sample_index):
     """A question file can hold follow-ups (``history``: the earlier questions); they are searched and
     answered as the chat rewrites them, and their near misses keep the history."""
-    from qa.documents import load_documents
     from qa.evaluate import near_misses
-    from qa.index import build_index
 
-    index = build_index(load_documents([CORPUS])[0], tmp_path / "index", fake_encoder)
-    jsonl = tmp_path / "follow-ups.jsonl"
-    jsonl.write_text('{"history": ["桂林的破案率是多少"], "question": "那成都呢？", "unanswerable": true}\n'
-                     '{"history": ["桂林的破案率是多少"], "question": "那白城呢？", "expected_answer": "97.03%"}\n', encoding="utf-8")
-    csv_file = tmp_path / "follow-ups.csv"
-    csv_file.write_text("question,history,expected_answer\n那2022年呢,桂林的破案率是多少|那白城呢,97.03%\n", encoding="utf-8")
-    qs = load_questions(jsonl, index) + load_questions(csv_file, index)
+    index = sample_index
+    conversations = [{"history": ["桂林的破案率是多少"], "question": "那成都呢？", "unanswerable": True},
+                     {"history": ["桂林的破案率是多少"], "question": "那白城呢？", "expected_answer": "97.03%"}]
+    (tmp_path / "follow-ups.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in conversations),
+                                               encoding="utf-8")
+    (tmp_path / "follow-ups.csv").write_text("question,history,expected_answer\n那2022年呢,桂林的破案率是多少|那白城呢,97.03%\n",
+                                             encoding="utf-8")
+    qs = [q for name in ("follow-ups.jsonl", "follow-ups.csv") for q in load_questions(tmp_path / name, index)]
     assert [q.history for q in qs] == [("桂林的破案率是多少",)] * 2 + [("桂林的破案率是多少", "那白城呢")]
     assert [q.searched for q in qs] == ["成都的破案率是多少", "白城的破案率是多少", "2022年白城的破案率是多少"]
     result = evaluate(index, fake_encoder, qs, "bm25")
