@@ -146,7 +146,8 @@ class Answer:
     the question asks for one), ``citations`` the numbered passages, [1] the one the answer is from.
     Refused: ``answered`` is false, ``reason`` says why (``no_match``: nothing relevant;
     ``missing``: the corpus has the topic but not the question's ``missing`` places, names or
-    years; ``no_answer``: relevant passages but none says what is asked; ``language``: written in a
+    years; ``separate``: the places asked are each in the corpus, in articles that never name them
+    together; ``no_answer``: relevant passages but none says what is asked; ``language``: written in a
     script the model cannot match to Chinese news, e.g. Korean), and ``related`` lists the
     passages that were found, which are *not* citations of an answer.
     """

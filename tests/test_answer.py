@@ -1133,3 +1133,10 @@ def test_chatter_asks_nothing(question):
 @pytest.mark.parametrize("question", ["走访了多少", "扫黑除恶", "什么是进化枝？", "回回是什么？", "那白城呢", "hello world"])
 def test_a_short_question_that_names_something_is_asked(question):
     assert check_question(question) == question
+
+
+def test_a_place_in_pinyin_among_chinese_is_a_place():
+    places = [c for c in analyze("Baicheng的破案率是多少").constraints if c.kind == "place"]
+    assert [c.text for c in places] == ["Baicheng"] and "白城" in places[0].forms
+    assert analyze("Baicheng的破案率是多少").topic == "破案率"
+    assert [c.kind for c in analyze("Tesla的电池有多大").constraints] != ["place"]  # (a name that spells no place)

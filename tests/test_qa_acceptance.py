@@ -210,6 +210,25 @@ def test_a_conversation_changes_what_each_follow_up_names(engine, history, quest
         assert not result.answered and result.missing == (missing,), (result.query, result.answer)
 
 
+@pytest.mark.parametrize("question,asks", [
+    ("桂林和白城的破案率分别是多少", "请分别提问：「桂林的破案率是多少」「白城的破案率是多少」"),  # was: 没有关于「白城」的破案率
+    ("白城和桂林哪个破案率高", "请就「白城」、「桂林」分别提问"),
+    ("What are the clearance rates of Guilin and Baicheng?", "「What are the clearance rates of Guilin?」"),
+])
+def test_places_the_corpus_names_only_apart_are_refused_for_that(engine, question, asks):
+    result = engine.ask(question)
+    assert not result.answered and result.reason == "separate" and not result.missing and result.related
+    assert result.answer.startswith("语料中没有同时讲到") and asks in result.answer, result.answer
+
+
+def test_a_place_in_pinyin_among_chinese_is_the_place(engine):
+    """Baicheng的破案率是多少 was answered with Guilin's 45.76%: the pinyin was read as no place at all."""
+    result = engine.ask("Baicheng的破案率是多少")
+    assert result.answered and result.answer_span == "97.03%" and result.citations[0].doc_id.startswith("004_")
+    refused = engine.ask("Chengdu的破案率是多少")
+    assert not refused.answered and refused.missing == ("Chengdu",)
+
+
 def test_chatter_is_told_to_ask_a_question(engine):
     with pytest.raises(QuestionError, match="does not say what to look up"):
         engine.ask("还有呢", history=["桂林的破案率是多少"])  # (was answered: 几年来,白城市公安局始终坚持…)

@@ -19,6 +19,7 @@ question; a question about 成都 is never answered from an article that does no
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -85,6 +86,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     checked = {h.chunk.doc_id: check(q, index.documents[h.chunk.doc_id]) for h in hits}
     supported = [h for h in hits if checked[h.chunk.doc_id].ok]
     if not supported or unknown:
+        apart = None if unknown else _places_apart(q, hits, index)
+        if apart:
+            return _refuse_apart(question, query, q, hits, index, k, apart)
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, unknown)
     # Among articles that meet the places and years, those that also name the question's people and
     # organizations come first (stable: retrieval order otherwise); for a who-question that asks the
@@ -253,7 +257,7 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     near = score(q, qvec, top, index, settings)
     conf = sureness(q, near, max(near.context)) if near else 0.0
     names = "、".join(f"「{c.shown()}」" for c in missing)
-    topic = q.topic
+    topic = _RESPECTIVELY.sub("", q.topic)  # (桂林和成都的破案率分别是多少: the 破案率, not 破案率分别)
     for c in unknown:  # (a missing noun is in the topic: 外星人的破案率 -> 破案率)
         topic = "".join(p.strip("的在了是和与及上 ") for p in topic.split(c.text))
     # (罗保铭在桂林抓了多少人 leaves 抓: not a topic; How many people did Baicheng police visit?, answered
@@ -269,6 +273,39 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
         text += f"相关内容{f'（{where}）' if where else ''}：{best}"
     return Answer(question, text, False, query=query, confidence=conf, reason="missing",
                   missing=tuple(c.shown() for c in missing), related=shown)
+
+
+def _places_apart(q: Question, hits: list[Hit], index: Index) -> list[Constraint] | None:
+    """The places of a question that names several (桂林和白城的破案率分别是多少) when no retrieved article
+    meets them all but each is met by one: the corpus answers each apart, not together."""
+    places = [c for c in q.constraints if c.kind == "place"]
+    if len(places) < 2:
+        return None
+    docs = [index.documents[h.chunk.doc_id] for h in hits]
+    texts = [article_text(d) for d in docs]
+    met = all(any(meets(c, t, d.date) for t, d in zip(texts, docs)) for c in places)
+    return places if met else None
+
+
+# What joins places named together: 桂林和白城, 桂林、白城, Guilin and Baicheng
+_JOINED = r"\s*(?:和|与|及|跟|同|、|,|，|\band\b|&)\s*"
+_RESPECTIVELY = re.compile(r"分别|各自|\s*\brespectively\b", re.IGNORECASE)
+_COMPARES = re.compile(r"哪个|哪一|谁|比|更|\b(?:which|compare[sd]?|higher|lower|more|less|than)\b", re.IGNORECASE)
+
+
+def _refuse_apart(question, query, q: Question, hits, index, k, places: list[Constraint]) -> Answer:
+    """A question about several places that no article speaks of together (each is in the corpus, in
+    its own articles) is refused for that, not for a place "missing" — and shown how to ask: one
+    place at a time (桂林的破案率是多少？白城的破案率是多少？), when the places are named side by side."""
+    names = "、".join(f"「{c.shown()}」" for c in places)
+    text = f"语料中没有同时讲到{names}的文章，这个问题无法用一处原文回答。"
+    joined = re.search(_JOINED.join(re.escape(c.text) for c in places), query)
+    if joined and not _COMPARES.search(query):
+        each = [_RESPECTIVELY.sub("", query[:joined.start()] + c.text + query[joined.end():]).strip() for c in places]
+        text += "请分别提问：" + "".join(f"「{e}」" for e in each)
+    else:  # (白城和桂林哪个破案率高: one place at a time asks nothing of the kind)
+        text += f"请就{names}分别提问。"
+    return Answer(question, text, False, query=query, reason="separate", related=related(index, distinct(hits)[:k]))
 
 
 def _places(index: Index, hit: Hit, exclude: set[str]) -> str:

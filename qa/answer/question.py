@@ -200,6 +200,9 @@ def analyze(question: str, today: date | None = None) -> Question:
             tokens.append((pos, pos + len(token.word), token.word, token.flag))
             pos += len(token.word)
         constraints += _chinese_names(text, norm, covered, tokens)
+        # a place in pinyin among the Chinese (Baicheng的破案率是多少) is the place: unread, it was answered
+        # with whatever place's figure came first
+        constraints += english_places(text)
         asked_noun = _asked_noun(tokens)
         subject = _subject(text, norm, tokens, constraints, asked_noun)
     else:
