@@ -94,7 +94,7 @@ _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASK
 _POST = (r"(?:局长|书记|主任|主席|总统|总理|首相|部长|经理|校长|市长|省长|县长|州长|院长|所长|队长|厅长|处长|科长"
          r"|会长|董事长|总裁|行长|社长|馆长|司令|政委|教练)")
 POST = re.compile(rf"{_POST}$")  # a word that ends in a post: 副市长, 国家主席 (English renderings, qa.answer.span)
-_ASKED_POST = re.compile(rf"({_POST})(?:是谁|是哪位|是何人|为何人)|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?({_POST})")
+_ASKED_POST = re.compile(rf"({_POST})(?:是谁|是哪位|是何人|为何人|的?(?:叫什么(?:名字)?|姓什么|名字是什么|姓名是什么|姓甚名谁))|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?({_POST})")
 
 
 # an English who-question's post: Who is the mayor of Guilin?, Who heads the public order corps …? (not
@@ -145,7 +145,7 @@ def names_post(question: Question, norm: str) -> bool:
 
 _QUESTION_WORDS = re.compile(
     r"请问|[是有]?多少[个個名人次件起家元条條所只隻项項座位种種倍年天]?|是几|几[个個名人次件起家元条條所只隻项項座位种種倍年天]?"
-    r"|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|怎么样|怎么|怎样|如何|为什么|为何|吗|呢|么|[？?！!。，,\s]+"
+    r"|叫什么名字|叫什么|姓什么|名字是什么|姓名是什么|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|怎么样|怎么|怎样|如何|为什么|为何|吗|呢|么|[？?！!。，,\s]+"
 )
 
 # Words that belong to the asking, not to the topic: interrogatives (哪一, 哪个, 什么东西) and words that
@@ -220,6 +220,8 @@ def analyze(question: str, today: date | None = None) -> Question:
             year = this_year - _YEARS_BACK[m.group().lower()]
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
+    if asks in ("name", "open") and has_cjk(text) and _ASKED_POST.search(norm):
+        asks = "person"  # (白城公安局长叫什么名字 asks a person's name, not a title's)
     how_many = asks == "number" and asks_amount(norm)
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,

@@ -151,6 +151,26 @@ def _names_a_level(norm: str, start: int, end: int) -> bool:
                 or _HONOR_BEFORE.search(norm, 0, start) and not re.match(r"\d|[一二两三四五六七八九十百几数]", norm[end:end + 1]))
 
 
+@lru_cache(maxsize=4096)
+def _title_codes(title: str) -> frozenset[str]:
+    gaz = gazetteer()
+    return frozenset(code for _, _, alias in gaz.find(normalize(title)) if alias not in gaz.weak
+                     for code in gaz.aliases[alias])
+
+
+def of_a_place_within(doc: Document, places: tuple[Constraint, ...]) -> bool:
+    """Is ``doc`` about a city or county within a province asked, not about the province (its title
+    names 桂林, not 广西: 广西的破案率是多少 is not answered by the Guilin report's 八类…破案率分别达到89.04%)?"""
+    asked = {code for code in _codes(places) if gazetteer().places[code].level == 0}
+    titled = _title_codes(doc.title or "")
+    return bool(asked) and not titled & asked and any(_holds(a, {code}) for a in asked for code in titled)
+
+
+def names_wider(norm: str, places: tuple[Constraint, ...]) -> bool:
+    """Does normalized ``norm`` name one of ``places`` or speak of a whole province (全区, 全省)?"""
+    return any(meets(c, norm) for c in places) or bool(_WIDER[1].search(norm))
+
+
 def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
     """Does normalized ``norm`` name a place (not a county's weak short form, nor the province or city
     that holds one of ``places``: 建成26个“陕西公安暖心警务会客厅” asked of 商洛) but none of ``places``?

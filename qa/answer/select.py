@@ -18,7 +18,7 @@ import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
-from qa.answer.scope import article_time, narrower
+from qa.answer.scope import article_time, narrower, of_a_place_within
 from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones, ranks_another
 from qa.answer.support import HARD, speaks_for
 from qa.index import Index
@@ -412,8 +412,12 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     joined = [back[i] or i > 0 and spans[i - 1][0] == spans[i][0] and texts[i - 1].rstrip().endswith(("；", ";"))
               for i in range(len(spans))]
 
+    # (a province asked: a report on a city within it gives the city's figures, scope.of_a_place_within)
+    city_reports = [of_a_place_within(index.documents[hit.chunk.doc_id], question.places) for hit in hits]
+
     def said(of: Question) -> np.ndarray:
-        return np.array([speaks_for(of, t, times[h], texts[i - 1] if joined[i] and of.years else "")
+        return np.array([speaks_for(of, t, times[h], texts[i - 1] if joined[i] and of.years else "",
+                                    city_reports[h] and bool(of.places))
                          for i, ((h, _, _), t) in enumerate(zip(spans, texts))])
 
     said_for = said(question)

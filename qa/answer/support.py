@@ -11,13 +11,14 @@ from functools import lru_cache
 
 from qa.answer.figures import figures
 from qa.answer.question import names_post
-from qa.answer.scope import another_place, meets, own_figures, years_named
+from qa.answer.scope import another_place, meets, names_wider, own_figures, years_named
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
 
 
-def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozenset(), before: str = "") -> bool:
+def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozenset(), before: str = "",
+               within: bool = False) -> bool:
     """Does ``sentence`` speak of what ``question`` asks about, where that can be told? For a
     who-question about a post (``Question.post``: 局长), the post named, and no place other than the
     question's (``Question.places``): 商洛市公安局局长是谁 was answered from a sentence on 習近平, and
@@ -28,8 +29,10 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
     for a number asked of a year, a figure not of another year, nor, in a sentence that names no year, of
     an article of another ``time`` (:func:`qa.answer.scope.own_figures`), where the sentence it continues
     (``before``: 當年… after 1964年…; one ending in a semicolon) scopes its years, but only its own figures
-    count. A sentence that does not is never the answer (:func:`qa.answer.select.score`); other questions
-    and sentences pass."""
+    count. A province's number is not read from a report on a city within it (``within``:
+    :func:`qa.answer.scope.of_a_place_within`) by a sentence that names neither the province nor a whole
+    one (全区, 全省). A sentence that does not is never the answer (:func:`qa.answer.select.score`);
+    other questions and sentences pass."""
     places = question.places
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
@@ -38,6 +41,8 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
     if question.asks == "number" and (places or question.years) and (
             spans := [span for span in figures(text) if span[0] >= len(before)]):
         if not own_figures(text, spans, places, question.years, time):
+            return False
+        if within and not names_wider(normalize(text), places):  # (广西的破案率 -/-> the Guilin report's 89.04%)
             return False
         # a year's figure read from its article's time only (the sentence names no year) must at least be
         # of what is asked: 2018年桂林的破案率是多少 -> 桂林市公安局要求10%的机关警力… of a 2018 article
