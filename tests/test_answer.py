@@ -1140,3 +1140,36 @@ def test_a_place_in_pinyin_among_chinese_is_a_place():
     assert [c.text for c in places] == ["Baicheng"] and "白城" in places[0].forms
     assert analyze("Baicheng的破案率是多少").topic == "破案率"
     assert [c.kind for c in analyze("Tesla的电池有多大").constraints] != ["place"]  # (a name that spells no place)
+    from qa.answer.english import places_in_chinese
+
+    used = {"白城": 12, "桂林": 30}.get  # a corpus's document frequencies: 白城, not 拜城
+    assert places_in_chinese("Baicheng的破案率是多少", lambda w: used(w, 0)) == "白城的破案率是多少"
+    assert places_in_chinese("Chengdu的破案率是多少", lambda w: used(w, 0)) == "成都的破案率是多少"  # (the short form)
+    assert places_in_chinese("What is Guilin's rate?", lambda w: used(w, 0)) == "What is Guilin's rate?"  # (English: as is)
+
+
+def test_a_province_s_number_is_not_a_city_report_s():
+    """广西的破案率是多少 was answered by the Guilin report's 八类…破案率分别达到89.04%: a report on a city within
+    the province asked gives the city's figures, unless the sentence names the province or a whole one."""
+    from qa.answer.scope import of_a_place_within
+    from qa.answer.support import speaks_for
+
+    guangxi = analyze("广西的破案率是多少").places
+    guilin_report = Document("gl", "桂林市加强社会治理。", title="桂林公安:以独特的“警”色守护世界级旅游名城")
+    assert of_a_place_within(guilin_report, guangxi)
+    assert not of_a_place_within(Document("gx", "…", title="广西公安：守护平安"), guangxi)  # the province's own
+    assert not of_a_place_within(guilin_report, analyze("桂林的破案率是多少").places)  # (a city asked)
+    assert not of_a_place_within(guilin_report, analyze("陕西的破案率是多少").places)  # (another province)
+    question = analyze("广西的破案率是多少")
+    assert not speaks_for(question, "八类严重暴力犯罪案件破案率分别达到89.04%。", within=True)
+    assert speaks_for(question, "全区现行案件破案率达到60%。", within=True)
+    assert speaks_for(question, "广西现行案件破案率达到60%。", within=True)
+    assert speaks_for(question, "八类严重暴力犯罪案件破案率分别达到89.04%。")  # (a report on the province)
+
+
+@pytest.mark.parametrize("question,post", [("白城公安局长叫什么名字", "局长"), ("白城公安的局长姓什么", "局长"),
+                                           ("桂林的市长姓甚名谁", "市长")])
+def test_a_post_s_holder_asked_by_name_is_a_person(question, post):
+    a = analyze(question)
+    assert a.asks == "person" and a.post == post and "叫" not in a.topic
+    assert analyze("这个活动叫什么名字").asks == "name"

@@ -225,8 +225,18 @@ def test_a_place_in_pinyin_among_chinese_is_the_place(engine):
     """Baicheng的破案率是多少 was answered with Guilin's 45.76%: the pinyin was read as no place at all."""
     result = engine.ask("Baicheng的破案率是多少")
     assert result.answered and result.answer_span == "97.03%" and result.citations[0].doc_id.startswith("004_")
+    assert engine.ask("Guilin的破案率是多少").answer_span == "79.17%"  # searched as 桂林的破案率是多少 (was 45.76%)
     refused = engine.ask("Chengdu的破案率是多少")
-    assert not refused.answered and refused.missing == ("Chengdu",)
+    assert not refused.answered and refused.missing == ("成都",) and refused.query == "成都的破案率是多少"
+
+
+def test_a_province_and_a_post_s_holder_by_name(engine):
+    """广西的破案率是多少 was answered with the Guilin report's 89.04%; 白城公安局长叫什么名字 with a sentence on
+    the name 白城公安 (asked as a name, not a person)."""
+    assert not engine.ask("广西的破案率是多少").answered
+    assert engine.ask("广西有多少个基层派出所").answer_span == "1726个"  # (全区1726个基层派出所: the region's)
+    result = engine.ask("白城公安局长叫什么名字")
+    assert result.answered and result.answer_span == "张馨"
 
 
 def test_chatter_is_told_to_ask_a_question(engine):

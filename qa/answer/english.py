@@ -34,6 +34,19 @@ def english_places(text: str) -> list[Constraint]:
     return out
 
 
+def places_in_chinese(question: str, frequency) -> str:
+    """A Chinese question with its places written in pinyin written in Chinese (Guilin的破案率是多少 ->
+    桂林的破案率是多少), each as the form the corpus uses most (``frequency``: a word's document
+    frequency; Baicheng -> 白城, not 拜城), so it is searched as the articles write it; other questions
+    as they are."""
+    if not has_cjk(question):
+        return question
+    for place in english_places(question):
+        written = max(place.forms, key=lambda form: (frequency(form), -len(form)))
+        question = question.replace(place.text, written, 1)
+    return question
+
+
 # Capitalized English words that happen to spell the pinyin of a place.
 _ENGLISH_WORDS = {"china", "chinese", "hong kong"}
 
