@@ -126,7 +126,7 @@ def test_a_short_sense_and_a_name_with_its_chinese_are_read_as_words():
 @pytest.mark.parametrize("question,post", [
     ("商洛市公安局局长是谁", "局长"),
     ("桂林市公安局副局长是谁", "局长"),       # 副局长 names 局长 too
-    ("谁是白城市政法委書記", "书记"),          # (normalized)
+    ("谁是白城市政法委書記", "政法委书记"),  # (normalized; the committee is the post's)
     ("白城的好所长是谁", "所长"),
     ("第一位登上月球的人是谁", ""),            # not a post
     ("桂林的破案率是多少", ""),
@@ -1168,8 +1168,18 @@ def test_a_province_s_number_is_not_a_city_report_s():
 
 
 @pytest.mark.parametrize("question,post", [("白城公安局长叫什么名字", "局长"), ("白城公安的局长姓什么", "局长"),
-                                           ("桂林的市长姓甚名谁", "市长")])
+                                           ("桂林的市长姓甚名谁", "市长"), ("桂林市委书记叫什么", "市委书记")])
 def test_a_post_s_holder_asked_by_name_is_a_person(question, post):
     a = analyze(question)
     assert a.asks == "person" and a.post == post and "叫" not in a.topic
     assert analyze("这个活动叫什么名字").asks == "name"
+
+
+def test_a_secretary_is_of_the_committee_asked():
+    """桂林市委书记叫什么 was answered with 桂林市委常委、政法委书记赵志军: a 书记 of another committee."""
+    from qa.answer.question import names_post
+
+    city = analyze("桂林市委书记是谁")
+    assert names_post(city, "桂林市委书记赵乐秦在实地走访调研后") and not names_post(city, "桂林市委常委、政法委书记赵志军说")
+    assert names_post(analyze("桂林政法委书记是谁"), "桂林市委常委、政法委书记赵志军说")
+    assert analyze("第一屆中共福建省委書記是誰?").post == "省委书记" and analyze("谁是书记").post == "书记"
