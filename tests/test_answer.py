@@ -1160,6 +1160,7 @@ def test_a_province_s_number_is_not_a_city_report_s():
     assert not of_a_place_within(Document("gx", "…", title="广西公安：守护平安"), guangxi)  # the province's own
     assert not of_a_place_within(guilin_report, analyze("桂林的破案率是多少").places)  # (a city asked)
     assert not of_a_place_within(guilin_report, analyze("陕西的破案率是多少").places)  # (another province)
+    assert not of_a_place_within(guilin_report, analyze("广西桂林的破案率是多少").places)  # (the city asked too)
     question = analyze("广西的破案率是多少")
     assert not speaks_for(question, "八类严重暴力犯罪案件破案率分别达到89.04%。", within=True)
     assert speaks_for(question, "全区现行案件破案率达到60%。", within=True)

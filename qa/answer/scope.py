@@ -161,9 +161,11 @@ def _title_codes(title: str) -> frozenset[str]:
 def of_a_place_within(doc: Document, places: tuple[Constraint, ...]) -> bool:
     """Is ``doc`` about a city or county within a province asked, not about the province (its title
     names 桂林, not 广西: 广西的破案率是多少 is not answered by the Guilin report's 八类…破案率分别达到89.04%)?"""
-    asked = {code for code in _codes(places) if gazetteer().places[code].level == 0}
+    codes = _codes(places)
+    asked = {code for code in codes if gazetteer().places[code].level == 0}
     titled = _title_codes(doc.title or "")
-    return bool(asked) and not titled & asked and any(_holds(a, {code}) for a in asked for code in titled)
+    # (广西桂林的破案率是多少 asks the city too: its report is the one)
+    return bool(asked) and not titled & codes and any(_holds(a, {code}) for a in asked for code in titled)
 
 
 def names_wider(norm: str, places: tuple[Constraint, ...]) -> bool:
