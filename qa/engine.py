@@ -14,6 +14,7 @@ import numpy as np
 
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.answer.english import places_in_chinese
+from qa.answer.question import without_preamble
 from qa.chunking import ChunkSettings
 from qa.conversation import rewrite
 from qa.documents import MAX_DOC_CHARS, load_documents
@@ -98,7 +99,7 @@ class Engine:
         question's names alone do not: see below).
         """
         question = check_question(question)
-        query = places_in_chinese(query or rewrite(question, history), self.index.document_frequency)
+        query = places_in_chinese(without_preamble(query or rewrite(question, history)), self.index.document_frequency)
         if query != question:  # (checking costs a tokenization: once per text)
             query = check_question(query)
         analysis = analyze(query, today=self.today())

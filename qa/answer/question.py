@@ -61,6 +61,27 @@ CHATTER = frozenset("""还有 然后 接着 怎么样 继续 好 好的 好吧 �
 else more tell me please thanks thank ok okay hello hi yes no sure continue go on really anything it that this""".split())
 
 
+# What a question says to the assistant before asking (帮我查一下…, 请告诉我…, 你知道…吗, 我想了解一下，根据你们的资料，…):
+# searched and read as the topic, it is words no article has (帮我查一下破案率), and a long one refused the
+# question (confidence 0.39).
+_PREAMBLE = re.compile(
+    r"^\s*(?:请问(?:一下)?|想问(?:一下)?|问一下"
+    r"|(?:请|麻烦)?(?:你|您)?(?:帮我|帮忙|给我)(?:查询|查查|查|搜索|搜|找找|找|看看)(?:一下)?"
+    r"|(?:请|麻烦)?(?:你|您)?(?:查询|查查|查|搜索|搜|找找|找|看看)一下"
+    r"|(?:请|麻烦)?(?:你|您)?(?:告诉我|(?:跟|给)我(?:说说|讲讲|说|讲))(?:一下)?|(?:你|您)(?:知道|知不知道|清楚|了解)"
+    r"|我(?:想|要|希望)(?:要)?(?:了解|知道|问|查|问问|打听)(?:一下)?"
+    r"|根据(?:你们?的|您的|现有的?|已有的?)?(?:资料|材料|语料|数据|文章|报道|新闻))[\s,，:：、]*")
+
+
+def without_preamble(question: str) -> str:
+    """``question`` without what it says to the assistant before asking (:data:`_PREAMBLE`): 我想了解一下，
+    根据你们的资料，桂林市…是多少呢？ -> 桂林市…是多少呢？; the question itself when nothing else is left."""
+    rest, before = question, None
+    while rest != before:
+        before, rest = rest, _PREAMBLE.sub("", rest, count=1)
+    return rest if len(rest.strip(" ？?。!！吗呢")) >= 2 else question
+
+
 def foreign_script(question: str) -> bool:
     """True when most letters of ``question`` are neither Chinese nor Latin (Korean, Russian, Arabic,
     kana, ...): the embedding model matches such text to Chinese news only as noise."""
@@ -152,7 +173,7 @@ _QUESTION_WORDS = re.compile(
 # point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
 # count as rare words the passage lacks (qa.answer.select.coverage).
 QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|何时|何种|何处|何地|何人|多久|多长|多大|多远|多高"
-                            r"|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
+                            r"|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来|到底|究竟|时候)$")
 
 # --- years ---------------------------------------------------------------------------------------
 
