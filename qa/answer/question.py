@@ -173,7 +173,7 @@ _QUESTION_WORDS = re.compile(
 # point at the text or hedge (文中提及, 可以, 应该). Declarative text rarely has them, so they would
 # count as rare words the passage lacks (qa.answer.select.coverage).
 QUESTION_NOISE = re.compile(r"哪|什么|谁|几|多少|怎|如何|为何|是否|何时|何种|何处|何地|何人|多久|多长|多大|多远|多高"
-                            r"|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来|到底|究竟|时候)$")
+                            r"|^(?:东西|文中|提及|提到|可以|应该|只能|能够|一种|一个|一首|方面|而来)$")
 
 # --- years ---------------------------------------------------------------------------------------
 
