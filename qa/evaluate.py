@@ -274,11 +274,12 @@ def evaluate(index, encoder, queries: Sequence[Query], retriever: str, *, datase
         fast.remember(texts, query_vectors)
     r = make_retriever(retriever, index, fast, reranker=reranker)
     runs, answer_hits = {}, {}
-    for q in tqdm(queries, desc=f"{dataset or 'questions'} · {retriever}", unit="q", disable=not progress):
+    for q, text in tqdm(list(zip(queries, texts)), desc=f"{dataset or 'questions'} · {retriever}", unit="q",
+                        disable=not progress):
         checkpoint()
         if q.unanswerable:
             continue
-        hits = r.search(q.searched, CHUNK_DEPTH)
+        hits = r.search(text, CHUNK_DEPTH)  # (a follow-up's rewrite, made once above)
         runs[q.id] = _doc_run(hits)
         answer_hits[q.id] = [h.chunk.text for h in hits[:5]]
     latencies = _latency(make_retriever(retriever, index, encoder, reranker=reranker), queries[:LATENCY_SAMPLE])

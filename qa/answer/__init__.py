@@ -245,13 +245,10 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     stated only for other places (:func:`_stated_elsewhere`), ``hits`` are theirs; the place asked is
     in the corpus, so a question without a usable topic (English) is refused for the figure asked, not
     for anything about the place."""
-    docs = [index.documents[h.chunk.doc_id] for h in hits]
-    texts = [article_text(d) for d in docs]
     # Missing from every retrieved article (成都), else from the nearest one (a year it does not cover).
-    hard = binding(q)
-    missing = [c for c in hard if not any(meets(c, t, d.date) for t, d in zip(texts, docs))]
+    missing = _met_by_none(binding(q), hits, index)
     if not missing and not unknown:
-        missing = list(check(q, docs[0]).missing)
+        missing = list(check(q, index.documents[hits[0].chunk.doc_id]).missing)
     missing += [c for c in unknown if c not in missing]
     top = distinct(hits)[:k]
     near = score(q, qvec, top, index, settings)
@@ -279,12 +276,14 @@ def _places_apart(q: Question, hits: list[Hit], index: Index) -> list[Constraint
     """The places of a question that names several (桂林和白城的破案率分别是多少) when no retrieved article
     meets them all but each is met by one: the corpus answers each apart, not together."""
     places = [c for c in q.constraints if c.kind == "place"]
-    if len(places) < 2:
-        return None
+    return places if len(places) >= 2 and not _met_by_none(places, hits, index) else None
+
+
+def _met_by_none(constraints, hits: list[Hit], index: Index) -> list[Constraint]:
+    """The ``constraints`` that no article of ``hits`` meets (title, text or date)."""
     docs = [index.documents[h.chunk.doc_id] for h in hits]
     texts = [article_text(d) for d in docs]
-    met = all(any(meets(c, t, d.date) for t, d in zip(texts, docs)) for c in places)
-    return places if met else None
+    return [c for c in constraints if not any(meets(c, t, d.date) for t, d in zip(texts, docs))]
 
 
 # What joins places named together: 桂林和白城, 桂林、白城, Guilin and Baicheng
