@@ -14,6 +14,7 @@ import numpy as np
 
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.answer.english import places_in_chinese
+from qa.answer.places import in_full
 from qa.answer.question import without_preamble
 from qa.chunking import ChunkSettings
 from qa.conversation import rewrite
@@ -99,7 +100,8 @@ class Engine:
         question's names alone do not: see below).
         """
         question = check_question(question)
-        query = places_in_chinese(without_preamble(query or rewrite(question, history)), self.index.document_frequency)
+        frequency = self.index.document_frequency
+        query = in_full(places_in_chinese(without_preamble(query or rewrite(question, history)), frequency), frequency)
         if query != question:  # (checking costs a tokenization: once per text)
             query = check_question(query)
         analysis = analyze(query, today=self.today())

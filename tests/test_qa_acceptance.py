@@ -239,6 +239,28 @@ def test_a_province_and_a_post_s_holder_by_name(engine):
     assert result.answered and result.answer_span == "张馨"
 
 
+@pytest.mark.parametrize("question,missing,shown", [
+    ("镇赉县的命案现案破案率是多少", "镇赉县", "97.03%"),  # (白城's report names 镇赉县 for two honors)
+    ("资源县那家公司被骗了多少钱", "资源县", "169万元"),  # (全州县's case, in 桂林's report)
+    ("凭祥每年投入多少钱打造警务助理队伍", "凭祥市", "1000余万元"),  # (隆林's; 凭祥 read as the corpus writes it)
+    ("平乐县配备了多少名网格员", "平乐县", "3956名"),  # (平乐's story is a drug gang's: 53名 is not its grid staff)
+])
+def test_a_place_an_article_mentions_in_passing_is_not_given_another_s_figure(engine, question, missing, shown):
+    result = engine.ask(question)
+    assert not result.answered and result.reason == "missing" and result.missing == (missing,), result.answer
+    assert shown in result.answer and result.related  # (the figure there is, shown as related, of another place)
+
+
+@pytest.mark.parametrize("question,span", [
+    ("宜州分局组建的巡警大队有多少人", "150人"),  # (他们: 宜州分局, named two sentences before)
+    ("全州诈骗案为被害人追回了多少钱", "93万元"),  # (after 桂林市副市长…指令…: a post, not another place)
+    ("雁山区有多少个村居连续300天零发案", "128个"),
+])
+def test_a_place_s_story_is_answered_from_its_sentences(engine, question, span):
+    result = engine.ask(question)
+    assert result.answered and result.answer_span == span, result.answer
+
+
 def test_chatter_is_told_to_ask_a_question(engine):
     with pytest.raises(QuestionError, match="does not say what to look up"):
         engine.ask("还有呢", history=["桂林的破案率是多少"])  # (was answered: 几年来,白城市公安局始终坚持…)

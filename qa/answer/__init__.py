@@ -34,6 +34,7 @@ from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, cer
                               english_shares, gives_reason_after, newest_close, points_back, pulled_away, score,
                               sureness)
 from qa.answer.span import answer_span
+from qa.answer.scope import story_place
 from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, unknown_words,
                               unmet_owner)
 from qa.index import Index
@@ -124,9 +125,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         if word is not None:
             return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
-    if not found.fit.any():
+    if not (found.fit | found.elsewhere).any():
         return _no_answer(question, query, q, conf, index, pool)
     best = int(np.argmax(found.total))
+    if found.elsewhere.any() and found.barred[best]:  # (only another place's story holds it: 镇赉县 in 白城's report)
+        return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
@@ -144,6 +147,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Nor is a rank asked by a sentence that says none (白城的破案率排全省第几 -/-> …命案现案破案率达97.03%).
     if (q.how_many or q.measure == "rank") and not found.fit[best] and (
             q.measure or q.years or rate_or_change(q) is not None or not states_quantity(found.texts[best])):
+        if found.elsewhere.any():
+            return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
         return _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:
@@ -264,8 +269,14 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     shown = []
     if near is not None and conf >= settings.threshold:
         shown = related(index, top)
-        best_i = int(np.argmax(near.total))
-        where = _places(index, top[near.spans[best_i][0]], {normalize(c.text) for c in missing})
+        # (a place an article mentions in passing: the sentence of another place's that holds what is
+        # asked, not one of its own story that does not: 镇赉县 -> 白城's …命案现案破案率达97.03%)
+        story = elsewhere and near.elsewhere.any()
+        best_i = int(np.argmax(np.where(near.elsewhere, near.total, -np.inf) if story else near.total))
+        hit, start, end = near.spans[best_i]
+        hit = top[hit]
+        where = (story and story_place(index.documents[hit.chunk.doc_id], hit.chunk.start + start, hit.chunk.start + end)
+                 or _places(index, hit, {normalize(c.text) for c in missing}))
         best = near.texts[best_i].strip()
         text += f"相关内容{f'（{where}）' if where else ''}：{best}"
     return Answer(question, text, False, query=query, confidence=conf, reason="missing",

@@ -83,6 +83,7 @@ _TOTAL = "总"  # a total rate (总破案率) is none of one kind's; only the wo
 _WHOLE = re.compile(r"(?:全|本|该)[市县区省]")
 # words that head many kinds of figure (刑事案件, 两抢案件; 黄赌警情, 治安刑事警情): they do not say which kind
 _GENERIC = re.compile(r"案件|警情|发案|案数|犯罪|人数|数量|件数|起数")
+_SHARE_OF = re.compile(r"的([\u4e00-\u9fff]{2,10})")  # what a share is of, after it: 20.36%的盗抢案件
 
 
 def rate_or_change(question: Question) -> tuple[str, str] | None:
@@ -131,16 +132,19 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     def of_what(span: tuple[int, int]) -> bool | None:  # of another kind, of the kind asked, or not said (None)
         before = normalize(text[clause(text, span)[0]:span[0]])
         at = max(before.rfind(w) for w in _SAME_WAY.get(word, (word,)))  # (提高 asked: 提升至 says it too)
-        if at < 0:
-            return None
+        if at < 0:  # (a share of what follows it: 20.36%的盗抢案件24小时内破获 is no 刑事案件发案率)
+            share_of = _SHARE_OF.match(normalize(text[span[1]:span[1] + 12])) if word.endswith("率") else None
+            return not any(p in share_of.group(1) for p in pairs) if share_of else None
         run = _RUN.search(_HOW.sub("", before[:at]))
         if of == _TOTAL:  # (全市现行案件破案率 is one kind's; 全市破案率 and 总破案率 are the total)
             return bool(run) and of not in run.group() and not _WHOLE.fullmatch(run.group())
-        return bool(run) and not any(p in run.group() for p in pairs)
+        # (a pair said apart is abbreviated: 电诈 of 电信网络诈骗)
+        return bool(run) and not any(p in run.group() or re.search(f"{re.escape(p[0])}.+{re.escape(p[1])}", run.group())
+                                     for p in pairs)
 
     said = [of_what(span) for span in spans]
-    if word.endswith("率"):
-        return True in said and False not in said
+    if word.endswith("率"):  # (no clause says the rate asked: is it another rate's? 刑事案件发案率 -/-> …破案率提高到96.15%)
+        return True in said and False not in said or not any(s is not None for s in said) and _another_rate(question, sentence)
     return False not in said  # (a change is stated after its word: 下降33%, 由…下降到…; 四项指数…下降 is not one)
 
 
@@ -167,6 +171,8 @@ def _another_rate(question: Question, sentence: str) -> bool:
     return not any(said)
 
 
+_COUNTS = ("count", "people", "headcount", "households")  # the measures of things counted, not of money or shares
+
 # The level an honor, a body or a count is of (市级“枫桥式公安派出所”, 全区20个…): national, provincial,
 # city, county. 全区 is a region's here (广西), as scope reads it.
 _LEVELS = (("国家级", "全国"), ("省级", "自治区级", "全省", "全区"), ("市级", "全市"), ("县级", "区级", "全县"))
@@ -177,7 +183,7 @@ _TIER = {w: i for i, tier in enumerate(_LEVELS) for w in tier}
 def _of_another_level(question: Question, sentence: str) -> bool:
     """Does a Chinese count question name a level (桂林有多少个市级枫桥式派出所) and every counted figure of
     ``sentence`` sit in a clause that names levels, none of it (另有6个派出所被评为全区“枫桥式公安派出所”)?"""
-    if question.measure not in ("count", "people", "headcount", "households") or not has_cjk(question.text):
+    if question.measure not in _COUNTS or not has_cjk(question.text):
         return False
     asked = {_TIER[m.group()] for m in _LEVEL.finditer(normalize(question.text))}
     if not asked:
@@ -212,11 +218,52 @@ def ranks_another(question: Question, sentence: str) -> bool:
 def _ranked_words(text: str, named: tuple[str, ...]) -> tuple[str, ...]:
     """The words of a rank question ``text`` that say what is ranked (:func:`ranks_another`): read once
     per question, not once per candidate sentence."""
+    return tuple(w for w in _own_words(text, named) if not _RANKING.fullmatch(w))
+
+
+@lru_cache(maxsize=256)
+def _own_words(text: str, named: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a Chinese question ``text`` other than the asking, its ``named`` places and years
+    and what it points back to (肯尼亚在该指标中排名第几 ranks by an index named before)."""
     asked = normalize(text)
-    # (not a word the question points back to: 肯尼亚在该指标中排名第几 ranks by an index named before)
     return tuple(w for w in terms(text) if len(w) >= 2 and not w.isdigit() and not QUESTION_NOISE.search(w)
-                 and not _RANKING.fullmatch(w) and not any(w in f or f in w for f in named)
-                 and not re.search(rf"[该这此其那]{re.escape(w)}", asked))
+                 and not any(w in f or f in w for f in named) and not re.search(rf"[该这此其那]{re.escape(w)}", asked))
+
+
+def says_what_is_asked(question: Question, sentence: str) -> bool:
+    """Does ``sentence`` name one of a Chinese question's own words (:func:`_own_words`), or has the
+    question none? Asked of a place an article tells one story of, its story's sentences are not the
+    answer to everything: 平乐县配备了多少名网格员 -/-> …该团伙53名涉案人员被一网打尽 (平乐's drug gang)."""
+    if not has_cjk(question.text):
+        return True
+    words = _own_words(question.text, tuple(normalize(f) for c in question.constraints for f in c.forms))
+    norm = normalize(sentence)
+    return not words or any(w in norm for w in words)
+
+
+_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _counts_what_follows(question: Question, sentence: str) -> bool:
+    """Is every figure of the measure a Chinese count question asks followed by the noun it counts,
+    sharing no character with the counted noun (:attr:`Question.counted`), in a clause that never
+    names that noun? 商洛有多少名辅警 -/-> 全市30個集體、46名個人獲…表彰; 商洛有多少个网格 -/-> 建立368個巡防微信群.
+    A figure with no noun after it counts the one before it (配备网格员3956名; 懸掛警民聯系牌兩萬余個)."""
+    noun = normalize(question.counted)
+    if len(noun) < 2 or question.measure not in _COUNTS or not has_cjk(question.text):
+        return False
+    text = aligned(sentence)
+    said = []
+    for span in figures(sentence):
+        if not answers_measure(question.measure, sentence, span):
+            continue
+        start, end = clause(text, span)
+        after = normalize(text[span[1]:span[1] + 2])
+        if not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個)
+            run = _HAN_BEFORE.search(normalize(text[max(start, span[0] - 8):span[0]]))
+            after = run.group() if run else ""
+        said.append(bool(after) and not set(after) & set(noun) and noun not in normalize(text[start:end]))
+    return bool(said) and all(said)
 
 
 def counts_another(question: Question, sentence: str) -> bool:
@@ -227,9 +274,9 @@ def counts_another(question: Question, sentence: str) -> bool:
     of the shared sets is such (docs/evaluation.md). Nor do they when the role counted is nowhere and
     its stem comes before them with another role's head (多少名网格长 -/-> …配备网格员3956名), nor when
     they count categories of another thing (多少个…调度室 -/-> …5大功能), nor things of another level
-    (:func:`_of_another_level`)."""
+    (:func:`_of_another_level`), nor a figure followed by another noun (:func:`_counts_what_follows`)."""
     noun = question.counted
-    if _of_another_level(question, sentence):
+    if _of_another_level(question, sentence) or _counts_what_follows(question, sentence):
         return True
     if len(noun) < 3:
         return False

@@ -115,7 +115,7 @@ _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASK
 _POST = (r"(?:局长|(?:[省市县区州]委|政法委|纪委)?书记|主任|主席|总统|总理|首相|部长|经理|校长|市长|省长|县长|州长|院长|所长|队长|厅长|处长|科长"
          r"|会长|董事长|总裁|行长|社长|馆长|司令|政委|教练)")
 POST = re.compile(rf"{_POST}$")  # a word that ends in a post: 副市长, 国家主席 (English renderings, qa.answer.span)
-_ASKED_POST = re.compile(rf"({_POST})(?:是谁|是哪位|是何人|为何人|的?(?:叫什么(?:名字)?|姓什么|名字是什么|姓名是什么|姓甚名谁))|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?({_POST})")
+_ASKED_POST = re.compile(rf"(副?{_POST})(?:是谁|是哪位|是何人|为何人|的?(?:叫什么(?:名字)?|姓什么|名字是什么|姓名是什么|姓甚名谁))|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?(副?{_POST})")
 
 
 # an English who-question's post: Who is the mayor of Guilin?, Who heads the public order corps …? (not
@@ -128,7 +128,7 @@ _ENGLISH_POST = re.compile(
 
 
 def asked_post(question: str) -> str:
-    """The post a who-question asks the holder of (局长 in 商洛市公安局局长是谁, 書記 read as 书记; the
+    """The post a who-question asks the holder of (局长 in 商洛市公安局局长是谁, 副局长 in …副局长是谁, 書記 read as 书记; the
     English word, mayor in Who is the mayor of Guilin?), or ``""``; :func:`analyze` keeps it as
     ``Question.post`` (:func:`names_post`)."""
     norm = normalize(question)
@@ -152,8 +152,8 @@ def names_post(question: Question, norm: str) -> bool:
     president: 国家主席 -> 主席), after 副 for a vice or deputy one and not otherwise (vice mayor: 副市长),
     by any rendering where none is a post, or by any post for a word of heading anything (heads: 总队长)."""
     post = question.post
-    if has_cjk(post):
-        return post in norm
+    if has_cjk(post):  # (a deputy asked is named so; one not asked is not: 副局长是谁 -/-> 公安局长张馨, nor the reverse)
+        return any(post[0] == "副" or norm[m.start() - 1:m.start()] != "副" for m in re.finditer(re.escape(post), norm))
     renderings = next((g for word, g in question.glosses if word.lower() == post), frozenset())
     posts = {m.group() for r in renderings if (m := POST.search(r))}  # (国家主席 -> 主席)
     if post in _ANY_HEAD or not renderings:
@@ -309,7 +309,9 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
     for start, end, alias in gaz.find(norm):
         # A gazetteer name inside a longer word (市中 in 城市中心) is not a mention of it, but a place's
         # full name is (南宁市 in 南宁市公安局, which jieba keeps whole and tags an organization).
-        if start not in starts or (end not in ends and not _suffix_word(norm, end) and alias not in gaz.full_names):
+        # (nor a county's short form with 县, 隆林县 of 隆林各族自治县, which jieba cuts 隆林/县公安局)
+        whole = alias in gaz.full_names or alias[-1] == "县" and alias not in gaz.weak
+        if start not in starts or (end not in ends and not _suffix_word(norm, end) and not whole):
             continue
         if alias in gaz.weak and alias not in tagged_places:
             continue

@@ -139,7 +139,9 @@ def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
     level = min((gaz.places[code].level for code in _codes(places)), default=None)
     if level is None:
         return None
-    starts = [m.start() for m in _WIDER[level].finditer(norm) if not (level and _names_a_level(norm, m.start(), m.end()))]
+    # (全国各地 says where from, not of what area: 一个盘踞在全国各地…的团伙被打掉,…追回被骗的93万元 is 全州's)
+    starts = [m.start() for m in _WIDER[level].finditer(norm)
+              if not (level and _names_a_level(norm, m.start(), m.end())) and not norm.startswith("各地", m.end())]
     starts += [start for start, _, alias in gaz.find(norm) if alias not in gaz.weak
                and min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
     return min(starts, default=None)
@@ -166,6 +168,103 @@ def of_a_place_within(doc: Document, places: tuple[Constraint, ...]) -> bool:
     titled = _title_codes(doc.title or "")
     # (广西桂林的破案率是多少 asks the city too: its report is the one)
     return bool(asked) and not titled & codes and any(_holds(a, {code}) for a in asked for code in titled)
+
+
+# A place named as part of a person's post (桂林市副市长、公安局局长朱永辉指令…) says who speaks, not where
+# what the sentence tells happened.
+_POST_AFTER = re.compile(r"[市县区州旗]?(?:委|政府)?(?:常委)?、?(?:[^\W\d]{0,5}?)(?:副)?(?:市长|县长|区长|州长|书记|局长|主任|政委|主席)")
+
+
+def passing(doc: Document, places: tuple[Constraint, ...]) -> tuple[Constraint, ...]:
+    """The places asked that ``doc`` mentions only in passing: it is about another place (its title
+    names it, or, with no place in its title, its text names it most), which neither is nor lies within
+    them. Such an article's sentences speak of the place only where :func:`located` says so: 镇赉县的命案
+    现案破案率是多少 was answered with 白城's 97.03% (the report names 镇赉县 for two honors), 资源县那家公司被骗了
+    多少钱 with 全州县's 169万元."""
+    own = _own_codes(doc)
+    if not own:
+        return ()
+    named = {code for _, _, codes, _ in _mentions(doc) for code in codes}
+    return tuple(c for c in places if (codes := _codes((c,))) & named and not codes & own
+                 and not any(_holds(code, own) for code in codes))  # (广西 of a report on 桂林: of_a_place_within)
+
+
+def located(doc: Document, start: int, end: int, places: tuple[Constraint, ...]) -> bool:
+    """Does the sentence at ``start``:``end`` of ``doc.text`` speak of one of ``places`` (those it
+    mentions in passing, :func:`passing`)? It names one (or a place within one), or it names no other
+    place and the last place named before it is one: a story told in the sentences after its place
+    (2020年10月9日,全州县公安局…; 3天之后,…为被害人追回被骗的93万元). A place within a person's post
+    (桂林市副市长…) is not where a story is."""
+    asked = _codes(places)
+    before = None
+    for m_start, m_end, codes, strong in _mentions(doc):
+        if m_start >= end:
+            break
+        ours = any(code in asked or any(_holds(a, {code}) for a in asked) for code in codes)
+        if m_start >= start:  # (in the sentence)
+            if ours:
+                return True
+            if strong:
+                before = False
+        elif ours or strong:
+            before = ours
+    return bool(before)
+
+
+def story_place(doc: Document, start: int, end: int) -> str:
+    """The place whose story the sentence at ``start``:``end`` of ``doc.text`` tells (:func:`located`):
+    the first it names, or else the last named before it, by its shortest name (全州 for 3天之后,…追回
+    被骗的93万元); "" when none is named."""
+    own, last = _own_codes(doc), ""
+    for m_start, _, codes, strong in _mentions(doc):
+        if m_start >= end:
+            break
+        # (a place of the article's own province: not 和县 of 市县公安机关和县级…)
+        if strong and any(code[:2] == o[:2] for code in codes for o in own):
+            last = min(gazetteer().forms(codes), key=len)
+            if m_start >= start:
+                break
+    return last
+
+
+@lru_cache(maxsize=256)
+def _mentions(doc: Document) -> tuple[tuple[int, int, frozenset[str], bool], ...]:
+    """The places ``doc.text`` names, in order: (start, end, codes, strong); a county's weak short form
+    (:attr:`Gazetteer.weak`), a name that is also a common word (:func:`_common`) and a place within a
+    person's post are not strong: only the asked place's own names count for them."""
+    gaz = gazetteer()
+    text = aligned(doc.text)
+    norm = text if text is not doc.text else normalize(doc.text)
+    if len(norm) != len(doc.text):  # (positions must be the text's: a rare script conversion that changes them)
+        return ()
+    return tuple((start, end, frozenset(gaz.aliases[alias]),
+                  alias not in gaz.weak and not _common(alias) and not _POST_AFTER.match(norm, end))
+                 for start, end, alias in gaz.find(norm))
+
+
+@lru_cache(maxsize=4096)
+def _common(alias: str) -> bool:
+    """Is a two-character place name also a common word, as jieba tags it alone (城区, 城中: a district
+    of 山西 and of 广西, and what 负责城区的接处警工作 says)?"""
+    from qa.tokens import posseg
+
+    cut = list(posseg().cut(alias))
+    return len(alias) == 2 and len(cut) == 1 and not cut[0].flag.startswith(("ns", "nr", "nt", "nz"))
+
+
+@lru_cache(maxsize=256)
+def _own_codes(doc: Document) -> frozenset[str]:
+    """The places ``doc`` is about: those its title names; with none there, those its text names at
+    least half as often as the one it names most (at least twice): a report on 白城, on 广西 and 贵港."""
+    titled = _title_codes(doc.title or "")
+    if titled:
+        return titled
+    counts: dict[str, int] = {}
+    for _, _, codes, strong in _mentions(doc):
+        for code in codes if strong else ():
+            counts[code] = counts.get(code, 0) + 1
+    most = max(counts.values(), default=0)
+    return frozenset(code for code, n in counts.items() if most >= 2 and 2 * n >= most)
 
 
 def names_wider(norm: str, places: tuple[Constraint, ...]) -> bool:

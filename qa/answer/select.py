@@ -18,12 +18,12 @@ import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
 from qa.answer.span import figure_features, names, units
-from qa.answer.scope import article_time, narrower, of_a_place_within
-from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones, ranks_another
+from qa.answer.scope import article_time, located, narrower, of_a_place_within, passing
+from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones, ranks_another, says_what_is_asked
 from qa.answer.support import HARD, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
-from qa.records import Hit, Question
+from qa.records import Constraint, Hit, Question
 from qa.tokens import dictionary, terms
 
 DEFAULT_THRESHOLD = 0.4
@@ -66,6 +66,10 @@ class Candidates:
     overlap: np.ndarray  # each sentence's share of the question's words (English: rendered in Chinese)
     barred: np.ndarray | None = None  # sentences that are never the answer (support.speaks_for)
     holds: np.ndarray | None = None  # like ``fit``, but of any place (another place's figure: 全区…348个)
+    # sentences that would fit but speak of another place than one their article mentions in passing
+    # (scope.located), and those places
+    elsewhere: np.ndarray | None = None
+    passing: tuple[Constraint, ...] = ()
 
     def best_in_hit(self) -> dict[int, int]:
         """Each passage's best sentence: hit position -> sentence index (the first, on a tie)."""
@@ -434,6 +438,18 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     else:
         holds = fit & (said(replace(question, constraints=question.years)) if question.years else True)
     fit &= said_for
+    # (a place an article only mentions in passing is spoken of by the sentences of its story alone:
+    # 镇赉县的命案现案破案率是多少 -/-> 白城's 97.03%, scope.located; and of what is asked, not of anything:
+    # 平乐县配备了多少名网格员 -/-> 平乐's drug gang's 53名, fit.says_what_is_asked)
+    docs = [index.documents[hit.chunk.doc_id] for hit in hits]
+    away = [passing(doc, question.places) for doc in docs]
+    unlocated = np.array([bool(away[h]) and not (
+        located(docs[h], hits[h].chunk.start + s, hits[h].chunk.start + e, away[h])
+        and (question.asks != "number" or says_what_is_asked(question, texts[i - 1] + texts[i] if back[i] else texts[i])))
+        for i, (h, s, e) in enumerate(spans)])
+    elsewhere = fit & unlocated
+    fit &= ~unlocated
+    barred = ~said_for | unlocated
     extra = np.zeros(len(texts))
     if question.asks == "number":
         for i, t in enumerate(texts):
@@ -453,13 +469,14 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # headline line 马来穿山甲 asked 马来穿山甲的别称是什么), says nothing: never the answer or a citation's best
     empty = np.array([not _WORDS.search(t) or (has_cjk(t) and u <= asked_units) for t, u in zip(texts, text_units)])
     # nor one that speaks of another post or a wider area (support.speaks_for): never the answer
-    total = total - 1.0 * empty - 1.0 * ~said_for
+    total = total - 1.0 * empty - 1.0 * barred
     if question.asks in ("person", "place", "name"):
         asked = normalize(question.text)
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
-    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, ~said_for, holds)
+    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, barred, holds, elsewhere,
+                      tuple(dict.fromkeys(c for places in away for c in places)))
 
 
 SUBJECT_MARGIN = 0.01  # a word whose removal brings the question this much closer to the answer is not its subject

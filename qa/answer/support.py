@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.answer.figures import figures
+from qa.answer.figures import answers_measure, figures
 from qa.answer.question import names_post
 from qa.answer.scope import another_place, meets, names_wider, own_figures, years_named
 from qa.normalize import aligned, has_cjk, normalize
@@ -40,7 +40,10 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
     text = before + sentence
     if question.asks == "number" and (places or question.years) and (
             spans := [span for span in figures(text) if span[0] >= len(before)]):
-        if not own_figures(text, spans, places, question.years, time):
+        # (the figures of the measure asked, where some are: 桂林市公安局有多少名民警 -/-> 桂林市公安局要求10%的机关警力…,
+        # 北海市公安局从机关安排100名警力…, where 10% is 桂林's but no headcount)
+        measured = [span for span in spans if answers_measure(question.measure, text, span)]
+        if not own_figures(text, measured or spans, places, question.years, time):
             return False
         if within and not names_wider(normalize(text), places):  # (广西的破案率 -/-> the Guilin report's 89.04%)
             return False
