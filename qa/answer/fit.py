@@ -249,7 +249,7 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
     sharing no character with the counted noun (:attr:`Question.counted`), in a clause that never
     names that noun? 商洛有多少名辅警 -/-> 全市30個集體、46名個人獲…表彰; 商洛有多少个网格 -/-> 建立368個巡防微信群.
     A figure with no noun after it counts the one before it (配备网格员3956名; 懸掛警民聯系牌兩萬余個)."""
-    noun = normalize(question.counted)
+    noun = _nouns(normalize(question.counted))
     if len(noun) < 2 or question.measure not in _COUNTS or not has_cjk(question.text):
         return False
     text = aligned(sentence)
@@ -262,8 +262,23 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         if not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個)
             run = _HAN_BEFORE.search(normalize(text[max(start, span[0] - 8):span[0]]))
             after = run.group() if run else ""
-        said.append(bool(after) and not set(after) & set(noun) and noun not in normalize(text[start:end]))
+        # (the noun's head in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民)
+        said.append(bool(after) and not set(after) & set(noun) and noun[-2:] not in normalize(text[start:end]))
     return bool(said) and all(said)
+
+
+@lru_cache(maxsize=1024)
+def _nouns(words: str) -> str:
+    """The nouns that open what a question counts, as jieba cuts it (网格员, 苏格兰选民, 交通路口 of 交通路口安装;
+    nothing of 收看, 多少人收看's verb)."""
+    from qa.tokens import posseg
+
+    out = ""
+    for token in posseg().cut(words):
+        if not (token.flag.startswith(("n", "vn")) or token.flag in ("zg", "l", "b", "k")):
+            break
+        out += token.word
+    return out
 
 
 def counts_another(question: Question, sentence: str) -> bool:

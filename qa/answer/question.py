@@ -152,8 +152,8 @@ def names_post(question: Question, norm: str) -> bool:
     president: 国家主席 -> 主席), after 副 for a vice or deputy one and not otherwise (vice mayor: 副市长),
     by any rendering where none is a post, or by any post for a word of heading anything (heads: 总队长)."""
     post = question.post
-    if has_cjk(post):  # (a deputy asked is named so; one not asked is not: 副局长是谁 -/-> 公安局长张馨, nor the reverse)
-        return any(post[0] == "副" or norm[m.start() - 1:m.start()] != "副" for m in re.finditer(re.escape(post), norm))
+    if has_cjk(post):  # (a deputy asked is named so: 副局长是谁 -/-> 公安局长张馨; a head asked may be named beside
+        return post in norm  # the deputy's: 在柯林頓執政時期擔任美國副總統, asked who was 總統)
     renderings = next((g for word, g in question.glosses if word.lower() == post), frozenset())
     posts = {m.group() for r in renderings if (m := POST.search(r))}  # (国家主席 -> 主席)
     if post in _ANY_HEAD or not renderings:

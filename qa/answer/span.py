@@ -188,8 +188,8 @@ def figure_features(question: Question, sentence: str) -> tuple[float, float, fl
 def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> float:
     """How well the figure at ``span`` fits what the question counts.
 
-    The measure word after 多少/几 (多少名 -> 名), the noun it counts (多少名网格员 -> 网格员) or, for a
-    rate, a percent sign; then the question's words in the figure's own clause, the words just
+    The measure word after 多少/几 (多少名 -> 名), the noun it counts (多少名网格员 -> 网格员) right before
+    or after it, or, for a rate, a percent sign; then the question's words in the figure's own clause, the words just
     before the figure counting most (划分网格4370个 vs 配备网格员3956名).
     """
     figure = sentence[span[0]:span[1]]
@@ -213,6 +213,9 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
     # the noun counted right before the figure (划分网格4370个 for 多少网格; not 网格中心17个 nor 网格员3956名)
     if question.counted and normalize(left).rstrip().endswith(normalize(question.counted)):
         fit += 2.0
+    # or right after it, as what it is of (减少了75%的纠纷调解量和30%的非警务活动: 75% for 多少纠纷调解量)
+    if question.counted and re.match(rf"的?{re.escape(normalize(question.counted))}", normalize(right).lstrip()):
+        fit += 3.0
     q_units = units(question.text)
     # the words right before the figure count most; those further back in its clause (全市建立 of
     # 全市建立县(市、区)网格中心17个) half as much: they often scope a whole list of figures
