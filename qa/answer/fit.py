@@ -262,8 +262,9 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         if not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個)
             run = _HAN_BEFORE.search(normalize(text[max(start, span[0] - 8):span[0]]))
             after = run.group() if run else ""
-        # (the noun's head in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民)
-        said.append(bool(after) and not set(after) & set(noun) and noun[-2:] not in normalize(text[start:end]))
+        # (the noun in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民, 1684个行政村委以“一村一辅警”… for 多少名辅警)
+        here = normalize(text[start:end])
+        said.append(bool(after) and not set(after) & set(noun) and not any(noun[i:i + 2] in here for i in range(len(noun) - 1)))
     return bool(said) and all(said)
 
 
