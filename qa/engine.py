@@ -101,7 +101,13 @@ class Engine:
         """
         question = check_question(question)
         frequency = self.index.document_frequency
-        query = in_full(places_in_chinese(without_preamble(query or rewrite(question, history)), frequency), frequency)
+
+        def as_the_corpus_writes(text: str) -> str:  # (places in pinyin and counties' short forms: 白城, 凭祥市)
+            return in_full(places_in_chinese(text, frequency), frequency)
+
+        # (a follow-up's places are read as its history's are: 那凭祥呢 after 隆林每年投入多少钱… names a place)
+        query = as_the_corpus_writes(without_preamble(query or (rewrite(
+            as_the_corpus_writes(question), [as_the_corpus_writes(h) for h in history]) if history else question)))
         if query != question:  # (checking costs a tokenization: once per text)
             query = check_question(query)
         analysis = analyze(query, today=self.today())

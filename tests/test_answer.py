@@ -1279,3 +1279,15 @@ def test_a_county_s_short_form_is_read_as_the_corpus_writes_it():
     assert in_full("桂林有多少旅游资源", lambda w: used(w, 0)) == "桂林有多少旅游资源"  # (资源: a common word)
     assert in_full("凭祥每年投入多少钱", lambda w: 0) == "凭祥每年投入多少钱"  # (a corpus that never names it)
     assert [c.text for c in analyze("隆林县公安局局长叫什么").places] == ["隆林县"]  # (cut 隆林/县公安局)
+
+
+def test_what_happened_in_a_year_is_told_by_a_sentence_of_that_year():
+    """2016年镇赉县公安局获得了什么荣誉 was answered with 2015年,镇赉县公安局被省公安厅荣记集体二等功 (the article
+    is of 2016, so its year was met)."""
+    from qa.answer.support import speaks_for
+
+    honor = "2015年,镇赉县公安局被省公安厅荣记集体二等功;"
+    assert not speaks_for(analyze("2016年镇赉县公安局获得了什么荣誉"), honor)
+    assert speaks_for(analyze("2015年镇赉县公安局获得了什么荣誉"), honor)
+    assert speaks_for(analyze("2016年镇赉县公安局获得了什么荣誉"), "镇赉县公安局被省公安厅荣记集体二等功;")  # (no year said)
+    assert speaks_for(analyze("镇赉县公安局获得了什么荣誉"), honor)  # (no year asked)

@@ -251,6 +251,15 @@ def test_a_place_an_article_mentions_in_passing_is_not_given_another_s_figure(en
     assert shown in result.answer and result.related  # (the figure there is, shown as related, of another place)
 
 
+def test_a_follow_up_names_a_county_by_its_short_form(engine):
+    """那凭祥呢 after 隆林每年投入多少钱… was rewritten 隆林…打造凭祥 (凭祥 read as a noun, not a place) and
+    answered with 隆林's 1000余万元."""
+    refused = engine.ask("那凭祥呢？", history=["隆林每年投入多少钱打造警务助理队伍"])
+    assert refused.query == "凭祥市每年投入多少钱打造警务助理队伍" and refused.missing == ("凭祥市",)
+    answered = engine.ask("那隆林呢？", history=["凭祥每年投入多少钱打造警务助理队伍"])
+    assert answered.answered and answered.answer_span == "1000余万元"
+
+
 @pytest.mark.parametrize("question,span", [
     ("宜州分局组建的巡警大队有多少人", "150人"),  # (他们: 宜州分局, named two sentences before)
     ("全州诈骗案为被害人追回了多少钱", "93万元"),  # (after 桂林市副市长…指令…: a post, not another place)

@@ -213,8 +213,9 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
     # the noun counted right before the figure (划分网格4370个 for 多少网格; not 网格中心17个 nor 网格员3956名)
     if question.counted and normalize(left).rstrip().endswith(normalize(question.counted)):
         fit += 2.0
-    # or right after it, as what it is of (减少了75%的纠纷调解量和30%的非警务活动: 75% for 多少纠纷调解量)
-    if question.counted and re.match(rf"的?{re.escape(normalize(question.counted))}", normalize(right).lstrip()):
+    # or after it with 的, as what it is of (减少了75%的纠纷调解量和30%的非警务活动: 75% for 多少纠纷调解量; not a
+    # unit, 长约8－12厘米 for 多少厘米)
+    if question.counted and re.match(rf"的{re.escape(normalize(question.counted))}", normalize(right).lstrip()):
         fit += 3.0
     q_units = units(question.text)
     # the words right before the figure count most; those further back in its clause (全市建立 of

@@ -31,8 +31,9 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
     (``before``: 當年… after 1964年…; one ending in a semicolon) scopes its years, but only its own figures
     count. A province's number is not read from a report on a city within it (``within``:
     :func:`qa.answer.scope.of_a_place_within`) by a sentence that names neither the province nor a whole
-    one (全区, 全省). A sentence that does not is never the answer (:func:`qa.answer.select.score`);
-    other questions and sentences pass."""
+    one (全区, 全省). Any other question asked of a year is not answered by a sentence (with the one it
+    continues) that names other years only. A sentence that does not is never the answer
+    (:func:`qa.answer.select.score`); other questions and sentences pass."""
     places = question.places
     if question.asks == "person" and question.post:
         norm = normalize(sentence)
@@ -51,6 +52,9 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
         # of what is asked: 2018年桂林的破案率是多少 -> 桂林市公安局要求10%的机关警力… of a 2018 article
         return not (question.years and question.subject and not years_named(aligned(text))
                     and normalize(question.subject) not in normalize(text))
+    if question.years:  # (what happened in a year asked is not told by a sentence of other years only:
+        named = years_named(aligned(text))  # 2016年镇赉县公安局获得了什么荣誉 -/-> 2015年,镇赉县公安局…集体二等功)
+        return not named or bool(named & {c.year for c in question.years})
     return True
 
 
