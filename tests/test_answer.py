@@ -1291,3 +1291,28 @@ def test_what_happened_in_a_year_is_told_by_a_sentence_of_that_year():
     assert speaks_for(analyze("2015年镇赉县公安局获得了什么荣誉"), honor)
     assert speaks_for(analyze("2016年镇赉县公安局获得了什么荣誉"), "镇赉县公安局被省公安厅荣记集体二等功;")  # (no year said)
     assert speaks_for(analyze("镇赉县公安局获得了什么荣誉"), honor)  # (no year asked)
+
+
+def test_a_figure_after_another_place_in_a_sentence_that_never_names_the_one_asked_is_not_its():
+    """桂林零发案单位有多少个 was answered with 雁山区's …,1个乡镇、128个村居(小区)…“零发案” (128个 is in a clause of
+    its own, after the one that names 雁山区)."""
+    from qa.answer.support import speaks_for
+
+    yanshan = "截至目前,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇、128个村居(小区)连续300天实现电诈案件“零发案”。"
+    assert not speaks_for(analyze("桂林有多少个村居零发案"), yanshan)
+    assert speaks_for(analyze("雁山区有多少个村居零发案"), yanshan)
+    assert speaks_for(analyze("桂林有多少个村居零发案"), "桂林市雁山区1个乡镇、128个村居连续300天零发案。")  # (names 桂林)
+
+
+@pytest.mark.parametrize("question,sentence,other", [
+    ("商洛有多少名辅警", "全市30個集體、46名個人獲公安部、省公安廳表彰。", True),
+    ("商洛有多少个网格", "建立368個巡防微信群,懸掛警民聯系牌兩萬余個,組建巡防應急隊伍。", True),
+    ("2012年白城有多少个零发案村屯", "2012年,全市5个县(市、区)已经全部进入国家级平安畅通县(区)行列。", True),
+    ("桂林配备了多少名网格员", "全市划分网格4370个,配备网格员3956名,配备手持终端4030部。", False),
+    ("公投需要多少苏格兰选民", "如果大多数苏格兰选民,即全体选民的40%以上投票支持。", False),  # (选民 in its clause)
+    ("全英國大概有多少人收看", "估計全英國約有2,000萬人直接目睹了女王登基的現場實況。", False),  # (收看: no noun counted)
+])
+def test_a_figure_followed_by_another_noun_counts_that(question, sentence, other):
+    from qa.answer.fit import counts_another
+
+    assert counts_another(analyze(question), sentence) is other

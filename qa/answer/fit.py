@@ -242,6 +242,7 @@ def says_what_is_asked(question: Question, sentence: str) -> bool:
 
 
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_LONE_NOUN = re.compile(r"(?![的之以多余来后前内左上下间次])[\u4e00-\u9fff]\W")  # (县 of 5个县(市、区))
 
 
 def _counts_what_follows(question: Question, sentence: str) -> bool:
@@ -259,7 +260,9 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
             continue
         start, end = clause(text, span)
         after = normalize(text[span[1]:span[1] + 2])
-        if not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個)
+        if _LONE_NOUN.fullmatch(after):  # (one character: 全市5个县(市、区)…)
+            after = after[0]
+        elif not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個)
             run = _HAN_BEFORE.search(normalize(text[max(start, span[0] - 8):span[0]]))
             after = run.group() if run else ""
         # (the noun in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民, 1684个行政村委以“一村一辅警”… for 多少名辅警)
@@ -270,16 +273,14 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def _nouns(words: str) -> str:
-    """The nouns that open what a question counts, as jieba cuts it (网格员, 苏格兰选民, 交通路口 of 交通路口安装;
+    """What a question counts without the verbs it ends in, as jieba cuts it (交通路口 of 交通路口安装, 零发案村屯;
     nothing of 收看, 多少人收看's verb)."""
     from qa.tokens import posseg
 
-    out = ""
-    for token in posseg().cut(words):
-        if not (token.flag.startswith(("n", "vn")) or token.flag in ("zg", "l", "b", "k")):
-            break
-        out += token.word
-    return out
+    cut = list(posseg().cut(words))
+    while cut and (cut[-1].flag.startswith(("v", "d", "p", "u", "r", "c", "f")) and cut[-1].flag != "vn"):
+        cut.pop()
+    return "".join(token.word for token in cut)
 
 
 def counts_another(question: Question, sentence: str) -> bool:

@@ -33,13 +33,19 @@ def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
 def own_figures(sentence: str, spans: list[tuple[int, int]], places: tuple[Constraint, ...],
                 years: tuple[Constraint, ...] = (), time: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """The figures at ``spans`` of ``sentence`` that may be said of ``places`` and ``years`` (a number
-    question's): not in a clause that names another place (:func:`_said_of_another`) or another year,
+    question's): not in a clause that names another place (:func:`_said_of_another`), nor after one in a
+    sentence that never names them, nor in a clause that names another year,
     nor, where the sentence names no year, of an article whose ``time`` (:func:`article_time`, empty
     when unknown) is not the year asked (:func:`_of_another_year`), nor after a wider area
     (:func:`_broader_scope`; not the 1月 of 今年1月至10月,广西…, while 连续4年 counts)."""
     text = aligned(sentence)  # (positions as figures' are)
     if places:
         spans = [span for span in spans if not _said_of_another(text, span, places)]
+        # (a sentence that never names the places asked but names another before a figure speaks of that one:
+        # 桂林零发案单位有多少个 -/-> 截至目前,雁山区电信网络诈骗发案同比下降10.79%,1个乡镇、128个村居…“零发案”)
+        norm = normalize(text)
+        if not any(meets(c, norm) for c in places):
+            spans = [span for span in spans if not another_place(normalize(text[:span[0]]), places)]
     if years:
         spans = [span for span in spans if not _of_another_year(text, span, years, time)]
     broader = _broader_scope(text, places) if places else None

@@ -52,8 +52,9 @@ def speaks_for(question: Question, sentence: str, time: frozenset[int] = frozens
         # of what is asked: 2018年桂林的破案率是多少 -> 桂林市公安局要求10%的机关警力… of a 2018 article
         return not (question.years and question.subject and not years_named(aligned(text))
                     and normalize(question.subject) not in normalize(text))
-    if question.years:  # (what happened in a year asked is not told by a sentence of other years only:
-        named = years_named(aligned(text))  # 2016年镇赉县公安局获得了什么荣誉 -/-> 2015年,镇赉县公安局…集体二等功)
+    if question.years and not question.why:  # (what happened in a year asked is not told by a sentence of other
+        named = years_named(aligned(text))  # years only: 2016年镇赉县公安局获得了什么荣誉 -/-> 2015年,…集体二等功; a reason
+        # often is: 为什么2008年NBA总决赛被誉为梦幻对决 -> …是继1987年以后,再一次由凯尔特人及湖人对决)
         return not named or bool(named & {c.year for c in question.years})
     return True
 
