@@ -144,7 +144,9 @@ def of_another_kind(question: Question, sentence: str) -> bool:
 
     said = [of_what(span) for span in spans]
     if word.endswith("率"):  # (no clause says the rate asked: is it another rate's? 刑事案件发案率 -/-> …破案率提高到96.15%)
-        return True in said and False not in said or not any(s is not None for s in said) and _another_rate(question, sentence)
+        if True in said and False not in said:
+            return True
+        return all(s is None for s in said) and _another_rate(question, sentence)
     return False not in said  # (a change is stated after its word: 下降33%, 由…下降到…; 四项指数…下降 is not one)
 
 
@@ -267,18 +269,24 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
             after = run.group() if run else ""
         # (the noun in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民, 1684个行政村委以“一村一辅警”… for 多少名辅警)
         here = normalize(text[start:end])
-        said.append(bool(after) and not set(after) & set(noun) and not any(noun[i:i + 2] in here for i in range(len(noun) - 1)))
+        named = any(noun[i:i + 2] in here for i in range(len(noun) - 1))
+        said.append(bool(after) and not set(after) & set(noun) and not named)
     return bool(said) and all(said)
 
 
 @lru_cache(maxsize=1024)
 def _nouns(words: str) -> str:
     """What a question counts without the verbs it ends in, as jieba cuts it (交通路口 of 交通路口安装, 零发案村屯;
-    nothing of 收看, 多少人收看's verb)."""
+    nothing of 收看 or 去营救圣皮埃尔: 多少人收看 counts people by what they do)."""
     from qa.tokens import posseg
 
+    def verb(token) -> bool:
+        return token.flag.startswith(("v", "d", "p", "u", "r", "c", "f")) and token.flag != "vn"
+
     cut = list(posseg().cut(words))
-    while cut and (cut[-1].flag.startswith(("v", "d", "p", "u", "r", "c", "f")) and cut[-1].flag != "vn"):
+    if cut and verb(cut[0]):  # (多少人去营救圣皮埃尔: people who do something, no noun)
+        return ""
+    while cut and verb(cut[-1]):
         cut.pop()
     return "".join(token.word for token in cut)
 

@@ -19,8 +19,8 @@ _SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|�
                     r"|^(?!.*\bhow (?:many|much)\b).*\b(?:rate|share)\b")
 _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:元|美元|欧元|日元|英镑|港元|块)|金额|价格|价钱|费用|售价|票价|造价|经费"
                     r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b"
-                    r"|\bhow much\b.*\b(?:invest|invests|invested|spend|spends|spent|lose|loses|lost|recover|recovers|recovered"
-                    r"|pay|pays|raise|raised|earn|earned|fund|funded)\b")
+                    r"|\bhow much\b.*\b(?:invest|invests|invested|spend|spends|spent|lose|loses|lost"
+                    r"|recover|recovers|recovered|pay|pays|raise|raised|earn|earned|fund|funded)\b")
 _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"

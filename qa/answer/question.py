@@ -115,7 +115,8 @@ _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASK
 _POST = (r"(?:局长|(?:[省市县区州]委|政法委|纪委)?书记|主任|主席|总统|总理|首相|部长|经理|校长|市长|省长|县长|州长|院长|所长|队长|厅长|处长|科长"
          r"|会长|董事长|总裁|行长|社长|馆长|司令|政委|教练)")
 POST = re.compile(rf"{_POST}$")  # a word that ends in a post: 副市长, 国家主席 (English renderings, qa.answer.span)
-_ASKED_POST = re.compile(rf"(副?{_POST})(?:是谁|是哪位|是何人|为何人|的?(?:叫什么(?:名字)?|姓什么|名字是什么|姓名是什么|姓甚名谁))|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?(副?{_POST})")
+_ASKED_POST = re.compile(rf"(副?{_POST})(?:是谁|是哪位|是何人|为何人|的?(?:叫什么(?:名字)?|姓什么|名字是什么|姓名是什么|姓甚名谁))"
+                         rf"|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?(副?{_POST})")
 
 
 # an English who-question's post: Who is the mayor of Guilin?, Who heads the public order corps …? (not

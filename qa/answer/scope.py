@@ -204,7 +204,7 @@ def located(doc: Document, start: int, end: int, places: tuple[Constraint, ...])
     (桂林市副市长…) is not where a story is."""
     asked = _codes(places)
     before = None
-    for m_start, m_end, codes, strong in _mentions(doc):
+    for m_start, _, codes, strong in _mentions(doc):
         if m_start >= end:
             break
         ours = any(code in asked or any(_holds(a, {code}) for a in asked) for code in codes)
@@ -280,14 +280,15 @@ def names_wider(norm: str, places: tuple[Constraint, ...]) -> bool:
 
 
 def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
-    """Does normalized ``norm`` name a place (not a county's weak short form, nor the province or city
-    that holds one of ``places``: 建成26个“陕西公安暖心警务会客厅” asked of 商洛) but none of ``places``?
+    """Does normalized ``norm`` name a place (not a county's weak short form, nor a name that is a common
+    word, :func:`_common`: 城区, nor the province or city that holds one of ``places``: 建成26个“陕西公安暖心警务
+    会客厅” asked of 商洛) but none of ``places``?
     (Whether a figure is a wider area's is :func:`_broader_scope`'s to say.)"""
     if any(meets(c, norm) for c in places):
         return False
     gaz = gazetteer()
     asked = _codes(places)
-    return any(alias not in gaz.weak and not all(_holds(code, asked) for code in gaz.aliases[alias])
+    return any(alias not in gaz.weak and not _common(alias) and not all(_holds(code, asked) for code in gaz.aliases[alias])
                for _, _, alias in gaz.find(norm))
 
 

@@ -445,7 +445,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     away = [passing(doc, question.places) for doc in docs]
     unlocated = np.array([bool(away[h]) and not (
         located(docs[h], hits[h].chunk.start + s, hits[h].chunk.start + e, away[h])
-        and (question.asks != "number" or says_what_is_asked(question, texts[i - 1] + texts[i] if back[i] else texts[i])))
+        and (question.asks != "number" or says_what_is_asked(question, (texts[i - 1] if back[i] else "") + texts[i])))
         for i, (h, s, e) in enumerate(spans)])
     elsewhere = fit & unlocated
     fit &= ~unlocated
