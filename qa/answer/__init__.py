@@ -271,8 +271,9 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
         shown = related(index, top)
         # (a place an article mentions in passing: the sentence of another place's that holds what is
         # asked, not one of its own story that does not: 镇赉县 -> 白城's …命案现案破案率达97.03%)
-        story = elsewhere and near.elsewhere.any()
-        best_i = int(np.argmax(np.where(near.elsewhere, near.total, -np.inf) if story else near.total))
+        theirs = near.unlocated & near.holds
+        story = elsewhere and theirs.any()
+        best_i = int(np.argmax(np.where(theirs, near.total, -np.inf) if story else near.total))
         hit, start, end = near.spans[best_i]
         hit = top[hit]
         where = (story and story_place(index.documents[hit.chunk.doc_id], hit.chunk.start + start, hit.chunk.start + end)

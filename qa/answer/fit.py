@@ -7,6 +7,7 @@ of the kind asked (a rate or change of 八类严重暴力犯罪案件, not of �
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
@@ -190,14 +191,20 @@ def _of_another_level(question: Question, sentence: str) -> bool:
     asked = {_TIER[m.group()] for m in _LEVEL.finditer(normalize(question.text))}
     if not asked:
         return False
-    text = aligned(sentence)
-    said = []
-    for span in figures(sentence):
-        if not answers_measure(question.measure, sentence, span):
-            continue
-        start, end = clause(text, span)
+    def of_another(text: str, span: tuple[int, int], start: int, end: int) -> bool:
         tiers = {_TIER[m.group()] for m in _LEVEL.finditer(normalize(text[start:end]))}
-        said.append(bool(tiers) and not tiers & asked)
+        return bool(tiers) and not tiers & asked
+
+    return _every_counted_figure(question, sentence, of_another)
+
+
+def _every_counted_figure(question: Question, sentence: str,
+                          judge: Callable[[str, tuple[int, int], int, int], bool]) -> bool:
+    """Does ``judge`` say so of every figure of ``sentence`` of the measure asked (and is there one)?
+    It is given the :func:`aligned` sentence, the figure's span and its clause's start and end."""
+    text = aligned(sentence)
+    said = [judge(text, span, *clause(text, span)) for span in figures(sentence)
+            if answers_measure(question.measure, sentence, span)]
     return bool(said) and all(said)
 
 
@@ -255,12 +262,7 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
     noun = _nouns(normalize(question.counted))
     if len(noun) < 2 or question.measure not in _COUNTS or not has_cjk(question.text):
         return False
-    text = aligned(sentence)
-    said = []
-    for span in figures(sentence):
-        if not answers_measure(question.measure, sentence, span):
-            continue
-        start, end = clause(text, span)
+    def of_another(text: str, span: tuple[int, int], start: int, end: int) -> bool:
         after = normalize(text[span[1]:span[1] + 2])
         if _LONE_NOUN.fullmatch(after):  # (one character: 全市5个县(市、区)…)
             after = after[0]
@@ -270,8 +272,9 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         # (the noun in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民, 1684个行政村委以“一村一辅警”… for 多少名辅警)
         here = normalize(text[start:end])
         named = any(noun[i:i + 2] in here for i in range(len(noun) - 1))
-        said.append(bool(after) and not set(after) & set(noun) and not named)
-    return bool(said) and all(said)
+        return bool(after) and not set(after) & set(noun) and not named
+
+    return _every_counted_figure(question, sentence, of_another)
 
 
 @lru_cache(maxsize=1024)

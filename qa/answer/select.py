@@ -66,8 +66,9 @@ class Candidates:
     overlap: np.ndarray  # each sentence's share of the question's words (English: rendered in Chinese)
     barred: np.ndarray | None = None  # sentences that are never the answer (support.speaks_for)
     holds: np.ndarray | None = None  # like ``fit``, but of any place (another place's figure: 全区…348个)
-    # sentences that would fit but speak of another place than one their article mentions in passing
-    # (scope.located), and those places
+    # sentences that do not speak of a place their article mentions in passing (scope.located), those of
+    # them that would fit, and those places
+    unlocated: np.ndarray | None = None
     elsewhere: np.ndarray | None = None
     passing: tuple[Constraint, ...] = ()
 
@@ -475,7 +476,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
-    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, barred, holds, elsewhere,
+    return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, barred, holds, unlocated, elsewhere,
                       tuple(dict.fromkeys(c for places in away for c in places)))
 
 
