@@ -244,6 +244,7 @@ def test_a_province_and_a_post_s_holder_by_name(engine):
     ("资源县那家公司被骗了多少钱", "资源县", "相关内容（全州）："),  # (全州县's case, in 桂林's report)
     ("凭祥每年投入多少钱打造警务助理队伍", "凭祥市", "相关内容（隆林）："),  # (凭祥 read as the corpus writes it)
     ("平乐县配备了多少名网格员", "平乐县", "相关内容（桂林）："),  # (平乐's story is a drug gang's: 53名 is not its grid staff)
+    ("镇赉县哪年被评为全国优秀公安局", "镇赉县", "「镇赉县」的所问日期。相关内容"),  # (通榆县局 was; a date asked is named so)
 ])
 def test_a_place_an_article_mentions_in_passing_is_not_given_another_s_figure(engine, question, missing, shown):
     result = engine.ask(question)

@@ -264,7 +264,9 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
         topic = "".join(p.strip("的在了是和与及上 ") for p in topic.split(c.text))
     # (罗保铭在桂林抓了多少人 leaves 抓: not a topic; How many people did Baicheng police visit?, answered
     # only by 商洛's article, is not refused for "nothing about Baicheng")
-    about = topic if 2 <= len(topic) <= 10 else _ELSEWHERE_WORDS[q.asks] if elsewhere else "内容"
+    # (a date asked: the topic keeps what the asking leaves, 镇赉县哪年被评为… -> 年被评为全国优秀)
+    about = (_ELSEWHERE_WORDS["date"] if q.asks == "date" else topic if 2 <= len(topic) <= 10
+             else _ELSEWHERE_WORDS[q.asks] if elsewhere else "内容")
     text = f"语料中没有关于{names}的{about}。"
     shown = []
     if near is not None and conf >= settings.threshold:
