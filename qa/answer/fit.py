@@ -251,6 +251,7 @@ def says_what_is_asked(question: Question, sentence: str) -> bool:
 
 
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_ASKED_AFTER = re.compile(r"(?:有|是|共有|一共有)(?:多少|几)[个個名人位起件户戶项項场場次所座条條支]*[？?]?$")  # (…村屯有多少个)
 _LONE_NOUN = re.compile(r"(?![的之以多余来后前内左上下间次])[\u4e00-\u9fff]\W")  # (县 of 5个县(市、区))
 
 
@@ -259,7 +260,8 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
     sharing no character with the counted noun (:attr:`Question.counted`), in a clause that never
     names that noun? 商洛有多少名辅警 -/-> 全市30個集體、46名個人獲…表彰; 商洛有多少个网格 -/-> 建立368個巡防微信群.
     A figure with no noun after it counts the one before it (配备网格员3956名; 懸掛警民聯系牌兩萬余個)."""
-    noun = _nouns(normalize(question.counted))
+    # (or, asked after it, what the question is about: 2012年白城零发案村屯有多少个 -/-> 全市5个县(市、区)…)
+    noun = _nouns(normalize(question.counted or (question.topic if _ASKED_AFTER.search(question.text) else "")))
     if len(noun) < 2 or question.measure not in _COUNTS or not has_cjk(question.text):
         return False
     def of_another(text: str, span: tuple[int, int], start: int, end: int) -> bool:
