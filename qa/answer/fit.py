@@ -251,7 +251,8 @@ def says_what_is_asked(question: Question, sentence: str) -> bool:
 
 
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-_ASKED_AFTER = re.compile(r"(?:有|是|共有|一共有)(?:多少|几)[个個名人位起件户戶项項场場次所座条條支]*[？?]?$")  # (…村屯有多少个)
+# (…村屯有多少个; not 有多少人: 加拿大的最大城市在2012年7月時有多少人 asks a population, not of the city)
+_ASKED_AFTER = re.compile(r"(?:有|是|共有|一共有)(?:多少|几)[个個名位起件户戶项項场場次所座条條支]+[？?]?$")
 _LONE_NOUN = re.compile(r"(?![的之以多余来后前内左上下间次])[\u4e00-\u9fff]\W")  # (县 of 5个县(市、区))
 
 
