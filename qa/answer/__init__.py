@@ -125,9 +125,13 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         if word is not None:
             return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
-    if not (found.fit | found.elsewhere).any():
-        return _no_answer(question, query, q, conf, index, pool)
     best = int(np.argmax(found.total))
+    if not (found.fit | found.elsewhere).any():
+        # (what another place's article states: 商洛的网格员有多少名 -> missing 商洛, only 桂林's counts 网格员)
+        elsewhere = _stated_elsewhere(q, found, best, hits, checked, index, qvec, settings, k)
+        if elsewhere is not None:
+            return _refuse_missing(question, query, q, elsewhere[1], index, qvec, settings, k, elsewhere[0], elsewhere=True)
+        return _no_answer(question, query, q, conf, index, pool)
     if found.elsewhere.any() and found.barred[best]:  # (only another place's story holds it: 镇赉县 in 白城's report)
         return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
