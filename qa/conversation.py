@@ -9,7 +9,7 @@ from typing import Sequence
 
 from qa.answer.question import CHATTER, MAX_QUESTION_CHARS, analyze
 from qa.normalize import has_cjk
-from qa.tokens import posseg, tokenize
+from qa.tokens import posseg, tagged, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +27,7 @@ def _entities(text: str) -> list[tuple[int, int]]:
     """Character spans of place, person and organization names in ``text``."""
     if not has_cjk(text):  # English: capitalized words after the first
         return [(m.start(), m.end()) for m in _CAPITALIZED.finditer(text)][-1:]
-    spans, pos = [], 0
-    for token in posseg().cut(text):
-        if token.flag.startswith(_ENTITY_TAGS):
-            spans.append((pos, pos + len(token.word)))
-        pos += len(token.word)
-    return spans
+    return [(start, end) for start, end, _, flag in tagged(text) if flag.startswith(_ENTITY_TAGS)]
 
 
 def _follow_up_subject(question: str) -> str | None:

@@ -55,6 +55,15 @@ def posseg():
     return jieba.posseg
 
 
+def tagged(text: str) -> list[tuple[int, int, str, str]]:
+    """jieba's words of ``text`` with their tags and where they are: (start, end, word, flag)."""
+    out, pos = [], 0
+    for token in posseg().cut(text):
+        out.append((pos, pos + len(token.word), token.word, token.flag))
+        pos += len(token.word)
+    return out
+
+
 @lru_cache(maxsize=1)
 def _rjieba():
     import rjieba

@@ -125,6 +125,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         if word is not None:
             return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
         return Answer(question, NOT_FOUND, False, query=query, confidence=conf, reason="no_match")
+    def refuse_elsewhere() -> Answer:  # (only another place's story holds it: 镇赉县 in 白城's report)
+        return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
+
     best = int(np.argmax(found.total))
     if not (found.fit | found.elsewhere).any():
         # (what another place's article states: 商洛的网格员有多少名 -> missing 商洛, only 桂林's counts 网格员)
@@ -132,8 +135,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         if elsewhere is not None:
             return _refuse_missing(question, query, q, elsewhere[1], index, qvec, settings, k, elsewhere[0], elsewhere=True)
         return _no_answer(question, query, q, conf, index, pool)
-    if found.elsewhere.any() and found.barred[best]:  # (only another place's story holds it: 镇赉县 in 白城's report)
-        return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
+    if found.elsewhere.any() and found.barred[best]:
+        return refuse_elsewhere()
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]
@@ -151,9 +154,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Nor is a rank asked by a sentence that says none (白城的破案率排全省第几 -/-> …命案现案破案率达97.03%).
     if (q.how_many or q.measure == "rank") and not found.fit[best] and (
             q.measure or q.years or rate_or_change(q) is not None or not states_quantity(found.texts[best])):
-        if found.elsewhere.any():
-            return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
-        return _no_answer(question, query, q, conf, index, pool)
+        return refuse_elsewhere() if found.elsewhere.any() else _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))

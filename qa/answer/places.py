@@ -113,17 +113,13 @@ def in_full(question: str, frequency) -> str:
     the place in full (凭祥市, by ``frequency``: a word's document frequency), when the corpus does:
     unread, 凭祥每年投入多少钱打造警务助理队伍 named no place and was answered with 隆林's 1000余万元. Only a
     noun or a name as jieba cuts it, not followed by a suffix (隆林县 is read whole)."""
-    from qa.tokens import dictionary, posseg
+    from qa.tokens import dictionary, tagged
 
     norm = normalize(question)
     if len(norm) != len(question):
         return question
-    gaz, pos, cut = gazetteer(), 0, []
-    for token in posseg().cut(norm):
-        cut.append((pos, pos + len(token.word), token.word, token.flag))
-        pos += len(token.word)
-    common = dictionary()
-    for start, end, word, flag in reversed(cut):
+    gaz, common = gazetteer(), dictionary()
+    for start, end, word, flag in reversed(tagged(norm)):
         # (tagged a place, it is read as one already; a common word is not: 资源 of 资源县, 东方, 和平)
         if (word not in gaz.weak or not flag.startswith("n") or flag.startswith("ns") or norm[end:end + 1] in _SUFFIXES
                 or common.get(word, 0) >= COMMON_PLACE_WORD):

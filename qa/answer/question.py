@@ -18,7 +18,7 @@ from qa.answer.measure import asked_measure, asks_amount, asks_rank, counted_nou
 from qa.answer.places import gazetteer
 from qa.normalize import CJK, has_cjk, normalize
 from qa.records import Constraint, Question
-from qa.tokens import dictionary, posseg, tokenize
+from qa.tokens import dictionary, tagged, tokenize
 
 MAX_QUESTION_CHARS = 1000
 
@@ -217,10 +217,7 @@ def analyze(question: str, today: date | None = None) -> Question:
         covered.append(m.span())
     asked_noun, subject, tokens = "", "", []
     if has_cjk(text):
-        pos = 0
-        for token in posseg().cut(norm):
-            tokens.append((pos, pos + len(token.word), token.word, token.flag))
-            pos += len(token.word)
+        tokens = tagged(norm)
         constraints += _chinese_names(text, norm, covered, tokens)
         # a place in pinyin among the Chinese (Baicheng的破案率是多少) is the place: unread, it was answered
         # with whatever place's figure came first

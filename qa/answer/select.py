@@ -413,12 +413,13 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # (a year asked: a figure whose sentence names none is of its article's time, scope.article_time,
     # or of the year the sentence it points back to names: 1964年，學校…。當年，學校學生總數超過3000人)
     # (or one a semicolon joins it to: 截至2020年11月,…攀升至45.76%;八类…,抓获命案在逃人员28名 are 2020's)
-    times = [article_time(index.documents[hit.chunk.doc_id]) if question.years else frozenset() for hit in hits]
+    docs = [index.documents[hit.chunk.doc_id] for hit in hits]
+    times = [article_time(doc) if question.years else frozenset() for doc in docs]
     joined = [back[i] or i > 0 and spans[i - 1][0] == spans[i][0] and texts[i - 1].rstrip().endswith(("；", ";"))
               for i in range(len(spans))]
 
     # (a province asked: a report on a city within it gives the city's figures, scope.of_a_place_within)
-    city_reports = [of_a_place_within(index.documents[hit.chunk.doc_id], question.places) for hit in hits]
+    city_reports = [of_a_place_within(doc, question.places) for doc in docs]
 
     def said(of: Question) -> np.ndarray:
         return np.array([speaks_for(of, t, times[h], texts[i - 1] if joined[i] and of.years else "",
@@ -442,7 +443,6 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # (a place an article only mentions in passing is spoken of by the sentences of its story alone:
     # 镇赉县的命案现案破案率是多少 -/-> 白城's 97.03%, scope.located; and of what is asked, not of anything:
     # 平乐县配备了多少名网格员 -/-> 平乐's drug gang's 53名, fit.says_what_is_asked)
-    docs = [index.documents[hit.chunk.doc_id] for hit in hits]
     away = [passing(doc, question.places) for doc in docs]
     unlocated = np.array([bool(away[h]) and not (
         located(docs[h], hits[h].chunk.start + s, hits[h].chunk.start + e, away[h])

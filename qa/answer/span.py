@@ -16,7 +16,7 @@ from qa.answer.figures import a_one, answers_measure, dates, figures, ranks
 from qa.answer.scope import own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
-from qa.tokens import posseg, terms
+from qa.tokens import tagged, terms
 
 _BIGRAM_SOURCE = re.compile(r"[\u3400-\u9fff]{2,}|[a-z0-9]+")
 
@@ -255,10 +255,7 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     """Spans of the people (``person``), places (``place``) or names (``name``: titles in 《》 or quotes,
     proper nouns) in ``sentence``."""
     tags = {"person": ("nr",), "place": ("ns",), "name": ("nz", "nt", "nr", "ns")}[asks]
-    tokens, pos = [], 0
-    for token in posseg().cut(aligned(sentence)):  # jieba tags simplified text: 誰/張三 in either script
-        tokens.append((pos, pos + len(token.word), token.word, token.flag))
-        pos += len(token.word)
+    tokens = tagged(aligned(sentence))  # jieba tags simplified text: 誰/張三 in either script
     out, i = [], 0
     while i < len(tokens):
         start, end, word, flag = tokens[i]
