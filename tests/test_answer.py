@@ -251,6 +251,11 @@ def test_a_figure_of_another_year_is_not_the_year_asked():
     assert said("1995年亚马逊森林消失了多少平方公里", "在1991到2000年之间,亚马逊森林消失总面积从415,000平方公里上升到587,000平方公里")
     assert said("2021年桂林的破案率是多少", "全市现行案件破案率攀升至45.76%。")  # no year named: the article's to say
     assert said("今年的破案率是多少", "破案率在2021年和" + str(analyze("今年的破案率是多少").years[0].year) + "年保持100%。")
+    # a total over years is no one year's; a share held through them is each one's (of the article's time)
+    time = frozenset({2015, 2016})
+    assert not speaks_for(analyze("2016年白城抓获犯罪嫌疑人多少名"), "五年来,全市抓获犯罪嫌疑人5428名。", time)
+    assert speaks_for(analyze("2016年白城群众安全感是多少"), "五年来,全市群众安全感持续达到95%以上。", time)
+    assert not speaks_for(analyze("2019年白城群众安全感是多少"), "五年来,全市群众安全感持续达到95%以上。", time)
 
 
 def test_a_sentence_joined_by_a_semicolon_takes_the_year_before_it():
@@ -376,6 +381,16 @@ def test_a_name_the_corpus_never_uses_is_unknown():
     assert unknown_words(analyze("高山冰川开始发生什么变化"), corpus) == ()
 
 
+@pytest.mark.parametrize("question,topic", [
+    ("2016年白城群眾安全感是多少", "群眾安全感"), ("桂林的群众满意度是多少", "群众满意度"), ("白城群众幸福感怎么样", "群众幸福感"),
+])
+def test_an_abstract_noun_jieba_tags_as_a_name_is_the_topic(question, topic):
+    """jieba's dictionary tags 安全感 and 幸福感 as people's names, 满意度 as a place's: a word ending like
+    an abstract noun (感, 度, 率, 性) is what is asked about, not a name."""
+    q = analyze(question)
+    assert q.topic == topic and not [c for c in q.constraints if c.kind == "name"]
+
+
 def test_people_and_organizations_are_names():
     q = analyze("黄礼微信警务室是哪个派出所的所长创建的")
     names = [c.text for c in q.constraints if c.kind == "name"]
@@ -399,6 +414,9 @@ def test_people_and_organizations_are_names():
     ("How many seconds were left when the Broncos intercepted the pass?", "number"),
     ("What happens when the immune system is less active than normal?", "open"),
     ("In what year did the police recruit 437 professionals?", "date"), ("Who was chief when the bureau opened?", "person"),
+    # a search that names a figure asks it; with a question word it asks what that asks
+    ("2020年桂林网格员数量", "number"), ("白城命案现案破案率", "number"), ("商洛派出所数量？", "number"),
+    ("桂林网格员人数", "number"), ("什么是破案率", "open"), ("桂林破案率怎么样", "open"), ("命案现案破案率高吗", "open"),
 ])
 def test_what_is_asked(question, asks):
     assert analyze(question).asks == asks
@@ -691,6 +709,9 @@ def test_a_head_count_is_not_a_share():
     ("世界上有多少碳储存在亚马逊森林里", "生态系统碳储量的10%。", False),  # (储存, 储量: no role)
     ("贵港有多少个派出所综合指挥调度室", "配备了车载4G图传系统,使之具备指挥调度、情报研判等5大功能。", True),
     ("调度室具备几大类功能", "使之具备指挥调度、情报研判等5大类功能。", False),  # (the categories asked)
+    # every kind counts the one asked too; one other kind does not
+    ("白城办理了多少件网上业务", "平台现已注册45万余人,办理各项业务11万余件。", False),
+    ("白城办理了多少件网上业务", "办理户籍业务11万余件。", True),
 ])
 def test_a_figure_that_counts_another_kind_of_what_is_asked(question, sentence, another):
     from qa.answer.fit import counts_another
@@ -740,6 +761,10 @@ def test_what_a_rate_or_a_change_is_asked_of(question, asked):
     ("商洛群众满意率提高了多少", "人民群众对社会治安满意率持续攀升,从2021年的97.99%稳步提升至2024年的99.54%。", False),
     ("商洛刑事案件减少了多少", "據統計,5年來,全市刑事案件發案數下降33%。", False),
     ("商洛群众满意率提高了多少", "全市刑事案件發案數下降33%。", True),  # (another way, and of another kind)
+    # 其中 points back to the rate the sentence named before: the 八类's, not the total
+    ("桂林2021年八类案件破案率是多少", "八类严重暴力犯罪案件破案率逐年提升,其中破案率在2021年和2022年连续两年保持100%。", False),
+    ("2021年桂林总破案率是多少", "八类严重暴力犯罪案件破案率逐年提升,其中破案率在2021年和2022年连续两年保持100%。", True),
+    ("桂林2021年八类案件破案率是多少", "命案现案破案率逐年提升,其中破案率在2021年保持100%。", True),
 ])
 def test_a_rate_or_change_of_another_kind_is_not_the_one_asked(question, sentence, another):
     from qa.answer.fit import of_another_kind

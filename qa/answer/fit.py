@@ -79,6 +79,7 @@ _SAME_WAY = {w: group for group in (_UP, _DOWN) for w in group}  # a change said
 _CHANGE = re.compile(rf"(.+?)(?:同比|环比)?({'|'.join(_DOWN + _UP)})")
 _RUN = re.compile(r"[\w、“”]+$")  # words up to the rate (a list: 八类严重暴力犯罪、传统盗抢骗…案件; 2019届的)
 _HOW = re.compile(r"(?:稳步|持续|大幅|逐年|同比|环比|明显|显著|不断|进一步|分别)+$")  # (…的97.99%稳步提升至: not of what)
+_BACK = re.compile(r"其中|其|这|该|此")  # words that point back to what the sentence said before
 _STATED = re.compile(r"(?:达到|达|为|保持|攀升至|提升至|提高到|上升到)$")  # a verb that states a rate
 _TOTAL = "总"  # a total rate (总破案率) is none of one kind's; only the words of the whole area say it too
 _WHOLE = re.compile(r"(?:全|本|该)[市县区省]")
@@ -131,12 +132,21 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     text = aligned(sentence)
 
     def of_what(span: tuple[int, int]) -> bool | None:  # of another kind, of the kind asked, or not said (None)
-        before = normalize(text[clause(text, span)[0]:span[0]])
+        start = clause(text, span)[0]
+        before = normalize(text[start:span[0]])
         at = max(before.rfind(w) for w in _SAME_WAY.get(word, (word,)))  # (提高 asked: 提升至 says it too)
         if at < 0:  # (a share of what follows it: 20.36%的盗抢案件24小时内破获 is no 刑事案件发案率)
             share_of = _SHARE_OF.match(normalize(text[span[1]:span[1] + 12])) if word.endswith("率") else None
             return not any(p in share_of.group(1) for p in pairs) if share_of else None
         run = _RUN.search(_HOW.sub("", before[:at]))
+        # (其中 points back: …八类严重暴力犯罪案件破案率逐年提升,其中破案率…保持100% is the 八类's rate, read where the
+        # sentence named it before)
+        if run and _BACK.fullmatch(run.group()):
+            earlier = normalize(text[:start])
+            at = max(earlier.rfind(w) for w in _SAME_WAY.get(word, (word,)))
+            if at < 0:
+                return None
+            run = _RUN.search(_HOW.sub("", earlier[:at]))
         if of == _TOTAL:  # (全市现行案件破案率 is one kind's; 全市破案率 and 总破案率 are the total)
             return bool(run) and of not in run.group() and not _WHOLE.fullmatch(run.group())
         # (a pair said apart is abbreviated: 电诈 of 电信网络诈骗)
@@ -330,4 +340,8 @@ def counts_another(question: Question, sentence: str) -> bool:
         return False
     if any(noun[i:i + 2] in norm for i in range(len(noun) - 3)):  # (a word of which kind: 电信, 诈骗)
         return False
-    return any(run[-1] in noun[-2:] for run in runs)
+    # (every kind counts the one asked too: 多少件网上业务 -> 办理各项业务11万余件)
+    return any(run[-1] in noun[-2:] and not _EVERY_KIND.search(run) for run in runs)
+
+
+_EVERY_KIND = re.compile(r"(?:各项|各类|各种|所有|全部)[\u4e00-\u9fff]{1,3}$")

@@ -26,6 +26,7 @@ _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分�
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架)?")
+_NAMED_COUNT = re.compile(r"(数量|数目|总数|个数|人数)(?:是|为)?[\s?？。.!！]*$")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才)$")
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
 _ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
@@ -95,8 +96,9 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     if _MONEY.search(norm):
         return "money"
     m = _HOW_MANY.search(norm)
-    if not m:
-        return ""
+    if not m:  # (a search for a figure by its name: 派出所数量 counts, 网格员人数 counts heads)
+        named = _NAMED_COUNT.search(norm)
+        return "" if not named else "headcount" if named.group(1) == "人数" else "count"
     unit = m.group(1) or ""
     if unit in ("人次", "名", "人", "位"):  # (a head count: not 破案率…100% for 多少名在逃人员)
         return "headcount"

@@ -109,6 +109,9 @@ _ASKS = (
     ("name", r"叫什么|什么名字|名称是什么|名字是什么|称为什么|\bwhat is the name\b|\bwhat (?:is|was) it called\b"),
 )
 _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS]
+# A Chinese search with no question word that ends in a figure's name asks that figure (桂林网格员数量, 白城的破案率)
+_NAMES_AN_AMOUNT = re.compile(r"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率)(?:是|为)?[\s?？。.!！]*$")
+_ASKS_ANYTHING = re.compile(r"什么|哪|谁|怎|如何|为何|为什么|何|吗|么|呢")
 
 # A post a who-question asks the holder of (公安局局长是谁, 谁是校长): only a sentence that names the post
 # can say who holds it (:func:`qa.answer.support.speaks_for`).
@@ -199,6 +202,7 @@ def _about_the_latest(norm: str) -> bool:
 # jieba proper-noun tags: person, place, organization. ``nz`` (other proper noun) is left out: jieba
 # gives it to common nouns (长度, 英文名) too often for it to bind an answer.
 _NAME_TAGS = ("nr", "ns", "nt")
+_ABSTRACT = "感度率性"  # the endings of abstract nouns (安全感, 满意度, 破案率), never of a name
 _ASKED_NOUN = re.compile(r"(?:什么|哪[个些一种位]?|何)$")
 
 
@@ -239,6 +243,8 @@ def analyze(question: str, today: date | None = None) -> Question:
             year = this_year - _YEARS_BACK[m.group().lower()]
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
+    if asks == "open" and _NAMES_AN_AMOUNT.search(norm) and not _ASKS_ANYTHING.search(norm):
+        asks = "number"  # (a search for a figure: 2020年桂林网格员数量, 白城命案现案破案率)
     if asks in ("name", "open") and has_cjk(text) and _ASKED_POST.search(norm):
         asks = "person"  # (白城公安局长叫什么名字 asks a person's name, not a title's)
     how_many = asks == "number" and asks_amount(norm)
@@ -329,6 +335,9 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
         # (罗保铭), not as fragments such as 冈是 or 松才 from 巴利冈是 / 鸡毛松才. (The dictionary also
         # lists its words' prefixes, at frequency 0: 若依 of 若依总面积 is not a word of it.)
         if not known.get(word) and not (flag.startswith("nr") and len(word) == 3):
+            continue
+        # (the dictionary tags some abstract nouns as names: 安全感, 幸福感 nr, 满意度 ns)
+        if word[-1] in _ABSTRACT and word in known:
             continue
         if any(a < end and start < b for a, b in covered) or word in seen:
             continue

@@ -76,6 +76,7 @@ _YEAR_SPAN = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*(?:年\s*)?(?:到|至|[-
 # a year named: 2022年, 2019届 (a class), or the first of a span (1991到2000年, 1991-2000, 1620-21年)
 _YEAR_NAMED = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?=\s*(?:年|届|(?:到|至|[-—~～])\s*(?:(?:1[5-9]|20)\d{2}|\d{2}\s*年)))")
 # a total of several years: 5年来, 五年來, 多年来, 近年来 (a year named, 2021年以来, is a year named instead)
+_HELD = re.compile(r"持续|始终|一直|保持|均")  # a level held through the years
 _YEARS_SINCE = re.compile(r"(?:[2-9]|\d{2,}|[二两三四五六七八九十几多近])年(?:以)?来")
 
 
@@ -90,7 +91,10 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
     named = years_named(upto)
     asked = {c.year for c in years}
     if not named:  # (time only where the whole sentence names none: 直到1600年 does not date 幾千年來)
-        if _YEARS_SINCE.search(upto):  # (5年来…抓获犯罪嫌疑人5428名: the years' total, not one year's)
+        # (5年来…抓获犯罪嫌疑人5428名: the years' total, not one year's; but a share held all those years is
+        # each one's: 五年来,全市群众安全感持续达到95%以上)
+        if _YEARS_SINCE.search(upto) and not (_HELD.search(text[clause(text, span)[0]:span[0]])
+                                              and "%" in text[span[0]:span[1]]):
             return True
         return bool(time) and not time & asked and not years_named(text)
     return not named & asked
