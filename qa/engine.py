@@ -221,11 +221,14 @@ class QueryCache:
         self._cache[text] = vector
 
     def _encode(self, texts):
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        # (from what was found and encoded, not from the cache: a batch larger than it evicts its own first texts)
+        found = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
         if todo:
             for t, v in zip(todo, self.inner.encode_queries(todo)):
+                found[t] = v
                 self._remember(t, v)
-        return np.stack([self._cache[t] for t in texts])
+        return np.stack([found[t] for t in texts])
 
     def encode_passages(self, texts):
         return self.inner.encode_passages(texts)

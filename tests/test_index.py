@@ -299,3 +299,15 @@ def test_an_ingest_tokenizes_only_new_and_changed_chunks(built, docs, fake_encod
     segmented, whole = again.bm25.scores(query), fresh.bm25.scores(query)
     assert np.allclose(segmented, whole, rtol=0.05)
     assert list(np.argsort(-segmented, kind="stable")[:5]) == list(np.argsort(-whole, kind="stable")[:5])
+
+
+def test_the_query_cache_answers_a_batch_larger_than_itself(fake_encoder):
+    """A batch of more questions than the cache keeps evicted its own first vectors before returning
+    them (KeyError): the vectors come from the encoding, the cache only remembers them."""
+    from qa.engine import QueryCache
+
+    cache = QueryCache(fake_encoder, size=4)
+    texts = [f"第{i}个问题" for i in range(10)] + ["第0个问题"]
+    assert np.allclose(cache.encode_queries(texts), fake_encoder.encode_queries(texts))
+    assert np.allclose(cache.encode_queries(texts[-3:]), fake_encoder.encode_queries(texts[-3:]))
+
