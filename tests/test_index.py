@@ -311,3 +311,27 @@ def test_the_query_cache_answers_a_batch_larger_than_itself(fake_encoder):
     assert np.allclose(cache.encode_queries(texts), fake_encoder.encode_queries(texts))
     assert np.allclose(cache.encode_queries(texts[-3:]), fake_encoder.encode_queries(texts[-3:]))
 
+
+def test_an_english_question_is_searched_by_its_words_rendered_in_chinese(built, fake_encoder):
+    """An English question's words are not the index's, so its BM25 finds nothing; rendered in Chinese
+    (Guilin -> 桂林, grid worker -> 网格员), each word scoring as the best of its renderings, they find
+    the passage, and the hybrid ranks by them where the dense side cannot tell (a fake encoder here)."""
+    from qa.retrieve import FusionSettings
+
+    bm25 = BM25Retriever(built)
+    question = "How many grid workers does Guilin have?"
+    assert bm25.search(question, 3) == []
+    top = built.chunks[int(np.argmax(bm25.rendered_scores(question)))].text
+    assert "网格员" in top and "桂林" in top
+    # a word's renderings are alternatives: its score is the best one's, not their sum
+    from qa.tokens import tokenize
+
+    def searched(word):
+        return built.bm25.scores([t for t in tokenize(word) if t in built.bm25])
+
+    assert np.allclose(bm25.rendered_scores("Guilin"), np.maximum(searched("桂林市"), searched("桂林")))
+    assert bm25.rendered_scores("Xyzzy plugh?") is None
+    only = FusionSettings(dense_weight=0.0, title_weight=0.0, sentence_weight=0.0, rendered_weight=1.0)
+    hybrid = HybridRetriever(DenseRetriever(built, fake_encoder), bm25, only)
+    assert "网格员" in hybrid.search(question, 3)[0].chunk.text
+    assert len(hybrid.search("Xyzzy plugh?", 3)) == 3  # (nothing rendered: the dense side alone)

@@ -226,3 +226,12 @@ def glosses(question: str, places: set[str]) -> tuple[tuple[str, frozenset[str]]
         if found:
             out.append((lower, found))
     return tuple(out)
+
+
+def renderings(question: str) -> list[tuple[str, ...]]:
+    """An English question's words as Chinese alternatives, one group per word: its places as the
+    gazetteer writes them (Guilin -> 桂林市, 桂林), its other words as :func:`glosses` renders them; what
+    an English question is searched by in Chinese text (:meth:`qa.retrieve.BM25Retriever.rendered_scores`)."""
+    places = english_places(question)
+    words = {c.text.lower() for c in places}
+    return [tuple(c.forms) for c in places] + [tuple(sorted(r)) for _, r in glosses(question, words)]
