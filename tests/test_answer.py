@@ -1329,6 +1329,16 @@ def test_a_figure_after_another_place_in_a_sentence_that_never_names_the_one_ask
     assert speaks_for(analyze("桂林有多少个村居零发案"), "桂林市雁山区1个乡镇、128个村居连续300天零发案。")  # (names 桂林)
 
 
+def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words():
+    """广西市区派出所指挥调度室建成率是多少 was refused: 市区派出所和县城派出所 names 和县 (Anhui) to the gazetteer, so
+    the 100% looked like another place's. Such a county (和县, 容县) is a place where jieba reads it as one."""
+    from qa.answer.support import speaks_for
+
+    sentence = "全区已建成派出所综合指挥调度室348个,其中市区派出所和县城派出所建成率达100%。"
+    assert speaks_for(analyze("广西市区派出所指挥调度室建成率是多少"), sentence)
+    assert [c.text for c in analyze("和县的破案率是多少").places] == ["和县"]
+
+
 @pytest.mark.parametrize("question,sentence,other", [
     ("商洛有多少名辅警", "全市30個集體、46名個人獲公安部、省公安廳表彰。", True),
     ("商洛有多少个网格", "建立368個巡防微信群,懸掛警民聯系牌兩萬余個,組建巡防應急隊伍。", True),

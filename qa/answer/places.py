@@ -66,6 +66,9 @@ class Gazetteer:
         # A short form that is also some place's full or strong name is not weak.
         self.weak -= {a for a, codes in self.aliases.items() if any(self.places[c].name == a for c in codes) or
                       any(self.places[c].level < 2 for c in codes)}
+        # A county whose full name is one character and 县 (和县, 容县) is written inside other words as often
+        # (…市区派出所和县城派出所…): a place only when jieba says so too.
+        self.weak |= {a for a in self.full_names if len(a) == 2 and a.endswith("县")}
         self.pinyin: dict[str, set[str]] = {}
         self.syllables: set[str] = set()  # every syllable of every name: what a one-syllable spelling can be
         for alias, codes in self.aliases.items():
