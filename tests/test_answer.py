@@ -534,6 +534,8 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     ("白城的网格有多少", ""), ("挪威的首都是在西元幾年確立的", ""), ("这几年桂林的破案率如何", ""),
     ("达曼的卫星城有哪几座", ""), ("几乎所有食物都加入什么油", ""), ("How many lives did the war cost?", ""),
     ("How many Huguenots lived in Berlin?", ""),
+    # an English count's noun before the verb, whatever the verb (how many people visited…)
+    ("How many people visited Guilin's tourist police?", "people"), ("How many gangs destroyed by police?", "count"),
 ])
 def test_what_a_number_question_counts(question, measure):
     assert analyze(question).measure == measure
@@ -888,6 +890,19 @@ def test_a_percentage_does_not_count_what_a_question_counts(question, sentence, 
     got_fit, got_noun, _ = figure_features(analyze(question), sentence)
     assert got_noun == noun
     assert got_fit == fit if fit is not None else got_fit > 0
+
+
+def test_an_english_count_is_of_the_noun_next_to_the_figure():
+    """How many police stations does Guangxi have? was answered with 派出所综合指挥调度室348个 (348 dispatch rooms
+    of police stations): a figure the counted noun's rendering follows (1726个基层派出所) or ends just before
+    (派出所1726个) counts it."""
+    from qa.answer.span import figure_features
+
+    q = analyze("How many police stations does Guangxi have?")
+    rooms, _, _ = figure_features(q, "全区已建成派出所综合指挥调度室348个。")
+    for counted in ("安宁祥和背后,离不开全区1726个基层派出所的默默坚守。", "全区共有派出所1726个。"):
+        assert figure_features(q, counted)[0] >= rooms + 1
+
 
 
 @pytest.mark.parametrize("question,years", [

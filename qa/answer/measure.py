@@ -28,9 +28,10 @@ _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公�
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架)?")
 _NAMED_COUNT = re.compile(r"(数量|数目|总数|个数|人数)(?:是|为)?[\s?？。.!！]*$")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才)$")
-# An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…)
+# An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…,
+# how many people visited…)
 _ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
-                              r"|could|in|of|on|at|for|from|to|by|with|that|which|who|live|lived|died|die)\b|\W*$)")
+                              r"|could|in|of|on|at|for|from|to|by|with|that|which|who|live|lived|died|die|[a-z]+ed)\b|\W*$)")
 # English nouns for people: how many officers counts people. (qa.answer.span gives a figure with 名/人/位 its
 # bonus for these words alone, the list it was fit with; the measure reads them and a few more.)
 ENGLISH_PEOPLE = (r"people|persons?|workers?|officers?|policemen|police|residents?|suspects?|members?|staff|volunteers?"
@@ -73,6 +74,12 @@ def measure_word(norm: str) -> str:
     """The measure word after a normalized Chinese question's 多少/几 (多少个派出所 -> 个), or ""."""
     m = _HOW_MANY.search(norm)
     return (m.group(1) or "") if m else ""
+
+
+def english_counted(question: str) -> str:
+    """The noun an English count asks of, lower-cased (how many criminal gangs did… -> gangs), or ""."""
+    m = _ENGLISH_COUNTED.search(question.lower())
+    return m.group(2) if m else ""
 
 
 def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> str:
