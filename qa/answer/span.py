@@ -203,7 +203,7 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
         # and the noun it counts right after it or right before it (how many police stations -> 1726个基层派出所,
         # not 派出所综合指挥调度室348个)
         head = english_counted(question.text)
-        counted = next((g for word, g in question.glosses if head and _lemma_of(head) == _lemma_of(word)), ())
+        counted = next((g for word, g in question.glosses if word == head), ())
         if any(r in normalize(right)[:_CLOSE] or normalize(left).rstrip().endswith(r) for r in counted):
             fit += 2.0
         if _ASKS_SHARE.search(question.text) and re.search(r"[%％‰]|百分之", figure):
@@ -233,10 +233,6 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
 
 
 _CLOSE = 6  # characters before a figure that count in full (:func:`_figure_fit`)
-
-
-def _lemma_of(word: str) -> str:
-    return re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", word.lower())
 
 
 def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
