@@ -904,7 +904,6 @@ def test_an_english_count_is_of_the_noun_next_to_the_figure():
         assert figure_features(q, counted)[0] >= rooms + 1
 
 
-
 @pytest.mark.parametrize("question,years", [
     ("今年桂林的破案率是多少", [2026]),
     ("去年桂林的破案率是多少", [2025]),

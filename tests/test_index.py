@@ -317,6 +317,7 @@ def test_an_english_question_is_searched_by_its_words_rendered_in_chinese(built,
     (Guilin -> 桂林, grid worker -> 网格员), each word scoring as the best of its renderings, they find
     the passage, and the hybrid ranks by them where the dense side cannot tell (a fake encoder here)."""
     from qa.retrieve import FusionSettings
+    from qa.tokens import tokenize
 
     bm25 = BM25Retriever(built)
     question = "How many grid workers does Guilin have?"
@@ -324,8 +325,6 @@ def test_an_english_question_is_searched_by_its_words_rendered_in_chinese(built,
     top = built.chunks[int(np.argmax(bm25.rendered_scores(question)))].text
     assert "网格员" in top and "桂林" in top
     # a word's renderings are alternatives: its score is the best one's, not their sum
-    from qa.tokens import tokenize
-
     def searched(word):
         return built.bm25.scores([t for t in tokenize(word) if t in built.bm25])
 
