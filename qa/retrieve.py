@@ -93,10 +93,12 @@ class BM25Retriever:
         return total
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        known, _ = self.known_tokens(query)
-        if not known:
-            return []
-        scores = self.index.bm25.scores(known)
+        scores = None if has_cjk(query) else self.rendered_scores(query)  # (English: its words rendered in Chinese)
+        if scores is None:
+            known, _ = self.known_tokens(query)
+            if not known:
+                return []
+            scores = self.index.bm25.scores(known)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

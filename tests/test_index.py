@@ -313,7 +313,7 @@ def test_the_query_cache_answers_a_batch_larger_than_itself(fake_encoder):
 
 
 def test_an_english_question_is_searched_by_its_words_rendered_in_chinese(built, fake_encoder):
-    """An English question's words are not the index's, so its BM25 finds nothing; rendered in Chinese
+    """An English question's words are not the index's, so its own BM25 finds nothing; rendered in Chinese
     (Guilin -> 桂林, grid worker -> 网格员), each word scoring as the best of its renderings, they find
     the passage, and the hybrid ranks by them where the dense side cannot tell (a fake encoder here)."""
     from qa.retrieve import FusionSettings
@@ -321,9 +321,10 @@ def test_an_english_question_is_searched_by_its_words_rendered_in_chinese(built,
 
     bm25 = BM25Retriever(built)
     question = "How many grid workers does Guilin have?"
-    assert bm25.search(question, 3) == []
+    assert bm25.known_tokens(question)[0] == []
     top = built.chunks[int(np.argmax(bm25.rendered_scores(question)))].text
     assert "网格员" in top and "桂林" in top
+    assert bm25.search(question, 3)[0].chunk.text == top  # (the BM25 retriever alone searches so too)
     # a word's renderings are alternatives: its score is the best one's, not their sum
     def searched(word):
         return built.bm25.scores([t for t in tokenize(word) if t in built.bm25])
