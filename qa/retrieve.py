@@ -58,7 +58,8 @@ class DenseRetriever:
 
 
 class BM25Retriever:
-    """BM25 (bm25s) over jieba search-mode words and Han bigrams of the normalized text."""
+    """BM25 (bm25s) over jieba search-mode words and Han bigrams of the normalized text; a query without
+    Chinese is searched by its words rendered in Chinese (:meth:`rendered_scores`)."""
 
     name = "bm25"
 
