@@ -26,7 +26,10 @@ _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分�
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架)?")
-_NAMED_COUNT = re.compile(r"(数量|数目|总数|个数|人数)(?:是|为)?[\s?？。.!！]*$")
+# A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads)
+_AT_THE_END = r"(?:是|为)?[\s?？。.!！]*$"
+_NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率){_AT_THE_END}")
+_NAMED_COUNT = re.compile(rf"(数量|数目|总数|个数|人数){_AT_THE_END}")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才)$")
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…,
 # how many people visited…)
@@ -76,6 +79,11 @@ def measure_word(norm: str) -> str:
     return (m.group(1) or "") if m else ""
 
 
+def names_an_amount(norm: str) -> bool:
+    """Does a normalized Chinese text end in the name of a figure (网格员数量, 破案率, 金额)?"""
+    return bool(_NAMED_AMOUNT.search(norm))
+
+
 def english_counted(question: str) -> str:
     """The noun an English count asks of, lower-cased (how many criminal gangs did… -> gangs), or ""."""
     m = _ENGLISH_COUNTED.search(question.lower())
@@ -95,15 +103,14 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
         if pattern.search(norm):
             return kind
     if not has_cjk(norm):  # (how many lives did it cost: the noun counted before money)
-        m = _ENGLISH_COUNTED.search(norm)
-        if m:
-            head = m.group(2)
+        head = english_counted(norm)
+        if head:
             return "people" if _ENGLISH_PEOPLE.fullmatch(head) else "count" if _ENGLISH_COUNT.fullmatch(head) else ""
         return "money" if _MONEY.search(norm) else ""
     if _MONEY.search(norm):
         return "money"
     m = _HOW_MANY.search(norm)
-    if not m:  # (a search for a figure by its name: 派出所数量 counts, 网格员人数 counts heads)
+    if not m:  # (a search for a figure by its name)
         named = _NAMED_COUNT.search(norm)
         return "" if not named else "headcount" if named.group(1) == "人数" else "count"
     unit = m.group(1) or ""

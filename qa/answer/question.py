@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from qa.answer.english import english_names, english_places, glosses
-from qa.answer.measure import asked_measure, asks_amount, asks_rank, counted_noun
+from qa.answer.measure import asked_measure, asks_amount, asks_rank, counted_noun, names_an_amount
 from qa.answer.places import gazetteer
 from qa.normalize import CJK, has_cjk, normalize
 from qa.records import Constraint, Question
@@ -109,8 +109,7 @@ _ASKS = (
     ("name", r"叫什么|什么名字|名称是什么|名字是什么|称为什么|\bwhat is the name\b|\bwhat (?:is|was) it called\b"),
 )
 _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS]
-# A Chinese search with no question word that ends in a figure's name asks that figure (桂林网格员数量, 白城的破案率)
-_NAMES_AN_AMOUNT = re.compile(r"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率)(?:是|为)?[\s?？。.!！]*$")
+# A Chinese search with no question word that ends in a figure's name asks that figure (measure.names_an_amount)
 _ASKS_ANYTHING = re.compile(r"什么|哪|谁|怎|如何|为何|为什么|何|吗|么|呢")
 
 # A post a who-question asks the holder of (公安局局长是谁, 谁是校长): only a sentence that names the post
@@ -243,7 +242,7 @@ def analyze(question: str, today: date | None = None) -> Question:
             year = this_year - _YEARS_BACK[m.group().lower()]
             constraints.append(Constraint("year", text[m.start():m.end()], (str(year),), year))
     asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
-    if asks == "open" and _NAMES_AN_AMOUNT.search(norm) and not _ASKS_ANYTHING.search(norm):
+    if asks == "open" and names_an_amount(norm) and not _ASKS_ANYTHING.search(norm):
         asks = "number"  # (a search for a figure: 2020年桂林网格员数量, 白城命案现案破案率)
     if asks in ("name", "open") and has_cjk(text) and _ASKED_POST.search(norm):
         asks = "person"  # (白城公安局长叫什么名字 asks a person's name, not a title's)
