@@ -364,6 +364,46 @@ def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_
     assert check(analyze("東京證券交易所是哪一年創立的？"), warsaw).ok
 
 
+def test_an_english_name_is_met_where_an_article_writes_it_by_sound():
+    """CC-CEDICT renders Allen as 内六角扳手 (an Allen key), not 艾伦: an English name is also met by a run
+    of name characters that sounds like it, consonant by consonant (Jared Allen -> 贾里德·艾伦, Carolina ->
+    卡罗莱纳), never by everyday words (利用, 美丽, 理念) nor by another name (Taylor Swift)."""
+    from types import SimpleNamespace
+
+    from qa.answer.sounds import heard, written_by_sound
+    from qa.answer.support import check, unknown_words
+    from qa.records import Document
+    from qa.tokens import tokenize
+
+    sacks = "黑豹队的防线上有经验丰富的防守端锋贾里德·艾伦，他曾以136次擒杀成为职业生涯中的活跃领跑者。"
+    assert written_by_sound("Allen", sacks) == ["艾伦"] and written_by_sound("Jared", sacks) == ["贾里德"]
+    assert written_by_sound("Carolina", "当比赛还剩4分51秒时，卡罗莱纳在自己的24码线上拿到了球") == ["卡罗莱纳"]
+    assert written_by_sound("Costa", "意大利宪法法院认为科斯塔无权提起诉讼") == ["科斯塔"]
+    assert written_by_sound("Noble", "1950年，诺布尔任命罗伯特•金特纳为总裁") == ["诺布尔"]
+    police = "全市利用理念创新，建设美丽桂林，吉林省公安厅派员学习。"
+    for name in ("Allen", "Lane", "Miller", "Green", "Taylor", "Swift"):
+        assert written_by_sound(name, police) == [], name
+    assert written_by_sound("Taylor", sacks) == [] and written_by_sound("Swift", sacks) == []
+
+    doc = Document("a", sacks, "卡罗莱纳黑豹队")
+    corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(doc.title + doc.text))))
+    asked = analyze("How many career sacks did Jared Allen have?")
+    assert not check(asked, doc).ok and unknown_words(asked, corpus)  # the dictionary alone misses him
+    met = heard(asked, [doc.title + "\n" + doc.text])
+    assert check(met, doc).ok and unknown_words(met, corpus) == ()
+    other = heard(analyze("How many career sacks did Taylor Swift have?"), [doc.text])
+    assert not check(other, doc).ok and [c.text for c in unknown_words(other, corpus)] == ["Taylor Swift"]
+    chinese = analyze("贾里德·艾伦有多少次擒杀")
+    assert heard(chinese, [doc.text]) is chinese
+    # and the name met is the question's, not its answer: Who was appointed … by Noble? is not 诺布尔
+    from qa.answer.span import answer_span
+
+    appointed = "1950年，诺布尔任命 罗伯特•金特纳 为美国广播公司总裁，而他本人则担任首席执行官。"
+    who = heard(analyze("Who was appointed to be ABC's president by Noble in 1950?"), [appointed])
+    start, end = answer_span(who, appointed)
+    assert appointed[start:end] == "罗伯特"
+
+
 def test_a_name_the_corpus_never_uses_is_unknown():
     """A name none of whose character pairs the corpus uses is a subject it cannot be about; one it
     uses in either script, or a word the question asks for (什么东西), is not judged so."""

@@ -46,7 +46,10 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         options = dates(sentence)
     else:
         options = names(question.asks, sentence)
-    options = [(a, b) for a, b in options if normalize(sentence[a:b].strip()) not in norm_question]
+    # (not what the question names: 诺布尔 of Who was appointed … by Noble, written by sound in the sentence)
+    named = [f for c in question.constraints if c.kind == "name" for f in c.forms if has_cjk(f)]
+    options = [(a, b) for a, b in options if (option := normalize(sentence[a:b].strip())) not in norm_question
+               and not any(option in form for form in named)]
     if question.asks == "number":
         taken = dates(sentence)  # 4月 of 2022年4月25日 is a date, not a count
         options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
@@ -194,8 +197,12 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
     """
     figure = sentence[span[0]:span[1]]
     left, right = _clauses(sentence, span)
-    if not has_cjk(question.text):  # English: its words' Chinese renderings near the figure
-        fit = sum(1.0 * any(r in normalize(left) for r in g) + 0.6 * any(r in normalize(right) for r in g) for _, g in question.glosses)
+    if not has_cjk(question.text):  # English: its words' Chinese renderings near the figure, as for Chinese
+        # the words right before it counting in full, those further back in its clause half (the 96.15% of
+        # 2020年“两抢”案件发案同比下降48%,破案率提高到96.15% for a clearance rate; case -> 案件 is further back)
+        close, far, after = normalize(left[-_CLOSE:]), normalize(left[:-_CLOSE]), normalize(right)
+        fit = sum(1.0 * any(r in close for r in g) or 0.5 * any(r in far for r in g) for _, g in question.glosses)
+        fit += sum(0.6 * any(r in after for r in g) for _, g in question.glosses)
         # and what it counts, by the measure word (how many grid workers -> 3956名, not 网格中心17个)
         unit = next((pattern for asked, pattern in _ENGLISH_UNITS if asked.search(question.text)), None)
         if unit is not None and unit.search(figure):
