@@ -807,6 +807,10 @@ def test_what_a_rate_or_a_change_is_asked_of(question, asked):
     ("桂林2021年八类案件破案率是多少", "八类严重暴力犯罪案件破案率逐年提升,其中破案率在2021年和2022年连续两年保持100%。", False),
     ("2021年桂林总破案率是多少", "八类严重暴力犯罪案件破案率逐年提升,其中破案率在2021年和2022年连续两年保持100%。", True),
     ("桂林2021年八类案件破案率是多少", "命案现案破案率逐年提升,其中破案率在2021年保持100%。", True),
+    # an English change asked is stated only by a figure after a change's word
+    ("By how much did Baicheng's criminal cases fall?", "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。", True),
+    ("How much did Guangxi's criminal cases fall?", "广西刑事案件发案数同比下降9.3%,治安案件发案数同比下降4.6%。", False),
+    ("What was Baicheng's homicide clearance rate?", "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。", False),
 ])
 def test_a_rate_or_change_of_another_kind_is_not_the_one_asked(question, sentence, another):
     from qa.answer.fit import of_another_kind
@@ -1407,3 +1411,20 @@ def test_a_figure_followed_by_another_noun_counts_that(question, sentence, other
     from qa.answer.fit import counts_another
 
     assert counts_another(analyze(question), sentence) is other
+
+
+def test_an_english_question_about_a_name_written_by_sound_is_answered(tmp_path, encoder):
+    """End to end on the real model: Jared Allen, whom the dictionary renders as an Allen key, is
+    answered from the article that writes 贾里德·艾伦 (it was refused as a name the corpus lacks);
+    Taylor Swift, whom no article writes, is still refused, naming her."""
+    from qa.engine import Engine
+    from qa.index import build_index
+
+    docs = [Document("panthers", "黑豹队的防线上有经验丰富的防守端锋贾里德·艾伦，他是五次职业碗选手，曾以136次擒杀成为职业生涯中的活跃领跑者。"
+                     "球队的防守还有卢克·坎克利，他是截锋领袖。", "卡罗莱纳黑豹队"),
+            Document("guilin", "桂林市公安局2022年总破案率达79.17%，全市配备网格员3956名。", "桂林公安")]
+    engine = Engine(build_index(docs, tmp_path / "index", encoder), encoder)
+    answered = engine.ask("How many career sacks did Jared Allen have?")
+    assert answered.answered and "136" in answered.answer and answered.answer_span == "136次", answered.answer
+    refused = engine.ask("How many career sacks did Taylor Swift have?")
+    assert not refused.answered and refused.reason == "missing" and list(refused.missing) == ["Taylor Swift"]

@@ -27,7 +27,7 @@ import numpy as np
 
 from qa.answer.cite import citation, distinct, related
 from qa.answer.figures import states_quantity
-from qa.answer.fit import rate_or_change
+from qa.answer.fit import english_change, rate_or_change
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script, names_post
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
@@ -156,10 +156,12 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # …群众安全感和满意度不断提升); 四十万, 第七, 很多次 are amounts the figure pattern does not read, but
     # not of a year asked: 2012年白城公共视频监控探头总量是多少 -> …新建和改建了…三大场所 (scope.own_figures);
     # nor is a rate or change of something: 商洛的交通事故死亡人数下降了多少 -> 全市刑事案件發案數下降33% (of
-    # another kind, fit.of_another_kind), then 桂林的… -> …道路交通事故四项指数五年持续下降.
+    # another kind, fit.of_another_kind), then 桂林的… -> …道路交通事故四项指数五年持续下降; nor an English
+    # change by a figure that states none (By how much did Baicheng's criminal cases fall? -/-> …破案率达97.03%).
     # Nor is a rank asked by a sentence that says none (白城的破案率排全省第几 -/-> …命案现案破案率达97.03%).
     if (q.how_many or q.measure == "rank") and not found.fit[best] and (
-            q.measure or q.years or rate_or_change(q) is not None or not states_quantity(found.texts[best])):
+            q.measure or q.years or rate_or_change(q) is not None or english_change(q)
+            or not states_quantity(found.texts[best])):
         return refuse_elsewhere() if found.elsewhere.any() else _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:

@@ -45,6 +45,11 @@ _ASKS_CHANGE = re.compile(r"下降|上升|提升|提高|增长|增加|减少|降
                           r"|grow|grew|grown|change|changed|decline|declined|by how much)\b)")
 
 
+def english_change(question: Question) -> bool:
+    """Does an English number question ask how much something changed (By how much did … fall?)?"""
+    return question.asks == "number" and not has_cjk(question.text) and bool(_ASKS_CHANGE.search(question.text))
+
+
 def asks_level(question: Question) -> bool:
     """Does ``question`` ask a rate or share as it stands (桂林的破案率是多少, What was Guilin's clearance
     rate?), not a change? Its answer is not a figure that states a change (…“黄赌”警情同比下降28.26%)."""
@@ -115,7 +120,10 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     據統計,5年來,全市刑事案件發案數下降33%,治安案件發案數下降19%,… (5年 says neither). A clause that names
     it alone (…,破案率达到) is of what the sentence said before; a rate asked of nothing in particular
     (桂林的破案率是多少) is any rate's. A change asked is given only by a figure after its word: not by
-    …实现了道路交通事故四项指数五年持续下降 (四项 counts indices)."""
+    …实现了道路交通事故四项指数五年持续下降 (四项 counts indices); in English, by a figure after any change's
+    word (By how much did Baicheng's criminal cases fall? -/-> …命案现案破案率达97.03%)."""
+    if not has_cjk(question.text):  # (English: a change asked is stated by a figure after a change's word)
+        return english_change(question) and not any(states_change(sentence, span) for span in figures(sentence))
     asked = rate_or_change(question)
     if asked is None:  # (most questions: no figure is read, but a rate's word is)
         return _another_rate(question, sentence)
