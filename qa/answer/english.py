@@ -74,11 +74,12 @@ def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], p
     return out
 
 
-_OF_A_COUNTRY = "人语式籍裔族"
+_OF_A_COUNTRY = "人语式籍裔族徒"  # (and a faith's follower: Protestant -> 新教徒 -> 新教)
 
 
 def _country_of(rendering: str) -> str | None:
-    """The country a people, language or style names (Chinese -> 中国人 -> 中国, British -> 英国人 -> 英国);
+    """The country a people, language or style names (Chinese -> 中国人 -> 中国, British -> 英国人 -> 英国), the
+    faith its follower does (Protestant -> 新教徒 -> 新教);
     a language of a one-character name names it where the dictionary has that word (English -> 英语 ->
     英国); ``None`` for any other rendering."""
     if rendering[-1] not in _OF_A_COUNTRY:
@@ -204,7 +205,9 @@ _NAMED_AS = re.compile(r"((?:abbr\. for )?[A-Z][A-Za-z' -]*?)\s+[\u3400-\u9fff]+
 def _lemmas(word: str) -> list[str]:
     w = word.lower().strip("'")
     out = [w]
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("'s", "")):
+    # (and the noun of an adjective the dictionary lacks: Islamic -> Islam 伊斯兰, parliamentary -> parliament 议会)
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("'s", ""),
+                         ("ic", ""), ("ary", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             out.append(w[: len(w) - len(suffix)] + repl)
     return out
