@@ -448,6 +448,7 @@ def test_people_and_organizations_are_names():
     ("现场会在哪里召开", "place"), ("这个行动叫什么", "name"), ("如何加强社会治理", "open"),
     ("What is the case clearance rate in Guilin?", "number"), ("What was the average household size?", "number"),
     ("What is Guilin's case clearance rate?", "number"), ("What was Luther's view?", "open"),
+    ("What's the clearance rate in Guilin?", "number"), ("Who's the police chief of Baicheng?", "person"),  # (contracted)
     ("What is the name of the operation?", "name"), ("What is the role of the grid workers?", "open"),
     # English asks what its first interrogative phrase asks; "when" is a date only as the question word
     ("How old was Manning when he played Super Bowl 50?", "number"), ("Since when has the station existed?", "date"),

@@ -205,10 +205,17 @@ _ABSTRACT = "感度率性"  # the endings of abstract nouns (安全感, 满意�
 _ASKED_NOUN = re.compile(r"(?:什么|哪[个些一种位]?|何)$")
 
 
+# an interrogative with its verb contracted (what's, who're, how'd)
+_CONTRACTED = re.compile(r"(?i)\b(what|who|where|when|how|which|why)['’](s|re|d)\b")
+_CONTRACTIONS = {"s": "is", "re": "are", "d": "did"}
+
+
 def analyze(question: str, today: date | None = None) -> Question:
     """The constraints of ``question`` and what it asks for; pure (given ``today``, against which
     今年/去年 resolve: default the machine's date), and cheap enough per question."""
     text = question.strip()
+    if not has_cjk(text):  # (What's the clearance rate in Guilin? asks as What is … does)
+        text = _CONTRACTED.sub(lambda m: f"{m.group(1)} {_CONTRACTIONS[m.group(2).lower()]}", text)
     norm = normalize(text)
     constraints: list[Constraint] = []
     covered: list[tuple[int, int]] = []  # spans of the normalized question already taken
