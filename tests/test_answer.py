@@ -565,6 +565,7 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
 
 @pytest.mark.parametrize("question,measure", [
     ("桂林警方走访了多少群众", "people"), ("贵港配备了多少名网格员", "headcount"), ("白城有多少年轻人", "people"),
+    ("欧氏兄弟贩毒团伙有几个兄弟", "people"),
     ("有多少个派出所综合指挥调度室", "count"), ("破获了多少起案件", "count"), ("桂林的破案率是多少", "share"),
     ("这部电影花了多少钱", "money"), ("新生兒一天要睡超過多少個小時", "time"), ("他工作了几年", "time"),
     ("How many criminal gangs did Guilin police destroy?", "count"), ("How many grid workers does Guilin have?", "people"),
@@ -1401,6 +1402,7 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
 @pytest.mark.parametrize("question,sentence,other", [
     ("商洛有多少名辅警", "全市30個集體、46名個人獲公安部、省公安廳表彰。", True),
     ("商洛有多少个网格", "建立368個巡防微信群,懸掛警民聯系牌兩萬余個,組建巡防應急隊伍。", True),
+    ("桂林查处了多少起毒驾", "抽检水产品等3882批次,查处屠宰环节违法行为7起。", True),  # (jieba: 毒 + 驾)
     ("2012年白城有多少个零发案村屯", "2012年,全市5个县(市、区)已经全部进入国家级平安畅通县(区)行列。", True),
     ("2012年白城零发案村屯有多少个", "2012年,全市5个县(市、区)已经全部进入国家级平安畅通县(区)行列。", True),  # (asked after)
     ("白城零發案社區有多少個", "全市“零发案”社区50个、“零发案”村屯1685个。", False),

@@ -301,7 +301,8 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
 @lru_cache(maxsize=1024)
 def _nouns(words: str) -> str:
     """What a question counts without the verbs it ends in, as jieba cuts it (交通路口 of 交通路口安装, 零发案村屯;
-    nothing of 收看 or 去营救圣皮埃尔: 多少人收看 counts people by what they do)."""
+    nothing of 收看 or 去营救圣皮埃尔: 多少人收看 counts people by what they do; a two-character noun jieba cuts
+    into a noun and a verb is the noun it is: 毒驾)."""
     from qa.tokens import posseg
 
     def verb(token) -> bool:
@@ -312,7 +313,8 @@ def _nouns(words: str) -> str:
         return ""
     while cut and verb(cut[-1]):
         cut.pop()
-    return "".join(token.word for token in cut)
+    nouns = "".join(token.word for token in cut)
+    return words if len(nouns) < 2 and len(words) == 2 else nouns  # (毒驾 is 毒 + 驾 to jieba: the word, not 毒)
 
 
 def counts_another(question: Question, sentence: str) -> bool:

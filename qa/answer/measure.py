@@ -30,7 +30,8 @@ _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|�
 _AT_THE_END = r"(?:是|为)?[\s?？。.!！]*$"
 _NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率){_AT_THE_END}")
 _NAMED_COUNT = re.compile(rf"(数量|数目|总数|个数|人数){_AT_THE_END}")
-_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才)$")
+_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才"
+                          r"|兄弟|姐妹|子女|父母|夫妇|夫妻|妇女|老人|青年|少年|家长|同胞)$")  # (几个兄弟: 欧氏兄弟4人)
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…,
 # how many people visited…)
 _ENGLISH_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+ ){0,3}?)([\w'-]+)(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|can"
