@@ -832,6 +832,17 @@ def test_a_sentence_that_states_an_amount(sentence, states):
     assert states_quantity(sentence) is states
 
 
+@pytest.mark.parametrize("sentence,counts", [
+    ("2020年,桂林市始终坚持以禁毒严打为抓手。", False), ("2022年4月25日,分局挂牌成立。", False),
+    ("2020年共破获案件12起。", True), ("两年来共有844人次被记功嘉奖。", True), ("极限动员时可能有四十萬。", True),
+])
+def test_a_sentence_that_states_an_amount_other_than_a_date(sentence, counts):
+    """An English count (How many murders…) is not answered by a sentence whose only amount is its date."""
+    from qa.answer.figures import states_count
+
+    assert states_count(sentence) is counts
+
+
 @pytest.mark.parametrize("sentence,figure,kind", [
     ("挽回经济损失5233万元。", "5233万元", "money"), ("打掉1411名犯罪分子", "1411名", "people"),
     ("關愛幫扶救助2.6萬余人", "2.6萬余人", "people"), ("摧毀犯罪團伙1600個", "1600個", "count"),

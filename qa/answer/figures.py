@@ -155,6 +155,16 @@ def states_quantity(sentence: str) -> bool:
     return bool(figures(sentence) or dates(sentence) or _QUANTITY.search(normalize(sentence)))
 
 
+def states_count(sentence: str) -> bool:
+    """Does ``sentence`` state an amount other than a date (:func:`states_quantity` without its dates)? A
+    sentence whose only digits are a year (2020年,桂林市始终坚持…) counts nothing: How many murders were there in
+    Guilin? is not answered by it."""
+    text = aligned(sentence)
+    for start, end in reversed(dates(text)):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return bool(figures(text) or _QUANTITY.search(normalize(text)))
+
+
 def dates(text: str) -> list[tuple[int, int]]:
     """Spans of the dates in ``text`` (either script: 13世紀 is 13世纪)."""
     return [m.span() for m in DATE.finditer(aligned(text))]
