@@ -360,6 +360,11 @@ def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_
     corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(tokyo.text + warsaw.text))))
     assert unknown_words(question, corpus) == ()
     assert [c.text for c in unknown_words(analyze("What is the capital of France?"), corpus)] == ["France"]
+    # a name with "of" in it is one name, met by any of its words (公安 of 公安部): it was refused as 「Ministry」
+    commended = Document("s", "全市30個集體、46名個人獲公安部、省公安廳表彰。", "商洛公安")
+    ministry = analyze("How many individuals were commended by the Ministry of Public Security?")
+    assert [c.text for c in ministry.constraints if c.kind == "name"] == ["Ministry of Public Security"]
+    assert check(ministry, commended).ok
     # a Chinese question's names do not bind: jieba tags common nouns as names too often
     assert check(analyze("東京證券交易所是哪一年創立的？"), warsaw).ok
 
@@ -959,6 +964,12 @@ def test_an_english_count_is_of_the_noun_next_to_the_figure():
     rooms, _, _ = figure_features(q, "全区已建成派出所综合指挥调度室348个。")
     for counted in ("安宁祥和背后,离不开全区1726个基层派出所的默默坚守。", "全区共有派出所1726个。"):
         assert figure_features(q, counted)[0] >= rooms + 1
+    # and a count asked is no share: How many drills… -> 110期, not the 合格率…100% after it
+    sentence = "累计举办业务培训班110期,参训民警结业考试合格率达到100%。"
+    start, end = answer_span(analyze("How many drills does Baicheng police hold each year?"), sentence)
+    assert sentence[start:end] == "110期"
+    start, end = answer_span(analyze("How many percent of the officers passed?"), sentence)
+    assert sentence[start:end] == "100%"
 
 
 @pytest.mark.parametrize("question,years", [

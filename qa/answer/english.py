@@ -53,7 +53,7 @@ _ENGLISH_WORDS = {"china", "chinese", "hong kong"}
 
 def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], places: set[str]) -> list[Constraint]:
     """The names of an English question: runs of capitalized words after its first (Tesla, Josh
-    Norman, Roman Catholic), not dates (August) nor ``places`` (lower-cased, already constraints),
+    Norman, Roman Catholic; with "of" inside: the Ministry of Public Security), not dates (August) nor ``places`` (lower-cased, already constraints),
     each with the forms an article that names it would use: every Chinese rendering of its words
     (``rendered``, the question's :func:`glosses`) and the words themselves (a Chinese article may
     write a name, or its title may be, in Latin letters). Renderings are loose (Norman -> 诺曼底人,
@@ -63,7 +63,7 @@ def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], p
     parts = _name_parts()
     out = []
     for m in _NAME_RUN.finditer(text):
-        words = [w.lower() for w in m.group().split() if w.lower() not in _CALENDAR]
+        words = [w.lower() for w in m.group().split() if w.lower() not in _CALENDAR and w != "of"]
         if not words or any(w in places or w not in renderings for w in words):
             continue
         chinese = {r for w in words for r in renderings[w]}
@@ -96,7 +96,8 @@ def _countries() -> frozenset[str]:
     return frozenset(r for v in _english_to_chinese().values() for r in v if len(r) == 2 and r[1] == "国")
 
 
-_NAME_RUN = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+# (a name with "of" in it is one: the Ministry of Public Security, met by 公安 of 公安部)
+_NAME_RUN = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)*")
 _CALENDAR = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
 

@@ -85,6 +85,10 @@ def names_an_amount(norm: str) -> bool:
     return bool(_NAMED_AMOUNT.search(norm))
 
 
+# An English question that asks a count, not a share (How many drills…, not How many percent…)
+ASKS_ENGLISH_COUNT = re.compile(r"(?i)^(?!.*\b(?:per ?cent|percentage)\b).*\bhow many\b")
+
+
 def english_counted(question: str) -> str:
     """The noun an English count asks of, lower-cased (how many criminal gangs did… -> gangs), or ""."""
     m = _ENGLISH_COUNTED.search(question.lower())

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from qa.answer.places import gazetteer
-from qa.answer.measure import ENGLISH_PEOPLE, english_counted
+from qa.answer.measure import ASKS_ENGLISH_COUNT, ENGLISH_PEOPLE, english_counted
 from qa.answer.question import POST
-from qa.answer.figures import a_one, answers_measure, dates, figures, ranks
+from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks
 from qa.answer.scope import own_figures
 from qa.normalize import aligned, has_cjk, normalize
 from qa.records import Question
@@ -55,6 +55,9 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
         # nor a count of people a sum of money (走访了多少群众: not 挽回经济损失5233万元)
         options = [span for span in options if answers_measure(question.measure, sentence, span)] or options
+        # nor a share an English count (How many drills…) asks of nothing: 110期, not the 合格率…100% after it
+        if ASKS_ENGLISH_COUNT.search(question.text):
+            options = [span for span in options if measure_of(sentence, span) != "share"] or options
         # nor "a" (一个, 一份) where another figure is there: 一 with a measure word is rarely the amount asked
         options = [span for span in options if not a_one(sentence, span)] or options
         # nor another place's or year's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
