@@ -28,6 +28,7 @@ import numpy as np
 from qa.answer.cite import citation, distinct, related
 from qa.answer.figures import states_count, states_quantity
 from qa.answer.fit import english_change, rate_or_change
+from qa.answer.measure import ASKS_ENGLISH_COUNT
 from qa.answer.places import gazetteer
 from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script, names_post
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
@@ -161,7 +162,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Nor is a rank asked by a sentence that says none (白城的破案率排全省第几 -/-> …命案现案破案率达97.03%).
     if (q.how_many or q.measure == "rank") and not found.fit[best] and (
             q.measure or q.years or rate_or_change(q) is not None or english_change(q)
-            or not states_quantity(found.texts[best]) or (_COUNTED.search(q.text) and not states_count(found.texts[best]))):
+            or not states_quantity(found.texts[best])
+            or (ASKS_ENGLISH_COUNT.search(q.text) and not states_count(found.texts[best]))):  # (no date counts)
         return refuse_elsewhere() if found.elsewhere.any() else _no_answer(question, query, q, conf, index, pool)
     word = unnamed_subject(best)
     if word is not None:
@@ -202,9 +204,6 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
-
-
-_COUNTED = re.compile(r"(?i)\bhow many\b")  # an English count: no date answers it (figures.states_count)
 
 
 def _no_answer(question: str, query: str, q: Question, conf: float, index: Index, pool: list[Hit]) -> Answer:

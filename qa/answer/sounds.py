@@ -1,10 +1,11 @@
-"""English names as Chinese text writes them by sound (Allen -> 艾伦, Carolina -> 卡罗莱纳, Rankine -> 朗肯):
+"""English names as Chinese text writes them by sound (Allen -> 艾伦, Carolina -> 卡罗莱纳, Costa -> 科斯塔):
 CC-CEDICT has few of them, so an English question's name is also looked for in the articles by its
 consonants. Xinhua's way of writing foreign names keeps an English name's consonants in order, one
 character a syllable; the vowels it changes freely. So a name and a run of characters sound alike
 when their consonants, sorted into classes that transliteration keeps apart (b/p, d/t, g/k, s/z, l/r,
 m, n, f/v, w), pair up one by one; an English r or h before a consonant or at the end may be unsaid
-(Carter -> 卡特). Only characters that CC-CEDICT uses in names are read, so 理念 is no name."""
+(Carter -> 卡特). Only characters CC-CEDICT writes names with are read, and only a run jieba reads as
+whole names that are not everyday words (艾伦, 贾 + 里德; not 利用, 美丽, nor 吉林 for Green)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from functools import lru_cache
 from qa.normalize import has_cjk, normalize
 from qa.records import Constraint, Question
 
-# English spellings -> sound classes, longest first (c and g before e, i, y are soft: Cecil, Gilbert)
-_ENGLISH = [("sch", "S"), ("tch", "J"), ("ph", "F"), ("th", "TS"), ("sh", "S"), ("ch", "JK"), ("ck", "K"), ("ng", "N"),
-            ("qu", "KW"), ("wh", "W"), ("gh", ""), ("x", "KS"), ("b", "P"), ("p", "P"), ("d", "T"), ("t", "T"),
-            ("k", "K"), ("q", "K"), ("j", "J"), ("s", "S"), ("z", "S"), ("f", "F"), ("v", "FW"), ("w", "W"),
-            ("l", "L"), ("r", "L"), ("m", "M"), ("n", "N"), ("h", "H")]
+# English spellings -> the sounds they write, each the classes it may be written with (th: 托 or 斯), longest
+# first; x and qu are two sounds
+_ENGLISH = [("sch", ("S",)), ("tch", ("J",)), ("ph", ("F",)), ("th", ("TS",)), ("sh", ("S",)), ("ch", ("JK",)),
+            ("ck", ("K",)), ("ng", ("N",)), ("qu", ("K", "W")), ("wh", ("W",)), ("gh", ()), ("x", ("K", "S")),
+            ("b", ("P",)), ("p", ("P",)), ("d", ("T",)), ("t", ("T",)), ("k", ("K",)), ("q", ("K",)), ("j", ("J",)),
+            ("s", ("S",)), ("z", ("S",)), ("f", ("F",)), ("v", ("FW",)), ("w", ("W",)), ("l", ("L",)), ("r", ("L",)),
+            ("m", ("M",)), ("n", ("N",)), ("h", ("H",))]
 _SOFT = {"c": ("S", "K"), "g": ("J", "K")}  # before e, i, y; otherwise the second
 _VOWELS = set("aeiouy")
 
@@ -48,18 +51,12 @@ def english_sounds(word: str) -> list[tuple[str, bool]]:
             out.append((_SOFT[ch][0] if nxt in ("e", "i", "y") else _SOFT[ch][1], False))
             i += 1
             continue
-        for spelling, classes in _ENGLISH:
+        for spelling, sounds in _ENGLISH:
             if w.startswith(spelling, i):
                 i += len(spelling)
-                if not classes:
-                    break
-                silent = spelling in ("r", "h") and (i >= len(w) or w[i] not in _VOWELS)
-                if spelling == "h" and i == 1:
-                    silent = False
-                if len(classes) == 2 and spelling in ("x", "qu"):  # (two sounds: x = k + s)
-                    out += [(classes[0], False), (classes[1], False)]
-                else:
-                    out.append((classes, silent))
+                # (an r or h before a consonant or at the end may go unsaid; a word's first h is said)
+                silent = spelling in ("r", "h") and i > 1 and (i >= len(w) or w[i] not in _VOWELS)
+                out += [(classes, silent) for classes in sounds]
                 break
         else:
             i += 1
@@ -87,6 +84,12 @@ def _name_characters() -> dict[str, str]:
 
 
 _NAME_SENSE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*")
+
+
+@lru_cache(maxsize=1)
+def _name_runs() -> re.Pattern:
+    """Runs of two name characters or more (:func:`_name_characters`)."""
+    return re.compile(f"[{''.join(_name_characters())}]{{2,}}")
 
 
 def _syllable_sounds(syllable: str) -> list[str]:
@@ -126,7 +129,7 @@ def written_by_sound(word: str, text: str) -> list[str]:
     table = _name_characters()
     vowel_first = word[:1].lower() in _VOWELS
     found = set()
-    for m in re.finditer(f"[{''.join(table)}]{{2,}}", text):
+    for m in _name_runs().finditer(text):
         run = m.group()
         sounds = [_syllable_sounds(table[c]) for c in run]
         for start in range(len(run)):
