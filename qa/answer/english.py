@@ -238,4 +238,23 @@ def renderings(question: str) -> list[tuple[str, ...]]:
     an English question is searched by in Chinese text (:meth:`qa.retrieve.BM25Retriever.rendered_scores`)."""
     places = english_places(question)
     words = {c.text.lower() for c in places}
-    return [tuple(c.forms) for c in places] + [tuple(sorted(r)) for _, r in glosses(question, words)]
+    field = _field_words()
+    return [tuple(c.forms) for c in places] + [tuple(sorted(_field(word, r, field))) for word, r in glosses(question, words)]
+
+
+def _field(word: str, rendered: frozenset[str], field: dict[str, frozenset[str]]) -> frozenset[str]:
+    """A word's renderings as this field writes it: the glossary's, where it has the word (case -> 案件, not
+    the dictionary's 箱子, 病例, 罗生门, whose rarity would rank a passage on sampled produce first)."""
+    for lemma in _lemmas(word):
+        if lemma in field:
+            return field[lemma]
+    return rendered
+
+
+@lru_cache(maxsize=1)
+def _field_words() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for term, chinese in glossary():
+        for w in term.split():
+            out.setdefault(w, set()).update(chinese)
+    return {w: frozenset(v) for w, v in out.items()}
