@@ -376,7 +376,7 @@ def test_an_english_name_is_met_where_an_article_writes_it_by_sound():
     from types import SimpleNamespace
 
     from qa.answer.sounds import heard, written_by_sound
-    from qa.answer.support import check, unknown_words
+    from qa.answer.support import article_text, check, unknown_words
     from qa.records import Document
     from qa.tokens import tokenize
 
@@ -394,7 +394,7 @@ def test_an_english_name_is_met_where_an_article_writes_it_by_sound():
     corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(doc.title + doc.text))))
     asked = analyze("How many career sacks did Jared Allen have?")
     assert not check(asked, doc).ok and unknown_words(asked, corpus)  # the dictionary alone misses him
-    met = heard(asked, [doc.title + "\n" + doc.text])
+    met = heard(asked, [article_text(doc)])
     assert check(met, doc).ok and unknown_words(met, corpus) == ()
     other = heard(analyze("How many career sacks did Taylor Swift have?"), [doc.text])
     assert not check(other, doc).ok and [c.text for c in unknown_words(other, corpus)] == ["Taylor Swift"]

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from qa.normalize import has_cjk, normalize
+from qa.normalize import has_cjk
 from qa.records import Constraint, Question
 
 # English spellings -> the sounds they write, each the classes it may be written with (th: 托 or 斯), longest
@@ -176,16 +176,16 @@ COMMON_NAME = 500  # jieba frequency from which a word is an everyday one (中�
 
 
 def heard(question: Question, texts: list[str]) -> Question:
-    """``question`` with each English name's words also in the forms ``texts`` write them by sound
-    (Jared Allen -> 贾里德, 艾伦 where an article writes 贾里德·艾伦): then the support check and the
-    corpus's vocabulary meet the name as they meet its dictionary renderings."""
+    """``question`` with each English name's words also in the forms the normalized ``texts`` (articles,
+    :func:`qa.answer.support.article_text`) write them by sound (Jared Allen -> 贾里德, 艾伦 where an article
+    writes 贾里德·艾伦): then the support check and the corpus's vocabulary meet the name as they meet its
+    dictionary renderings."""
     if has_cjk(question.text) or not any(c.kind == "name" for c in question.constraints):
         return question
-    norm = [t if t == normalize(t) else normalize(t) for t in texts]
     constraints = []
     for c in question.constraints:
         if c.kind == "name":
-            sounded = {form for word in c.text.split() for t in norm for form in written_by_sound(word, t)}
+            sounded = {form for word in c.text.split() for t in texts for form in written_by_sound(word, t)}
             if sounded:
                 c = Constraint(c.kind, c.text, tuple(sorted(set(c.forms) | sounded, key=lambda f: (-len(f), f))), c.year, c.month)
         constraints.append(c)
