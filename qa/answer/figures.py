@@ -152,7 +152,7 @@ _QUANTITY = re.compile(
 def states_quantity(sentence: str) -> bool:
     """Does ``sentence`` state any amount (a figure, a date, or :data:`_QUANTITY`)? One that states
     none cannot answer 'how many': 贵港的群众安全感是多少 -> …群众安全感和满意度不断提升."""
-    return bool(figures(sentence) or dates(sentence) or _QUANTITY.search(normalize(sentence)))
+    return bool(dates(sentence)) or states_count(sentence)
 
 
 def states_count(sentence: str) -> bool:

