@@ -1465,3 +1465,32 @@ def test_an_english_word_the_glossary_has_is_searched_as_the_field_writes_it():
     assert ("桂林市", "桂林") in groups
     assert ("案件", "案子", "警情") in groups and not any("箱子" in g or "病例" in g for g in groups)
     assert any("比率" in g for g in groups)  # (rate: not in the glossary)
+
+
+@pytest.mark.parametrize("question,calendar", [
+    ("中原大戰在哪一年爆發?", True), ("白城的警察节是哪天", True), ("歷史上天皇首次發表電視演說是在2011年的幾月幾日?", True),
+    ("「貝爾德電視發展公司」於何年成立?", True), ("What year did Iqbal return to Lahore?", True),
+    ("免疫缺陷什么时候出现？", False), ("When does immunodeficiency occur?", False),
+    ("《審死官》是哪一年代前期的電影作品?", False), ("桂林的破案率是多少", False),
+])
+def test_a_date_question_that_asks_a_year_month_or_day(question, calendar):
+    from qa.answer.question import asks_calendar
+
+    assert asks_calendar(analyze(question)) is calendar
+
+
+def test_a_year_asked_is_answered_by_a_close_sentence_that_says_one(tmp_path, encoder):
+    """End to end on the real model: 何年成立 was answered 后来成立了「贝尔德电视发展公司」。, the closest
+    sentence, which says no year; the one before it that does comes within the unfit penalty again and
+    answers."""
+    from qa.engine import Engine
+    from qa.index import build_index
+
+    text = ("1929年，英国广播公司允许贝尔德公司开展公共电视广播业务。30年代以后，贝尔德又转向了彩色电视的研究。"
+            "经过不断地改进设备提高技术，贝尔德研制的电视效果越来越好，引起了极大的轰动。后来成立了「贝尔德电视发展公司」。"
+            "随着技术和设备的不断改进，贝尔德电视的传送距离有了较大的改进。")
+    docs = [Document("tv", text, "电视机"), Document("guilin", "桂林市公安局2022年总破案率达79.17%，全市配备网格员3956名。", "桂林公安")]
+    engine = Engine(build_index(docs, tmp_path / "index", encoder), encoder)
+    for question in ("「贝尔德电视发展公司」于何年成立?", "「貝爾德電視發展公司」於何年成立?"):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == "1929年", answered.answer

@@ -30,7 +30,8 @@ from qa.answer.figures import states_count, states_quantity
 from qa.answer.fit import english_change, rate_or_change
 from qa.answer.measure import ASKS_ENGLISH_COUNT
 from qa.answer.places import gazetteer
-from qa.answer.question import MAX_QUESTION_CHARS, QuestionError, analyze, check_question, foreign_script, names_post
+from qa.answer.question import (MAX_QUESTION_CHARS, QuestionError, analyze, asks_calendar, check_question, foreign_script,
+                               names_post)
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               english_shares, gives_reason_after, newest_close, points_back, pulled_away, score,
                               sureness)
@@ -144,6 +145,14 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         return _no_answer(question, query, q, conf, index, pool)
     if found.elsewhere.any() and found.barred[best]:
         return refuse_elsewhere()
+    if not found.fit[best] and asks_calendar(q):
+        # A year, month or day asked (哪一年, 几月几日) is answered by the best sentence that says one when it
+        # comes within the unfit penalty again of a closer one that says none (中原大戰在哪一年爆發? was
+        # answered 中原大戰結束。; drcd-dev's date questions +5 right, none lost: docs/evaluation.md).
+        dated = np.flatnonzero(found.fit)
+        if len(dated):
+            alt = int(dated[np.argmax(found.total[dated])])
+            best = alt if found.total[alt] >= found.total[best] - settings.unfit_penalty else best
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]

@@ -109,6 +109,16 @@ _ASKS = (
     ("name", r"叫什么|什么名字|名称是什么|名字是什么|称为什么|\bwhat is the name\b|\bwhat (?:is|was) it called\b"),
 )
 _ASKS_RE = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ASKS]
+# A date question that asks a point of the calendar (哪年, 哪天, 几月几日, what year), not 何时/什么时候/when,
+# which an event answers (免疫缺陷在免疫系统不如正常状态活跃时发生) as often as a date.
+_ASKS_CALENDAR = re.compile(r"哪一?(?:个)?年(?!代)|哪一?天|哪一?日|几月|几号|哪一?个月|何年|何日"
+                            r"|\b(?:what|which) (?:year|date|day|month)\b", re.IGNORECASE)
+
+
+def asks_calendar(question: Question) -> bool:
+    """Does a date question ask a year, month or day (哪一年, 几月几日, What year…?), so that only a
+    sentence that says one can answer it?"""
+    return question.asks == "date" and bool(_ASKS_CALENDAR.search(normalize(question.text)))
 # A Chinese search with no question word that ends in a figure's name asks that figure (measure.names_an_amount)
 _ASKS_ANYTHING = re.compile(r"什么|哪|谁|怎|如何|为何|为什么|何|吗|么|呢")
 
