@@ -1431,6 +1431,15 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("桂林配备了多少名网格员", "全市划分网格4370个,配备网格员3956名,配备手持终端4030部。", False),
     ("公投需要多少苏格兰选民", "如果大多数苏格兰选民,即全体选民的40%以上投票支持。", False),  # (选民 in its clause)
     ("全英國大概有多少人收看", "估計全英國約有2,000萬人直接目睹了女王登基的現場實況。", False),  # (收看: no noun counted)
+    # a two-character noun's head after another kind's character: another kind; the head alone is the noun
+    ("商洛破获了多少起命案", "全市公安系統共破獲傳統侵財類案件2396起,抓獲犯罪嫌疑人5428名。", True),
+    ("商洛有多少名民警", "全市招录辅警300名。", True),
+    ("Energiprojekt AB发动机有多少个气缸?", "它是一个带过热蒸汽的单级 5 缸发动机。", False),
+    ("林永康有几个孩子？", "林永康已婚，育有3名子女。", False),
+    ("桂林侦破了多少起命案", "侦破10年以上命案积案25起。", False),
+    # people of another kind right after a head count, whatever the clause names later
+    ("商洛有多少名民警", "近80名群众的一批优秀民警。", True),
+    ("北海安排了多少名民警到派出所", "北海市公安局从机关安排100名警力到派出所担任社区民警。", False),
 ])
 def test_a_figure_followed_by_another_noun_counts_that(question, sentence, other):
     from qa.answer.fit import counts_another

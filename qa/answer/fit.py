@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
-from qa.answer.measure import measure_word
+from qa.answer.measure import measure_word, names_people
 from qa.answer.question import QUESTION_NOISE
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
@@ -285,15 +285,26 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         return False
     def of_another(text: str, span: tuple[int, int], start: int, end: int) -> bool:
         after = normalize(text[span[1]:span[1] + 2])
+        follows = True
         if _LONE_NOUN.fullmatch(after):  # (one character: 全市5个县(市、区)…)
             after = after[0]
         elif not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個)
             run = _HAN_BEFORE.search(normalize(text[max(start, span[0] - 8):span[0]]))
-            after = run.group() if run else ""
+            after, follows = (run.group() if run else ""), False
+        shared = set(after) & set(noun)
+        # (a two-character noun's head after another kind's character is another kind: 传统侵财类案件2396起 are
+        # no 命案, 辅警 no 民警; not the head alone: 5缸发动机 for 多少个气缸, 3名子女 for 几个孩子)
+        if len(noun) == 2 and shared == {noun[1]} and re.search(rf"[^{noun[0]}\W]{noun[1]}", after):
+            shared = set()
+        if not after or shared:
+            return False
+        # (people of another kind right after a head count are who it counts, whatever the clause names
+        # later: 多少名民警 -/-> 一人营救近80名群众…的…一批优秀民警)
+        if follows and question.measure in ("people", "headcount") and names_people(after):
+            return True
         # (the noun in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民, 1684个行政村委以“一村一辅警”… for 多少名辅警)
         here = normalize(text[start:end])
-        named = any(noun[i:i + 2] in here for i in range(len(noun) - 1))
-        return bool(after) and not set(after) & set(noun) and not named
+        return not any(noun[i:i + 2] in here for i in range(len(noun) - 1))
 
     return _every_counted_figure(question, sentence, of_another)
 

@@ -128,6 +128,11 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     return "count" if unit else ""
 
 
+def names_people(word: str) -> bool:
+    """Is ``word`` (a noun) a word for people (群众, 民警, 兄弟), by how it ends?"""
+    return bool(_PEOPLE_WORD.search(word))
+
+
 def _noun_after(start: int, tokens: list[tuple[int, int, str, str]]) -> str:
     """The nouns jieba reads in a row from ``start`` (网格 + 员, 警民 + 联系 + 牌): their last is what a
     question counts, so 多少个警民联系牌 counts signs, not people, and 多少个网格员 people."""
