@@ -609,6 +609,10 @@ def test_one_after_another_and_a_case_code_are_not_figures():
     # nor are the digits of a case's code name
     assert figures("先后侦破“2021-412”“2022-55”等毒品案件,侦破“5.09”赌博案件。") == []
     assert len(figures("侦破“5.09”赌博案件12起。")) == 1
+    # (a code that opens a case's name, an operation named with its year: 桂林的生态环境保护案件破案率是多少 was
+    # answered with a sentence whose only "figures" they were)
+    assert figures("组织开展“昆仑2022”等专项行动,先后破获“12.2非法占用农用地专案”,“1.17非法采矿案”和一批大要案。") == [(50, 52)]
+    assert [text for text in ("“3956名网格员”", "“12.5%”") if figures(text)] == ["“3956名网格员”", "“12.5%”"]
 
 
 def test_a_rate_asked_as_it_stands_is_not_a_change():
@@ -813,6 +817,11 @@ def test_what_a_rate_or_a_change_is_asked_of(question, asked):
     # 其中 points back to the rate the sentence named before: the 八类's, not the total
     ("桂林2021年八类案件破案率是多少", "八类严重暴力犯罪案件破案率逐年提升,其中破案率在2021年和2022年连续两年保持100%。", False),
     ("2021年桂林总破案率是多少", "八类严重暴力犯罪案件破案率逐年提升,其中破案率在2021年和2022年连续两年保持100%。", True),
+    # 分别 points back to the rates the clause before lists; a rate a clause opens with is of what the one before names
+    ("桂林的生态环境保护案件破案率是多少", "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%。", True),
+    ("桂林的现行案件破案率是多少", "总破案率、现行案件破案率同比大幅提升,2022年分别达79.17%和73.27%。", False),
+    ("桂林的命案破案率是多少", "2020年“两抢”案件发案同比下降48%,破案率提高到96.15%,命案保持全破。", True),
+    ("桂林的两抢案件破案率是多少", "2020年“两抢”案件发案同比下降48%,破案率提高到96.15%,命案保持全破。", False),
     ("桂林2021年八类案件破案率是多少", "命案现案破案率逐年提升,其中破案率在2021年保持100%。", True),
     # an English change asked is stated only by a figure after a change's word
     ("By how much did Baicheng's criminal cases fall?", "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。", True),

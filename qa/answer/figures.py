@@ -117,8 +117,9 @@ def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
     return not kind or kind in _ANSWERS[measure]
 
 
-# a case's code name in quotes: 侦破“2021-412”“2022-55”等毒品案件, “5.09”赌博案件, “8·31”杀人焚尸案
-_CODE = re.compile(r"[“\"「‘][\d.\-·\s]+[”\"」’]")
+# a case's code name in quotes: 侦破“2021-412”“2022-55”等毒品案件, “5.09”赌博案件, “8·31”杀人焚尸案, “12.2非法占用农用地专案”;
+# an operation's: “昆仑2022”
+_CODE = re.compile(r"[“\"「‘](?:[\d.\-·\s]+[”\"」’]|\d{1,4}(?:[.\-·]\d{1,4})+(?=[\u4e00-\u9fff])|[\u4e00-\u9fff]{1,8}\d{2,4}[”\"」’])")
 
 
 # a figure that states a change, not a level: 同比下降28.26%, 上升了45% (not 下降到5%, 提高至96.15%, 下降为5%)

@@ -91,6 +91,7 @@ _WHOLE = re.compile(r"(?:全|本|该)[市县区省]")
 # words that head many kinds of figure (刑事案件, 两抢案件; 黄赌警情, 治安刑事警情): they do not say which kind
 _GENERIC = re.compile(r"案件|警情|发案|案数|犯罪|人数|数量|件数|起数")
 _SHARE_OF = re.compile(r"的([\u4e00-\u9fff]{2,10})")  # what a share is of, after it: 20.36%的盗抢案件
+_RESPECTIVELY = "分别"
 
 
 def rate_or_change(question: Question) -> tuple[str, str] | None:
@@ -143,6 +144,9 @@ def of_another_kind(question: Question, sentence: str) -> bool:
         start = clause(text, span)[0]
         before = normalize(text[start:span[0]])
         at = max(before.rfind(w) for w in _SAME_WAY.get(word, (word,)))  # (提高 asked: 提升至 says it too)
+        if at < 0 and _RESPECTIVELY in before:  # (the rates the clause before lists: …总破案率、现行案件破案率同比大幅
+            before = normalize(text[:start])    # 提升,2022年分别达79.17%和73.27%)
+            at = max(before.rfind(w) for w in _SAME_WAY.get(word, (word,)))
         if at < 0:  # (a share of what follows it: 20.36%的盗抢案件24小时内破获 is no 刑事案件发案率)
             share_of = _SHARE_OF.match(normalize(text[span[1]:span[1] + 12])) if word.endswith("率") else None
             return not any(p in share_of.group(1) for p in pairs) if share_of else None
@@ -155,6 +159,11 @@ def of_another_kind(question: Question, sentence: str) -> bool:
             if at < 0:
                 return None
             run = _RUN.search(_HOW.sub("", earlier[:at]))
+        if run is None and start > 0 and of != _TOTAL:  # (a rate its clause opens with is of what the clause before
+            previous = normalize(text[clause(text, (start - 1, start - 1))[0]:start])  # names: 2020年“两抢”案件发案
+            if any(p in previous for p in pairs):  # 同比下降48%,破案率提高到96.15% is 两抢's)
+                return False
+            return True if _GENERIC.search(previous) else None
         if of == _TOTAL:  # (全市现行案件破案率 is one kind's; 全市破案率 and 总破案率 are the total)
             return bool(run) and of not in run.group() and not _WHOLE.fullmatch(run.group())
         # (a pair said apart is abbreviated: 电诈 of 电信网络诈骗)
