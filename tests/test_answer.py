@@ -577,6 +577,8 @@ def test_the_sentence_must_fit_what_is_asked(asks, sentence, ok):
     ("How much did the bridge cost?", "money"), ("What percentage of cameras are HD?", "share"),
     ("桂林缴获了多少吨盐酸", "size"), ("How many tons of hydrochloric acid did Guilin seize?", "size"),
     ("重慶GDP位居全國第幾", "rank"),
+    ("白城举办了多少期网络安全培训班", "count"), ("这本书有多少篇文章", "count"),
+    ("他拿过几次冠军", ""),  # (次 counts times: 两次世界冠军 answers 多少次奖杯)
     # not said, or not a count: 多少 alone, a year (西元幾年), which ones (哪几座), 几 inside 几乎
     ("白城的网格有多少", ""), ("挪威的首都是在西元幾年確立的", ""), ("这几年桂林的破案率如何", ""),
     ("达曼的卫星城有哪几座", ""), ("几乎所有食物都加入什么油", ""), ("How many lives did the war cost?", ""),
