@@ -487,6 +487,13 @@ def test_figures_and_dates_in_traditional_sentences(asks, sentence, found):
     assert found in [sentence[a:b] for a, b in (dates if asks == "date" else figures)(sentence)]
 
 
+def test_a_reign_year_is_a_date_and_a_span_of_years_is_not():
+    """白城的警察节是哪天 was answered 回望过去的五年,…: 去的五年 read as a reign year (道光二十二年)."""
+    from qa.answer.figures import dates
+
+    assert [len(dates(t)) for t in ("道光二十二年", "康熙元年", "回望过去的五年,全市公安干警破浪前行。")] == [1, 1, 0]
+
+
 REPORT = ["黑豹队的防守在本赛季只丢了308分。", "黑豹队以15胜1负结束常规赛。", "野马队击败了爱国者队。", "比赛在圣克拉拉举行。",
           "中场表演由酷玩乐队担纲。"]
 
