@@ -303,7 +303,7 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         shared = set(after) & set(noun)
         # (a two-character noun's head after another kind's character is another kind: 传统侵财类案件2396起 are
         # no 命案, 辅警 no 民警; not the head alone: 5缸发动机 for 多少个气缸, 3名子女 for 几个孩子)
-        if len(noun) == 2 and shared == {noun[1]} and re.search(rf"[^{noun[0]}\W]{noun[1]}", after):
+        if len(noun) == 2 and shared == {noun[1]} and re.search(rf"[^{re.escape(noun[0])}\W]{re.escape(noun[1])}", after):
             shared = set()
         if not after or shared:
             return False

@@ -119,6 +119,8 @@ def asks_calendar(question: Question) -> bool:
     """Does a date question ask a year, month or day (哪一年, 几月几日, What year…?), so that only a
     sentence that says one can answer it?"""
     return question.asks == "date" and bool(_ASKS_CALENDAR.search(normalize(question.text)))
+
+
 # A Chinese search with no question word that ends in a figure's name asks that figure (measure.names_an_amount)
 _ASKS_ANYTHING = re.compile(r"什么|哪|谁|怎|如何|为何|为什么|何|吗|么|呢")
 
