@@ -152,7 +152,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         dated = np.flatnonzero(found.fit)
         if len(dated):
             alt = int(dated[np.argmax(found.total[dated])])
-            best = alt if found.total[alt] >= found.total[best] - settings.unfit_penalty else best
+            if found.total[alt] >= found.total[best] - settings.unfit_penalty:
+                best = alt
     if q.recent:  # 最近/目前: a sentence of the newest article that comes close to the best answers instead
         best = newest_close(found, [index.documents[h.chunk.doc_id].date for h in pool], best, settings.citation_margin)
     best_hit, best_start, best_end = found.spans[best]

@@ -54,12 +54,13 @@ _ENGLISH_WORDS = {"china", "chinese", "hong kong"}
 
 def english_names(text: str, rendered: tuple[tuple[str, frozenset[str]], ...], places: set[str]) -> list[Constraint]:
     """The names of an English question: runs of capitalized words after its first (Tesla, Josh
-    Norman, Roman Catholic; with "of" inside: the Ministry of Public Security), not dates (August) nor ``places`` (lower-cased, already constraints),
-    each with the forms an article that names it would use: every Chinese rendering of its words
-    (``rendered``, the question's :func:`glosses`) and the words themselves (a Chinese article may
-    write a name, or its title may be, in Latin letters). Renderings are loose (Norman -> 诺曼底人,
-    Lane -> 胡同), so one rendering of one word found is the name found. A run with a word the
-    dictionary does not know (Kuechly, Gaga) is not judged: no text could be checked for it."""
+    Norman, Roman Catholic; with "of" inside: the Ministry of Public Security), not dates (August) nor
+    ``places`` (lower-cased, already constraints), each with the forms an article that names it would
+    use: every Chinese rendering of its words (``rendered``, the question's :func:`glosses`) and the
+    words themselves (a Chinese article may write a name, or its title may be, in Latin letters).
+    Renderings are loose (Norman -> 诺曼底人, Lane -> 胡同), so one rendering of one word found is the
+    name found. A run with a word the dictionary does not know (Kuechly, Gaga) is not judged: no text
+    could be checked for it."""
     renderings = dict(rendered)
     parts = _name_parts()
     out = []
@@ -136,10 +137,10 @@ def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str]
         word = entry["simplified"]
         if len(word) < 2 or not has_cjk(word):
             continue
-        if any(_NAME_SENSE.fullmatch(re.sub(r"\([^)]*\)", "", d).strip()) or "(name)" in d for d in entry["definitions"]):
-            in_names.update(set(word))
-        for sense in entry["definitions"]:
-            sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip()
+        a_name = False
+        for definition in entry["definitions"]:
+            sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", definition).strip()
+            a_name = a_name or bool(_NAME_SENSE.fullmatch(sense)) or "(name)" in definition
             named = _NAMED_AS.fullmatch(sense)  # a name with the Chinese it refers to: United Kingdom 聯合王國|联合王国
             sense = (named.group(1) if named else sense).lower()
             sense = re.sub(r"^(?:to|a|an|the|abbr\. for) ", "", sense)  # (abbr. for England -> england)
@@ -153,6 +154,8 @@ def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str]
                         out.setdefault(w, set()).add(normalize(word))
                 if len(words) == 2 and len(word) >= 3 and all(_EN_WORD.fullmatch(w) for w in words):
                     pairs.append((words[0], words[1], normalize(word)))
+        if a_name:
+            in_names.update(set(word))
     for w, chinese in _field_words().items():
         out.setdefault(w, set()).update(chinese)
     return {w: frozenset(v) for w, v in out.items()}, tuple(pairs), in_names

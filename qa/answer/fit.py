@@ -139,14 +139,18 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     pairs = {part[i:i + 2] for part in _GENERIC.split(of) for i in range(len(part) - 1)}
     pairs = pairs or {of[i:i + 2] for i in range(len(of) - 1)}
     text = aligned(sentence)
+    ways = _SAME_WAY.get(word, (word,))  # (提高 asked: 提升至 says it too)
+
+    def said_at(words: str) -> int:  # where ``words`` last say the rate or change asked, or -1
+        return max(words.rfind(w) for w in ways)
 
     def of_what(span: tuple[int, int]) -> bool | None:  # of another kind, of the kind asked, or not said (None)
         start = clause(text, span)[0]
         before = normalize(text[start:span[0]])
-        at = max(before.rfind(w) for w in _SAME_WAY.get(word, (word,)))  # (提高 asked: 提升至 says it too)
+        at = said_at(before)
         if at < 0 and _RESPECTIVELY in before:  # (the rates the clause before lists: …总破案率、现行案件破案率同比大幅
             before = normalize(text[:start])    # 提升,2022年分别达79.17%和73.27%)
-            at = max(before.rfind(w) for w in _SAME_WAY.get(word, (word,)))
+            at = said_at(before)
         if at < 0:  # (a share of what follows it: 20.36%的盗抢案件24小时内破获 is no 刑事案件发案率)
             share_of = _SHARE_OF.match(normalize(text[span[1]:span[1] + 12])) if word.endswith("率") else None
             return not any(p in share_of.group(1) for p in pairs) if share_of else None
@@ -155,7 +159,7 @@ def of_another_kind(question: Question, sentence: str) -> bool:
         # sentence named it before)
         if run and _BACK.fullmatch(run.group()):
             earlier = normalize(text[:start])
-            at = max(earlier.rfind(w) for w in _SAME_WAY.get(word, (word,)))
+            at = said_at(earlier)
             if at < 0:
                 return None
             run = _RUN.search(_HOW.sub("", earlier[:at]))

@@ -124,7 +124,7 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
         return "headcount"
     if unit == "户":  # (households: not 18项…重点项目 for 走访了多少户群众)
         return "households"
-    if unit in ("", "个") and _PEOPLE_WORD.search(_noun_after(m.end(), tokens)):
+    if unit in ("", "个") and names_people(_noun_after(m.end(), tokens)):
         return "people"
     return "count" if unit else ""
 
