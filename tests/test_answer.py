@@ -1457,6 +1457,9 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("桂林侦破了多少起命案", "侦破10年以上命案积案25起。", False),
     # people of another kind right after a head count, whatever the clause names later
     ("商洛有多少名民警", "近80名群众的一批优秀民警。", True),
+    # 一人 is "one person", not a count of 民警 (a 一 with a measure word only answers as ones() allows)
+    ("白城公安局有多少名民警", "一人营救近80名群众(岭下镇抗洪中)的“不老悍将”刘德纯等一批优秀民警。", True),
+    ("白城有多少人获得表彰", "全市仅一人获得表彰。", False),
     ("北海安排了多少名民警到派出所", "北海市公安局从机关安排100名警力到派出所担任社区民警。", False),
 ])
 def test_a_figure_followed_by_another_noun_counts_that(question, sentence, other):

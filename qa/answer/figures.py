@@ -84,7 +84,7 @@ def measure_of(sentence: str, span: tuple[int, int]) -> str:
     return next((kind for kind, pattern in _MEASURED if pattern.match(tail)), "")
 
 
-_ONE = re.compile(r"一[个名份项支条件次种位家所座张部台批场处套间层级期本册篇枚只头股届]")
+_ONE = re.compile(r"一[个名人份项支条件次种位家所座张部台批场处套间层级期本册篇枚只头股届]")
 
 
 def a_one(sentence: str, span: tuple[int, int]) -> bool:

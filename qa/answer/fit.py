@@ -232,10 +232,11 @@ def _of_another_level(question: Question, sentence: str) -> bool:
 def _every_counted_figure(question: Question, sentence: str,
                           judge: Callable[[str, tuple[int, int], int, int], bool]) -> bool:
     """Does ``judge`` say so of every figure of ``sentence`` of the measure asked (and is there one)?
-    It is given the :func:`aligned` sentence, the figure's span and its clause's start and end."""
-    text = aligned(sentence)
+    A 一 with a measure word that cannot answer (:func:`ones`) is no such figure. It is given the :func:`aligned` sentence, the figure's span and its clause's start and end."""
+    text, one = aligned(sentence), ones(question)
     said = [judge(text, span, *clause(text, span)) for span in figures(sentence)
-            if answers_measure(question.measure, sentence, span)]
+            if answers_measure(question.measure, sentence, span)
+            and not (one is not None and a_one(sentence, span) and not _one_of(one, sentence, span))]
     return bool(said) and all(said)
 
 
