@@ -232,7 +232,8 @@ def _of_another_level(question: Question, sentence: str) -> bool:
 def _every_counted_figure(question: Question, sentence: str,
                           judge: Callable[[str, tuple[int, int], int, int], bool]) -> bool:
     """Does ``judge`` say so of every figure of ``sentence`` of the measure asked (and is there one)?
-    A 一 with a measure word that cannot answer (:func:`ones`) is no such figure. It is given the :func:`aligned` sentence, the figure's span and its clause's start and end."""
+    A 一 with a measure word that cannot answer (:func:`ones`: 一人 for 多少名民警) is no such figure. It is
+    given the :func:`aligned` sentence, the figure's span and its clause's start and end."""
     text, one = aligned(sentence), ones(question)
     said = [judge(text, span, *clause(text, span)) for span in figures(sentence)
             if answers_measure(question.measure, sentence, span)
