@@ -27,16 +27,19 @@ def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: 
         return bool(ranks(sentence))
     if asks == "number":
         return any(answers_measure(measure, sentence, span) and not (level and states_change(sentence, span))
-                   and not (one is not None and a_one(sentence, span) and not _one_of(one, sentence, span))
+                   and not _a_one_not_asked(one, sentence, span)
                    for span in figures(sentence))
     if asks == "date":
         return bool(dates(sentence))
     return True
 
 
-def _one_of(word: str, sentence: str, span: tuple[int, int]) -> bool:
-    """Is the figure at ``span`` (一 with a measure word) one with ``word`` (一个 for 个)?"""
-    return bool(word) and normalize(sentence[span[0]:span[1]]).endswith(word)
+def _a_one_not_asked(one: str | None, sentence: str, span: tuple[int, int]) -> bool:
+    """Is the figure at ``span`` 一 with a measure word (:func:`a_one`) that the ``one`` allowed (:func:`ones`:
+    ``None`` any, ``""`` none, else only with that word: 一个 for 个) does not let answer?"""
+    if one is None or not a_one(sentence, span):
+        return False
+    return not (one and normalize(sentence[span[0]:span[1]]).endswith(one))
 
 
 # A question that asks how much something changed (下降了多少, 提高了多少倍, By how much did … fall?)
@@ -237,7 +240,7 @@ def _every_counted_figure(question: Question, sentence: str,
     text, one = aligned(sentence), ones(question)
     said = [judge(text, span, *clause(text, span)) for span in figures(sentence)
             if answers_measure(question.measure, sentence, span)
-            and not (one is not None and a_one(sentence, span) and not _one_of(one, sentence, span))]
+            and not _a_one_not_asked(one, sentence, span)]
     return bool(said) and all(said)
 
 
