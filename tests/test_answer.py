@@ -1461,6 +1461,12 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("白城公安局有多少名民警", "一人营救近80名群众(岭下镇抗洪中)的“不老悍将”刘德纯等一批优秀民警。", True),
     ("白城有多少人获得表彰", "全市仅一人获得表彰。", False),
     ("北海安排了多少名民警到派出所", "北海市公安局从机关安排100名警力到派出所担任社区民警。", False),
+    # the noun right before a figure is what it counts: another head (社区, 账号) is another thing
+    ("白城有多少个零发案学校", "全市“零发案”社区50个、“零发案”村屯1685个。", True),
+    ("桂林有多少家银行", "止付冻结涉案银行账号38个,涉案资金162万余元。", True),
+    ("桂林冻结了多少个涉案银行账号", "止付冻结涉案银行账号38个,涉案资金162万余元。", False),
+    ("城市中有多少座光塔", "这些城市中有30座光塔。", False),  # (中有: no noun before the figure)
+    ("有多少個民用機場位於舟山群島", "群島現有民用機場1個，即舟山普陀山機場。", False),  # (机场 counted, not 群岛)
 ])
 def test_a_figure_followed_by_another_noun_counts_that(question, sentence, other):
     from qa.answer.fit import counts_another
@@ -1512,6 +1518,29 @@ def test_a_date_question_that_asks_a_year_month_or_day(question, calendar):
     from qa.answer.question import asks_calendar
 
     assert asks_calendar(analyze(question)) is calendar
+
+
+@pytest.mark.parametrize("question,sentence,fit", [
+    ("白城的警察节是哪天", "2012年,白城市公安局被评为全省精神文明先进集体;", False),
+    ("白城的警察节是哪天", "每年1月10日是中国人民警察节。", True),
+    ("平安在哪一天趁虛攻入北平?", "七月初十,平安趁虚攻入北平。", True),
+    ("白城市公安局哪一年被评为先进集体", "2012年,白城市公安局被评为全省精神文明先进集体;", True),
+])
+def test_a_day_asked_is_not_answered_by_a_year_alone(question, sentence, fit):
+    from qa.answer.question import asks_day
+
+    q = analyze(question)
+    assert fits(q.asks, sentence, day=asks_day(q)) is fit
+
+
+@pytest.mark.parametrize("question,asks,measure", [
+    ("桂林的漓江有多长", "number", "size"), ("烽火台平均距離大約多遠?", "number", "size"),
+    ("纽西兰鸡毛松有多高？", "number", ""),
+    ("多重身份是什么", "open", ""), ("影响有多大?", "open", ""),
+])
+def test_how_long_far_or_high_asks_a_figure(question, asks, measure):
+    q = analyze(question)
+    assert (q.asks, q.measure) == (asks, measure)
 
 
 def test_a_year_asked_is_answered_by_a_close_sentence_that_says_one(tmp_path, encoder):

@@ -455,6 +455,20 @@ def test_a_rank_a_rate_s_word_and_a_place_within_as_a_stranger_asks(engine):
         assert answered.answered and name in answered.answer, (question, answered.answer)
 
 
+def test_a_day_a_length_or_a_thing_counted_the_corpus_lacks_as_a_stranger_asks(engine):
+    """Questions about what the articles never state, each once answered: a day asked (警察节, 生日) by a
+    sentence with no date or a year alone; a length (漓江有多长) by a sentence with no figure; a count of
+    schools by 50 零发案社区, of banks by 38 银行账号. Refused now; the day, the count of 社区 and of
+    accounts the articles do give are still answered."""
+    for question in ("白城的警察节是哪天", "桂林的漓江有多长", "白城有多少个零发案学校", "桂林有多少家银行"):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.reason == "no_answer", (question, refused.answer)
+    for question, figure in (("桂林市公安局生态环境保护分局是哪天挂牌成立的", "2022年4月25日"),
+                             ("白城有多少个零发案社区", "50个"), ("桂林冻结了多少个涉案银行账号", "38个")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == figure, (question, answered.answer)
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""

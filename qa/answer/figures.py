@@ -49,7 +49,7 @@ _MEASURED = (
     ("size", re.compile(r"[余多]?\s*(?:米|公里|千米|厘米|毫米|英里|英尺|英寸|海里|公顷|亩|平方|立方|吨|公斤|千克|克|磅|升|毫升|度|°)")),
     ("households", re.compile(r"[余多]?\s*户")),
     ("count", re.compile(r"[余多]?\s*(?:个|座|所|家|条|支|辆|部|台|项|处|场|批|只|头|种|篇|本|册|枚|届|期|张|份|套|间|层"
-                         r"|级|起|件|宗|艘|架|次|棵|株|匹|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions; 四级: levels)
+                         r"|级|起|件|宗|艘|架|次|棵|株|匹|笔|具|幅|栋|幢|盏|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions; 四级: levels)
 )
 # the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. People
 # may be counted in households (走访群众73.1万余户) or, unless in heads (多少名), as a share of them
@@ -120,6 +120,8 @@ def answers_measure(measure: str, sentence: str, span: tuple[int, int]) -> bool:
 # a case's code name in quotes: 侦破“2021-412”“2022-55”等毒品案件, “5.09”赌博案件, “8·31”杀人焚尸案, “12.2非法占用农用地专案”;
 # an operation's: “昆仑2022”
 _CODE = re.compile(r"[“\"「‘](?:[\d.\-·\s]+[”\"」’]|\d{1,4}(?:[.\-·]\d{1,4})+(?=[\u4e00-\u9fff])|[\u4e00-\u9fff]{1,8}\d{2,4}[”\"」’])")
+# a slogan in quotes, a few characters with a numeral in them: “最后一公里”, “一村一辅警” (not an amount)
+_SLOGAN = re.compile(r"[“\"「‘][\u4e00-\u9fff]{2,8}[”\"」’]")
 
 
 # a figure that states a change, not a level: 同比下降28.26%, 上升了45% (not 下降到5%, 提高至96.15%, 下降为5%)
@@ -134,9 +136,9 @@ def states_change(sentence: str, span: tuple[int, int]) -> bool:
 def figures(text: str) -> list[tuple[int, int]]:
     """Spans of the figures in ``text`` (either script) that can answer 'how many': not bare years like
     2022年, nor a measure word said twice after 一 (一项项创新举措, 一个个: "one after another"), nor the
-    digits of a case's code name (“2021-412”)."""
+    digits of a case's code name (“2021-412”), nor a numeral of a slogan in quotes (“最后一公里”, “三查三访”)."""
     text = aligned(text)
-    codes = [m.span() for m in _CODE.finditer(text)]
+    codes = [m.span() for pattern in (_CODE, _SLOGAN) for m in pattern.finditer(text)]
     return [m.span() for m in FIGURE.finditer(text) if m.group(0).strip() and not _DATE_FIGURE.fullmatch(text, m.start(), m.end())
             and not (m.group(0)[0] == "一" and text[m.end():m.end() + 1] == m.group(0)[-1])
             and not any(a <= m.start() and m.end() <= b for a, b in codes)]

@@ -19,10 +19,12 @@ from qa.records import Question
 from qa.tokens import terms
 
 
-def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: str | None = None) -> bool:
+def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: str | None = None,
+         day: bool = False) -> bool:
     """Can ``sentence`` answer a question that asks for ``asks``? Only figures (of the ``measure``
     asked, :func:`answers_measure`, a rank for a rank asked; for a ``level`` asked, :func:`asks_level`,
-    not a change; 一 with a measure word only as :func:`ones` allows) and dates are checked."""
+    not a change; 一 with a measure word only as :func:`ones` allows) and dates (for a ``day`` asked,
+    :func:`qa.answer.question.asks_day`, one with a month: not 2012年 for 哪天) are checked."""
     if asks == "number" and measure == "rank":  # (a rank said: 排名全区第一; not 97.03% for 排全省第几)
         return bool(ranks(sentence))
     if asks == "number":
@@ -30,8 +32,11 @@ def fits(asks: str, sentence: str, measure: str = "", level: bool = False, one: 
                    and not _a_one_not_asked(one, sentence, span)
                    for span in figures(sentence))
     if asks == "date":
-        return bool(dates(sentence))
+        return any(not day or _MONTH.search(normalize(sentence[a:b])) for a, b in dates(sentence))
     return True
+
+
+_MONTH = re.compile(r"月|\d[-./]\d")  # a date that says a month (4月25日, 七月初十, 2022-04-25), not a year alone
 
 
 def _a_one_not_asked(one: str | None, sentence: str, span: tuple[int, int]) -> bool:
@@ -60,18 +65,19 @@ def asks_level(question: Question) -> bool:
 
 
 _ASKS_VALUE = re.compile(r"(?:是|为|有|达到?)?多少[？?]?$")
+_ASKS_LENGTH = re.compile(r"多[长远高宽深重厚](?:的?距离)?[了呢啊]*[？?]?$")  # (a size: 一公里 of 最后一公里 is no length)
 
 
 def ones(question: Question) -> str | None:
     """Which 一 with a measure word (一份, 一条: far more often "a" than an amount) can answer ``question``:
     ``None``, any; ``""``, none, for a Chinese question that asks a value without saying what it counts
     (白城群众安全感是多少 -/-> …填写一份…“公安答卷”; 一个月 answers 多少时间, and 一场 a 幾盤 question by chance:
-    only a question ending in 是多少 is read so); a measure word, only with it, for a question that
+    only a question ending in 是多少 or 有多长, 多高… is read so: 漓江有多长 -/-> …“最后一公里”); a measure word, only with it, for a question that
     names one (多少个一室两队派出所 -/-> …走出一条…新路子)."""
     if not has_cjk(question.text):
         return None
     norm = normalize(question.text)
-    if not question.measure and _ASKS_VALUE.search(norm):
+    if not question.measure and _ASKS_VALUE.search(norm) or _ASKS_LENGTH.search(norm):
         return ""
     return measure_word(norm) or None
 
@@ -306,9 +312,11 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         follows = True
         if _LONE_NOUN.fullmatch(after):  # (one character: 全市5个县(市、区)…)
             after = after[0]
-        elif not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個)
-            run = _HAN_BEFORE.search(normalize(text[max(start, span[0] - 8):span[0]]))
+        elif not _HAN_PAIR.fullmatch(after):  # (the noun before it: 懸掛警民聯系牌兩萬余個; “零发案”社区50个)
+            run = _HAN_BEFORE.search(_QUOTES.sub("", normalize(text[max(start, span[0] - 8):span[0]])))
             after, follows = (run.group() if run else ""), False
+            if _another_head(after, noun, normalize(text[start:end])):
+                return True
         shared = set(after) & set(noun)
         # (a two-character noun's head after another kind's character is another kind: 传统侵财类案件2396起 are
         # no 命案, 辅警 no 民警; not the head alone: 5缸发动机 for 多少个气缸, 3名子女 for 几个孩子)
@@ -325,6 +333,48 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         return not any(noun[i:i + 2] in here for i in range(len(noun) - 1))
 
     return _every_counted_figure(question, sentence, of_another)
+
+
+_LOCATING = ("位于", "处于", "地处", "坐落", "到", "在")
+_QUOTES = re.compile(r"[“”\"「」『』‘’]")
+
+
+def _another_head(run: str, noun: str, here: str) -> bool:
+    """Does the noun a ``run`` of words ends in, right before a figure (银行账号38个, 零发案社区50个), name
+    another thing than the counted ``noun`` (银行, 零发案学校)? Its head shares no character with the
+    noun's, and the noun's head is either nowhere in the clause ``here`` (学校) or inside the run, a
+    word that qualifies the head (银行 of 银行账号)."""
+    head, asked = _head_noun(run)[-2:], _lead_noun(noun)[-2:]  # (账号 of 银行账号, one word to jieba)
+    if len(head) < 2 or len(asked) < 2 or set(head) & set(asked):
+        return False
+    return asked not in here or asked in run
+
+
+@lru_cache(maxsize=1024)
+def _lead_noun(noun: str) -> str:
+    """The counted ``noun`` up to where it says where it is or what it did (民用机场 of 民用机场位于舟山群岛,
+    机关警力 of 机关警力到派出所工作, 公安派出所 of 公安派出所加挂了…; 派出所综合指挥调度室 whole: 指挥 qualifies 调度室)."""
+    from qa.tokens import posseg
+
+    words, named = [], False
+    for token in posseg().cut(noun):
+        if named and (token.flag == "p" or token.word in _LOCATING):
+            break
+        if named and token.word in ("了", "过") and len(words) > 1:  # (a verb done: 加挂了…)
+            words.pop()
+            break
+        words.append(token.word)
+        named = named or token.flag.startswith("n")
+    return "".join(words)
+
+
+@lru_cache(maxsize=1024)
+def _head_noun(run: str) -> str:
+    """The last word of ``run`` as jieba cuts it, when it is a noun (社区 of 全市零发案社区), else ""."""
+    from qa.tokens import posseg
+
+    cut = list(posseg().cut(run))
+    return cut[-1].word if cut and cut[-1].flag.startswith("n") else ""
 
 
 @lru_cache(maxsize=1024)

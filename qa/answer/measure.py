@@ -24,9 +24,10 @@ _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:�
 _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
+                   r"|多[长远宽深厚重](?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架"
-                       r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
+                       r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
 # A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads)
 _AT_THE_END = r"(?:是|为)?[\s?？。.!！]*$"
 _NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率){_AT_THE_END}")

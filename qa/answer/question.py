@@ -99,7 +99,8 @@ _ASKS = (
     ("date", r"哪一?年|哪一?天|哪一?日|几月|几号|哪个月|何时|何年|什么时[候间]|哪个时[候间]|几时"
              r"|^(?:(?:since|until|till|from|by|and|but|so|then)\s+)?when\b|\bwhat (?:year|date|day|month|time)\b"
              r"|\bwhich (?:year|date|day|month)\b"),
-    ("number", r"多少|几|比例|百分之|占比|比重|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
+    ("number", r"多少|几|比例|百分之|占比|比重|多[长远高宽深重厚](?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
+               r"|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
                r"|\bwhat (?:percentage|proportion|share|fraction|number|amount|rank|ranking)\b|\bnumber of\b"
                r"|\bwhat (?:is|was|are|were) (?:the |[\w-]+'s )(?:[\w-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
                r"|population|share|size|length|cost|price)\b"),
@@ -119,6 +120,16 @@ def asks_calendar(question: Question) -> bool:
     """Does a date question ask a year, month or day (哪一年, 几月几日, What year…?), so that only a
     sentence that says one can answer it?"""
     return question.asks == "date" and bool(_ASKS_CALENDAR.search(normalize(question.text)))
+
+
+# A Chinese date question that asks a day (哪天, 几月几日, 几号, 什么日子): a year alone does not answer it.
+_ASKS_DAY = re.compile(r"哪一?个?天|哪一?个?日(?!本)|几号|几月几|几日|什么日子")
+
+
+def asks_day(question: Question) -> bool:
+    """Does a Chinese date question ask a day (白城的警察节是哪天), so that a sentence whose dates are all
+    years (2012年,白城市公安局被评为…) cannot answer it?"""
+    return question.asks == "date" and bool(_ASKS_DAY.search(normalize(question.text)))
 
 
 # A Chinese search with no question word that ends in a figure's name asks that figure (measure.names_an_amount)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE
+from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE, asks_day
 from qa.answer.span import figure_features, names, units
 from qa.answer.scope import article_time, located, narrower, of_a_place_within, passing
 from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones, ranks_another, says_what_is_asked
@@ -431,7 +431,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # (nor a rate or change of something else: 命案现案破案率 is not 八类严重暴力犯罪案件's)
     level = asks_level(question)
     one = ones(question)
-    fit = np.array([fits(question.asks, t, question.measure, level, one) and not counts_another(question, t)
+    day = asks_day(question)
+    fit = np.array([fits(question.asks, t, question.measure, level, one, day) and not counts_another(question, t)
                     and not of_another_kind(question, t) and not ranks_another(question, t) for t in texts])
     # (whoever's: the figures of other places, a wider area's too, of the year asked; with no place asked,
     # what said_for says)
