@@ -714,17 +714,26 @@ def test_a_rank_asked_is_answered_by_a_rank():
     assert sentence[a:b] == "第一"
 
 
-def test_a_count_of_another_level():
+def test_a_count_or_a_date_of_another_level_or_grade():
     """市级 asked is not 全区's (另有6个派出所被评为全区“枫桥式公安派出所”), for a count only (全市多少的百分比
-    is a share); 多少户 asks households, not 18项 projects; what is counted does not end in a particle (几个啊)."""
-    from qa.answer.fit import counts_another
+    is a share); 多少户 asks households, not 18项 projects; what is counted does not end in a particle (几个啊).
+    A grade of merit asked (特等功) is not the grades a sentence names (一等功…三等功); the year of a national
+    honor is not that of a provincial one."""
+    from qa.answer.fit import of_another_level
 
     honors = "深化和推进“枫桥经验”,秀峰分局白龙派出所获评全国“枫桥式公安派出所”,另有6个派出所被评为全区“枫桥式公安派出所”。"
-    assert counts_another(analyze("桂林有多少个市级枫桥式派出所"), honors)
-    assert not counts_another(analyze("桂林有多少个派出所被评为全区枫桥式派出所"), honors)
+    assert of_another_level(analyze("桂林有多少个市级枫桥式派出所"), honors)
+    assert not of_another_level(analyze("桂林有多少个派出所被评为全区枫桥式派出所"), honors)
     shangluo = "目前已創建全國、全省“楓橋式公安派出所”各1個和市級“楓橋式公安派出所”19個。"
-    assert not counts_another(analyze("商洛有多少个市级枫桥式派出所"), shangluo)
-    assert not counts_another(analyze("重庆金融业产值约占全市多少的百分比"), "金融业产值占全国的10%,占全省的5个百分点。")
+    assert not of_another_level(analyze("商洛有多少个市级枫桥式派出所"), shangluo)
+    assert not of_another_level(analyze("重庆金融业产值约占全市多少的百分比"), "金融业产值占全国的10%,占全省的5个百分点。")
+    merits = "全市30個集體、46名個人獲公安部、省公安廳表彰,4名個人立一等功,26個集體及45名個人立二等功。"
+    assert of_another_level(analyze("商洛有多少名个人立了特等功"), merits)
+    assert not of_another_level(analyze("商洛有多少名个人立了一等功"), merits)
+    provincial = "2012年,白城市公安局被评为全省精神文明先进集体;"
+    assert of_another_level(analyze("白城市公安局被评为全国优秀公安局是哪年？"), provincial)
+    assert not of_another_level(analyze("白城市公安局哪一年被评为全省精神文明先进集体"), provincial)
+    assert not of_another_level(analyze("白城市公安局哪一年被评为先进集体"), provincial)
     assert analyze("桂林走访了多少户群众").measure == "households"
     assert not fits("number", "14个警种部门18项“我为群众办实事”重点项目", "households")
     assert analyze("白城的零发案社区有几个啊").counted == ""
@@ -1465,6 +1474,7 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("白城有多少个零发案学校", "全市“零发案”社区50个、“零发案”村屯1685个。", True),
     ("桂林有多少家银行", "止付冻结涉案银行账号38个,涉案资金162万余元。", True),
     ("桂林冻结了多少个涉案银行账号", "止付冻结涉案银行账号38个,涉案资金162万余元。", False),
+    ("白城的公共视频监控探头有多少个", "全市公共视频监控探头总量2931个。", False),  # (总量: the amount of 探头)
     ("城市中有多少座光塔", "这些城市中有30座光塔。", False),  # (中有: no noun before the figure)
     ("有多少個民用機場位於舟山群島", "群島現有民用機場1個，即舟山普陀山機場。", False),  # (机场 counted, not 群岛)
 ])
@@ -1537,6 +1547,8 @@ def test_a_day_asked_is_not_answered_by_a_year_alone(question, sentence, fit):
     ("桂林的漓江有多长", "number", "size"), ("烽火台平均距離大約多遠?", "number", "size"),
     ("纽西兰鸡毛松有多高？", "number", ""),
     ("多重身份是什么", "open", ""), ("影响有多大?", "open", ""),
+    ("贵港市公安局要求多少机关警力到派出所工作", "number", "people"),  # (警力: people, not …不少于2年)
+    ("恭城水上天眼查办第一案用时多长？", "number", "time"),
 ])
 def test_how_long_far_or_high_asks_a_figure(question, asks, measure):
     q = analyze(question)

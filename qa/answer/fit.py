@@ -223,6 +223,29 @@ _LEVEL = re.compile("|".join(w for tier in _LEVELS for w in tier))
 _TIER = {w: i for i, tier in enumerate(_LEVELS) for w in tier}
 
 
+# the grade of an award or merit: 特等功, 一等功, 二等奖
+_GRADE = re.compile(r"([特一二三四五])等(?=[功奖])")
+
+
+def of_another_level(question: Question, sentence: str) -> bool:
+    """Is what ``sentence`` states of another level or grade than a Chinese question names? A count
+    (:func:`_of_another_level`), or a count of a grade of award the sentence names others of but not
+    it (商洛有多少名个人立了特等功 -/-> …4名個人立一等功,…二等功,…三等功), or a date of an honor of a level
+    the sentence names others of but not it (被评为全国优秀公安局是哪年 -/-> 2012年,…被评为全省精神文明先进集体)."""
+    if not has_cjk(question.text):
+        return False
+    asked, norm = normalize(question.text), normalize(sentence)
+    if question.asks == "date":
+        tiers = {_TIER[m.group()] for m in _LEVEL.finditer(asked)}
+        said = {_TIER[m.group()] for m in _LEVEL.finditer(norm)}
+        return bool(tiers) and bool(said) and not tiers & said
+    if question.measure in _COUNTS and (grades := set(_GRADE.findall(asked))):
+        said = set(_GRADE.findall(norm))
+        if said and not grades & said:
+            return True
+    return _of_another_level(question, sentence)
+
+
 def _of_another_level(question: Question, sentence: str) -> bool:
     """Does a Chinese count question name a level (桂林有多少个市级枫桥式派出所) and every counted figure of
     ``sentence`` sit in a clause that names levels, none of it (另有6个派出所被评为全区“枫桥式公安派出所”)?"""
@@ -335,6 +358,7 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
     return _every_counted_figure(question, sentence, of_another)
 
 
+_TALLY = "量数计"  # a head that names the amount of what comes before it: 探头总量2931个, 人数, 合计
 _LOCATING = ("位于", "处于", "地处", "坐落", "到", "在")
 _QUOTES = re.compile(r"[“”\"「」『』‘’]")
 
@@ -345,7 +369,7 @@ def _another_head(run: str, noun: str, here: str) -> bool:
     noun's, and the noun's head is either nowhere in the clause ``here`` (学校) or inside the run, a
     word that qualifies the head (银行 of 银行账号)."""
     head, asked = _head_noun(run)[-2:], _lead_noun(noun)[-2:]  # (账号 of 银行账号, one word to jieba)
-    if len(head) < 2 or len(asked) < 2 or set(head) & set(asked):
+    if len(head) < 2 or len(asked) < 2 or set(head) & set(asked) or head[-1] in _TALLY:
         return False
     return asked not in here or asked in run
 
@@ -403,10 +427,10 @@ def counts_another(question: Question, sentence: str) -> bool:
     …破获生态环境保护案件1522起. Only for a counted noun of four characters or more; no answer sentence
     of the shared sets is such (docs/evaluation.md). Nor do they when the role counted is nowhere and
     its stem comes before them with another role's head (多少名网格长 -/-> …配备网格员3956名), nor when
-    they count categories of another thing (多少个…调度室 -/-> …5大功能), nor things of another level
-    (:func:`_of_another_level`), nor a figure followed by another noun (:func:`_counts_what_follows`)."""
+    they count categories of another thing (多少个…调度室 -/-> …5大功能), nor a figure followed by another
+    noun (:func:`_counts_what_follows`). (Things of another level are :func:`of_another_level`'s.)"""
     noun = question.counted
-    if _of_another_level(question, sentence) or _counts_what_follows(question, sentence):
+    if _counts_what_follows(question, sentence):
         return True
     if len(noun) < 3:
         return False

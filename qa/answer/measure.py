@@ -22,6 +22,7 @@ _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:�
                     r"|\bhow much\b.*\b(?:invest|invests|invested|spend|spends|spent|lose|loses|lost"
                     r"|recover|recovers|recovered|pay|pays|raise|raised|earn|earned|fund|funded)\b")
 _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
+                   r"|时[间长]?(?:有|是|为)?多长"  # (用时多长: a time, not a length)
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
                    r"|多[长远宽深厚重](?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
@@ -32,7 +33,7 @@ _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|�
 _AT_THE_END = r"(?:是|为)?[\s?？。.!！]*$"
 _NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率){_AT_THE_END}")
 _NAMED_COUNT = re.compile(rf"(数量|数目|总数|个数|人数){_AT_THE_END}")
-_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才"
+_PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才|警力|兵力|人力"
                           r"|兄弟|姐妹|子女|父母|夫妇|夫妻|妇女|老人|青年|少年|家长|同胞)$")  # (几个兄弟: 欧氏兄弟4人)
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…,
 # how many people visited…)

@@ -19,7 +19,8 @@ import numpy as np
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE, asks_day
 from qa.answer.span import figure_features, names, units
 from qa.answer.scope import article_time, located, narrower, of_a_place_within, passing
-from qa.answer.fit import asks_level, counts_another, fits, of_another_kind, ones, ranks_another, says_what_is_asked
+from qa.answer.fit import (asks_level, counts_another, fits, of_another_kind, of_another_level, ones, ranks_another,
+                          says_what_is_asked)
 from qa.answer.support import HARD, speaks_for
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
@@ -433,7 +434,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     one = ones(question)
     day = asks_day(question)
     fit = np.array([fits(question.asks, t, question.measure, level, one, day) and not counts_another(question, t)
-                    and not of_another_kind(question, t) and not ranks_another(question, t) for t in texts])
+                    and not of_another_kind(question, t) and not of_another_level(question, t)
+                    and not ranks_another(question, t) for t in texts])
     # (whoever's: the figures of other places, a wider area's too, of the year asked; with no place asked,
     # what said_for says)
     if not question.places:
