@@ -48,8 +48,9 @@ _MEASURED = (
     ("time", re.compile(r"[余多]?\s*(?:个月|年|天|日(?!元)|小时|钟头|分钟|秒|周|星期|岁|世纪)")),
     ("size", re.compile(r"[余多]?\s*(?:米|公里|千米|厘米|毫米|英里|英尺|英寸|海里|公顷|亩|平方|立方|吨|公斤|千克|克|磅|升|毫升|度|°)")),
     ("households", re.compile(r"[余多]?\s*户")),
+    # (5大功能: five functions; 四级: levels)
     ("count", re.compile(r"[余多]?\s*(?:个|座|所|家|条|支|辆|部|台|项|处|场|批|只|头|种|篇|本|册|枚|届|期|张|份|套|间|层"
-                         r"|级|起|件|宗|艘|架|次|棵|株|匹|笔|具|幅|栋|幢|盏|大(?=[\u4e00-\u9fff]))")),  # (5大功能: five functions; 四级: levels)
+                         r"|级|起|件|宗|艘|架|次|棵|株|匹|笔|具|幅|栋|幢|盏|大(?=[\u4e00-\u9fff]))")),
 )
 # the kinds of figure that answer each measure asked; an unmarked figure (348, 一半) answers any. People
 # may be counted in households (走访群众73.1万余户) or, unless in heads (多少名), as a share of them

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
-from qa.answer.measure import measure_word, names_people
+from qa.answer.measure import asks_length, measure_word, names_people
 from qa.answer.question import QUESTION_NOISE
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
@@ -65,19 +65,18 @@ def asks_level(question: Question) -> bool:
 
 
 _ASKS_VALUE = re.compile(r"(?:是|为|有|达到?)?多少[？?]?$")
-_ASKS_LENGTH = re.compile(r"多[长远高宽深重厚](?:的?距离)?[了呢啊]*[？?]?$")  # (a size: 一公里 of 最后一公里 is no length)
 
 
 def ones(question: Question) -> str | None:
     """Which 一 with a measure word (一份, 一条: far more often "a" than an amount) can answer ``question``:
     ``None``, any; ``""``, none, for a Chinese question that asks a value without saying what it counts
     (白城群众安全感是多少 -/-> …填写一份…“公安答卷”; 一个月 answers 多少时间, and 一场 a 幾盤 question by chance:
-    only a question ending in 是多少 or 有多长, 多高… is read so: 漓江有多长 -/-> …“最后一公里”); a measure word, only with it, for a question that
-    names one (多少个一室两队派出所 -/-> …走出一条…新路子)."""
+    only a question ending in 是多少 or 多长, 多高…, :func:`asks_length`, is read so); a measure word, only
+    with it, for a question that names one (多少个一室两队派出所 -/-> …走出一条…新路子)."""
     if not has_cjk(question.text):
         return None
     norm = normalize(question.text)
-    if not question.measure and _ASKS_VALUE.search(norm) or _ASKS_LENGTH.search(norm):
+    if not question.measure and _ASKS_VALUE.search(norm) or asks_length(norm):
         return ""
     return measure_word(norm) or None
 

@@ -25,8 +25,10 @@ _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分�
                    r"|时[间长]?(?:有|是|为)?多长"  # (用时多长: a time, not a length)
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
-                   r"|多[长远宽深厚重](?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
+# 多长, 多远, 多高… ending a question: it asks a figure (桂林的漓江有多长), a size but for 多高 (级别有多高 -> 21级)
+LENGTH_ASKED = r"多([长远高宽深重厚])(?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
+_LENGTH = re.compile(LENGTH_ASKED)
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架"
                        r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
 # A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads)
@@ -110,6 +112,8 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     for kind, pattern in (("share", _SHARE), ("time", _TIME), ("size", _SIZE)):
         if pattern.search(norm):
             return kind
+    if (length := _LENGTH.search(norm)) and length.group(1) != "高":
+        return "size"
     if not has_cjk(norm):  # (how many lives did it cost: the noun counted before money)
         head = english_counted(norm)
         if head:
@@ -129,6 +133,11 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     if unit in ("", "个") and names_people(_noun_after(m.end(), tokens)):
         return "people"
     return "count" if unit else ""
+
+
+def asks_length(norm: str) -> bool:
+    """Does a normalized Chinese question end in 多长, 多远, 多高… (:data:`LENGTH_ASKED`)?"""
+    return bool(_LENGTH.search(norm))
 
 
 def names_people(word: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from qa.answer.english import english_names, english_places, glosses
-from qa.answer.measure import asked_measure, asks_amount, asks_rank, counted_noun, names_an_amount
+from qa.answer.measure import LENGTH_ASKED, asked_measure, asks_amount, asks_rank, counted_noun, names_an_amount
 from qa.answer.places import gazetteer
 from qa.normalize import CJK, has_cjk, normalize
 from qa.records import Constraint, Question
@@ -99,7 +99,7 @@ _ASKS = (
     ("date", r"哪一?年|哪一?天|哪一?日|几月|几号|哪个月|何时|何年|什么时[候间]|哪个时[候间]|几时"
              r"|^(?:(?:since|until|till|from|by|and|but|so|then)\s+)?when\b|\bwhat (?:year|date|day|month|time)\b"
              r"|\bwhich (?:year|date|day|month)\b"),
-    ("number", r"多少|几|比例|百分之|占比|比重|多[长远高宽深重厚](?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
+    ("number", rf"多少|几|比例|百分之|占比|比重|{LENGTH_ASKED}"
                r"|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
                r"|\bwhat (?:percentage|proportion|share|fraction|number|amount|rank|ranking)\b|\bnumber of\b"
                r"|\bwhat (?:is|was|are|were) (?:the |[\w-]+'s )(?:[\w-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
