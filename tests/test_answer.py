@@ -1475,6 +1475,11 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("桂林有多少家银行", "止付冻结涉案银行账号38个,涉案资金162万余元。", True),
     ("桂林冻结了多少个涉案银行账号", "止付冻结涉案银行账号38个,涉案资金162万余元。", False),
     ("白城的公共视频监控探头有多少个", "全市公共视频监控探头总量2931个。", False),  # (总量: the amount of 探头)
+    # what was done to them, as asked: 走访 is not 服务
+    ("桂林走访了多少群众", "全市已推出便民利民举措400余项,服务群众近百万人次。", True),
+    ("白城警方走访了多少群众", "深化警务公开,走访群众39440人。", False),
+    ("桂林查处了多少起酒驾", "集中清查整治酒驾265起。", False),  # (查 said: one character is enough)
+    ("公投需要多少苏格兰选民", "如果大多数苏格兰选民,即全体选民的40%以上投票支持。", False),  # (需要: no deed)
     ("城市中有多少座光塔", "这些城市中有30座光塔。", False),  # (中有: no noun before the figure)
     ("有多少個民用機場位於舟山群島", "群島現有民用機場1個，即舟山普陀山機場。", False),  # (机场 counted, not 群岛)
 ])

@@ -429,7 +429,7 @@ def counts_another(question: Question, sentence: str) -> bool:
     they count categories of another thing (多少个…调度室 -/-> …5大功能), nor a figure followed by another
     noun (:func:`_counts_what_follows`). (Things of another level are :func:`of_another_level`'s.)"""
     noun = question.counted
-    if _counts_what_follows(question, sentence):
+    if _counts_what_follows(question, sentence) or _another_deed(question, sentence):
         return True
     if len(noun) < 3:
         return False
@@ -454,6 +454,33 @@ def counts_another(question: Question, sentence: str) -> bool:
         return False
     # (every kind counts the one asked too: 多少件网上业务 -> 办理各项业务11万余件)
     return any(run[-1] in noun[-2:] and not _EVERY_KIND.search(run) for run in runs)
+
+
+def _another_deed(question: Question, sentence: str) -> bool:
+    """Does a Chinese count question count what was done by a verb (走访了多少群众) that ``sentence`` never
+    says, nor any character of it (…服务群众近百万人次)?"""
+    if question.measure not in _COUNTS or not has_cjk(question.text):
+        return False
+    verb = _deed(normalize(question.text))  # (one of its characters said is enough: 查处 asked, 清查 said)
+    return bool(verb) and not set(verb) & set(normalize(sentence))
+
+
+@lru_cache(maxsize=256)
+def _deed(text: str) -> str:
+    """The two-character verb right before 多少/几 (with 了) in a normalized question that says a deed
+    (:data:`_LIGHT`: not one of having or needing), or ""."""
+    from qa.tokens import posseg
+
+    cut = [t for t in posseg().cut(text) if t.word not in ("了", "过")]
+    for before, token in zip(cut, cut[1:]):
+        if (token.word in ("多少", "几") and before.flag == "v" and len(before.word) == 2
+                and not _LIGHT.search(before.word) and not set(before.word) & {"了", "过"}):  # (了近 of 营救了近多少)
+            return before.word
+    return ""
+
+
+# verbs that have, hold, need or find what is counted, not a deed done to it (佔有, 共有, 包含, 需要, 找到)
+_LIGHT = re.compile(r"有|含|包括|需|要|找到|发现|达|占|是|为|获|得")
 
 
 _EVERY_KIND = re.compile(r"(?:各项|各类|各种|所有|全部)[\u4e00-\u9fff]{1,3}$")
