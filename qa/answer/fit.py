@@ -427,7 +427,8 @@ def counts_another(question: Question, sentence: str) -> bool:
     of the shared sets is such (docs/evaluation.md). Nor do they when the role counted is nowhere and
     its stem comes before them with another role's head (多少名网格长 -/-> …配备网格员3956名), nor when
     they count categories of another thing (多少个…调度室 -/-> …5大功能), nor a figure followed by another
-    noun (:func:`_counts_what_follows`). (Things of another level are :func:`of_another_level`'s.)"""
+    noun (:func:`_counts_what_follows`), nor those a deed asked was never done to (:func:`_another_deed`:
+    走访了多少群众 -/-> 服务群众…). (Things of another level are :func:`of_another_level`'s.)"""
     noun = question.counted
     if _counts_what_follows(question, sentence) or _another_deed(question, sentence):
         return True
