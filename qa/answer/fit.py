@@ -235,14 +235,20 @@ def of_another_level(question: Question, sentence: str) -> bool:
         return False
     asked, norm = normalize(question.text), normalize(sentence)
     if question.asks == "date":
-        tiers = {_TIER[m.group()] for m in _LEVEL.finditer(asked)}
-        said = {_TIER[m.group()] for m in _LEVEL.finditer(norm)}
-        return bool(tiers) and bool(said) and not tiers & said
-    if question.measure in _COUNTS and (grades := set(_GRADE.findall(asked))):
-        said = set(_GRADE.findall(norm))
-        if said and not grades & said:
-            return True
+        return _only_others(_tiers(asked), _tiers(norm))
+    if question.measure in _COUNTS and _only_others(set(_GRADE.findall(asked)), set(_GRADE.findall(norm))):
+        return True
     return _of_another_level(question, sentence)
+
+
+def _tiers(text: str) -> set[int]:
+    """The levels (:data:`_LEVELS`) a normalized ``text`` names: 0 national, 1 provincial, 2 city, 3 county."""
+    return {_TIER[m.group()] for m in _LEVEL.finditer(text)}
+
+
+def _only_others(asked: set, said: set) -> bool:
+    """Does a sentence name levels or grades (``said``), none of those a question names (``asked``, some)?"""
+    return bool(asked) and bool(said) and not asked & said
 
 
 def _of_another_level(question: Question, sentence: str) -> bool:
@@ -250,12 +256,11 @@ def _of_another_level(question: Question, sentence: str) -> bool:
     ``sentence`` sit in a clause that names levels, none of it (另有6个派出所被评为全区“枫桥式公安派出所”)?"""
     if question.measure not in _COUNTS or not has_cjk(question.text):
         return False
-    asked = {_TIER[m.group()] for m in _LEVEL.finditer(normalize(question.text))}
+    asked = _tiers(normalize(question.text))
     if not asked:
         return False
     def of_another(text: str, span: tuple[int, int], start: int, end: int) -> bool:
-        tiers = {_TIER[m.group()] for m in _LEVEL.finditer(normalize(text[start:end]))}
-        return bool(tiers) and not tiers & asked
+        return _only_others(asked, _tiers(normalize(text[start:end])))
 
     return _every_counted_figure(question, sentence, of_another)
 
