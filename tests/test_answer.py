@@ -463,9 +463,23 @@ def test_people_and_organizations_are_names():
     # a search that names a figure asks it; with a question word it asks what that asks
     ("2020年桂林网格员数量", "number"), ("白城命案现案破案率", "number"), ("商洛派出所数量？", "number"),
     ("桂林网格员人数", "number"), ("什么是破案率", "open"), ("桂林破案率怎么样", "open"), ("命案现案破案率高吗", "open"),
+    ("白城市人口", "number"), ("商洛群众安全感", "number"), ("白城公安局局长", "person"), ("桂林市公安局副局长", "person"),
+    ("公安局局长怎么产生", "open"),
 ])
 def test_what_is_asked(question, asks):
     assert analyze(question).asks == asks
+
+
+@pytest.mark.parametrize("question,counted,measure,post", [
+    ("2020年桂林网格员数量", "网格员", "people", ""), ("桂林派出所数量", "派出所", "count", ""),
+    ("桂林市公安局民警人数", "民警", "headcount", ""), ("商洛群众安全感", "", "share", ""),
+    ("白城公安局局长", "", "", "局长"), ("桂林市公安局副局长", "", "", "副局长"),
+])
+def test_a_search_names_what_it_counts_or_the_post_it_asks(question, counted, measure, post):
+    """A search with no question word: the noun before the count's name is what it counts (not its place
+    or year), and a post at its end is the one whose holder it asks."""
+    q = analyze(question)
+    assert (q.counted, q.measure, q.post) == (counted, measure, post)
 
 
 @pytest.mark.parametrize("question,asks", [
@@ -959,6 +973,14 @@ _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心1
     ("Who is the police chief of Baicheng?", "对每一次安保工作,市委常委、政法委书记、公安局长张馨反复要求。", "张馨"),
     ("Who is the director of Guilin Public Security Bureau?", "桂林市副市长、公安局局长朱永辉指令各部门及时止付。", "朱永辉"),
     ("Who was the mayor of Seoul?", "当时总统李明博会见了首尔市长朴元淳。", "朴元淳"),  # (not the first name, 李明博)
+    # a figure joined by 和 to the one before: the words before 和 are that figure's (38个 counts 恶势力团伙)
+    ("白城打掉了多少个黑社会性质组织", "相继打掉刘某、宴某两个黑社会性质团伙和38个恶势力团伙。", "两个"),
+    ("白城打掉了多少个恶势力团伙", "相继打掉刘某、宴某两个黑社会性质团伙和38个恶势力团伙。", "38个"),
+    # a place is the one nearest the question's words, before them as often as after (大安市公安局被评为…)
+    ("哪个县的公安局被评为全国禁毒先进单位", "大安市公安局被评为全国禁毒先进单位,全省戒毒工作现场会在白城召开。", "大安市"),
+    ("全省戒毒工作现场会在哪里召开", "大安市公安局被评为全国禁毒先进单位,全省戒毒工作现场会在白城召开。", "白城"),
+    # a search that names what it counts: that noun's figure (网格员数量 -> 3956名, not the first, 网格中心17个)
+    ("桂林网格员数量", _GRID, "3956名"),
 ])
 def test_answer_span(question, sentence, span):
     found = answer_span(analyze(question), sentence)
@@ -1466,6 +1488,10 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("桂林侦破了多少起命案", "侦破10年以上命案积案25起。", False),
     # people of another kind right after a head count, whatever the clause names later
     ("商洛有多少名民警", "近80名群众的一批优秀民警。", True),
+    # the people named by the nouns right after a head count, whatever the clause names before them
+    ("商洛有多少名民警", "平安中國建設先進個人、“全國最美基層民警”、全國優秀人民警察等25名全國先進個人。", True),
+    ("商洛有多少名民警", "通过政府招录“公益岗位”解决了100余名民警家属及子女就业难题;", True),
+    ("桂林有多少名民警", "全市共有民警3000名。", False),
     # 一人 is "one person", not a count of 民警 (a 一 with a measure word only answers as ones() allows)
     ("白城公安局有多少名民警", "一人营救近80名群众(岭下镇抗洪中)的“不老悍将”刘德纯等一批优秀民警。", True),
     ("白城有多少人获得表彰", "全市仅一人获得表彰。", False),

@@ -470,6 +470,22 @@ def test_a_day_a_length_or_a_thing_counted_the_corpus_lacks_as_a_stranger_asks(e
         assert answered.answered and answered.answer_span == figure, (question, answered.answer)
 
 
+def test_a_search_that_names_a_figure_or_a_post_as_a_stranger_types_it(engine):
+    """Searches with no question word: a post (白城公安局局长) asks who holds it, a count's name (桂林网格员数量)
+    what it counts, 人口 and 安全感 a figure. Each was answered with a sentence that merely named the place
+    (白城公安人不叫苦…, 全市人民…) or with another figure of the right sentence (网格中心17个); the posts and
+    counts the articles give are answered, those they do not are refused. A head count is not answered by
+    the people of another kind right after a figure (25名全國先進個人, 100余名民警家属)."""
+    for question, expected in (("白城公安局局长", "张馨"), ("桂林市公安局副局长", "钟明"), ("桂林网格员数量", "3956名"),
+                               ("2020年桂林网格员数量", "3956名"), ("桂林手持终端数量", "4030部")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
+    for question in ("商洛公安局长", "白城市委书记", "白城市人口", "商洛群众安全感", "商洛民警人数", "商洛有多少名民警",
+                     "商洛辅警人数"):
+        refused = engine.ask(question)
+        assert not refused.answered, (question, refused.answer)
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""

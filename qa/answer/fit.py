@@ -344,6 +344,12 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
             after, follows = (run.group() if run else ""), False
             if _another_head(after, noun, normalize(text[start:end])):
                 return True
+        # (people of another kind named by the nouns right after a head count: 100余名民警家属 are no 民警, nor
+        # 25名全國先進個人, whatever the clause names before)
+        if follows and question.measure in ("people", "headcount"):
+            head = _head_after(normalize(text[span[1]:span[1] + 10]))
+            if names_people(head) and not set(head) & set(noun):
+                return True
         shared = set(after) & set(noun)
         # (a two-character noun's head after another kind's character is another kind: 传统侵财类案件2396起 are
         # no 命案, 辅警 no 民警; not the head alone: 5缸发动机 for 多少个气缸, 3名子女 for 几个孩子)
@@ -360,6 +366,20 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         return not any(noun[i:i + 2] in here for i in range(len(noun) - 1))
 
     return _every_counted_figure(question, sentence, of_another)
+
+
+@lru_cache(maxsize=1024)
+def _head_after(text: str) -> str:
+    """The last of the nouns jieba reads in a row at the start of ``text`` (家属 of 民警家属及子女, 先进个人 of
+    全国先进个人), or ""."""
+    from qa.tokens import posseg
+
+    head = ""
+    for token in posseg().cut(text):
+        if not (token.flag.startswith("n") or token.flag in ("b", "j")):
+            break
+        head = token.word
+    return head
 
 
 _TALLY = "量数计"  # a head that names the amount of what comes before it: 探头总量2931个, 人数, 合计

@@ -15,7 +15,7 @@ from qa.normalize import has_cjk
 # Not a count: a rank (第几), or a question that also asks which or what (哪几座, 北朝几个朝代中哪个朝代…,
 # 几乎所有食物都加入什么油: 几 there is not "how many").
 _NOT_COUNTED = re.compile(r"第几|第多少|排名|名列|排第|排行|哪|什么|谁|何|\bwhat (?:rank|ranking)\b")
-_SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|比重|几成|\b(?:percentage|proportion|fraction)\b"
+_SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|比重|几成|安全感|满意度|\b(?:percentage|proportion|fraction)\b"
                     r"|^(?!.*\bhow (?:many|much)\b).*\b(?:rate|share)\b")
 _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:元|美元|欧元|日元|英镑|港元|块)|金额|价格|价钱|费用|售价|票价|造价|经费"
                     r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b"
@@ -33,7 +33,8 @@ _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|�
                        r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
 # A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads)
 _AT_THE_END = r"(?:是|为)?[\s?？。.!！]*$"
-_NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率){_AT_THE_END}")
+_NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率|人口|面积|安全感|满意度)"
+                           rf"{_AT_THE_END}")  # (白城市人口 was answered by any sentence naming 白城)
 _NAMED_COUNT = re.compile(rf"(数量|数目|总数|个数|人数){_AT_THE_END}")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才|警力|兵力|人力"
                           r"|兄弟|姐妹|子女|父母|夫妇|夫妻|妇女|老人|青年|少年|家长|同胞)$")  # (几个兄弟: 欧氏兄弟4人)
@@ -70,13 +71,26 @@ def asks_amount(norm: str) -> bool:
     return not _NOT_COUNTED.search(norm)
 
 
-def counted_noun(norm: str) -> str:
+def counted_noun(norm: str, named: tuple[str, ...] = ()) -> str:
     """The words after a normalized Chinese question's 多少/几 and measure word, up to a particle or
-    a verb's marker (破获了多少起电信诈骗案件 -> 电信诈骗案件; 多少人次被记功 -> ``""``)."""
+    a verb's marker (破获了多少起电信诈骗案件 -> 电信诈骗案件; 多少人次被记功 -> ``""``); in a search that names
+    the count it asks, the words before that name but the ``named`` places and years (2020年桂林网格员数量 ->
+    网格员)."""
     m = _HOW_MANY.search(norm)
     if not m:
-        return ""
+        return _named_counted(norm, named)
     return re.split(r"[被了在是将把给对让使由从向的？?，,。啊呢吗呀吧嘛]", norm[m.end():m.end() + 12])[0]
+
+
+def _named_counted(norm: str, named: tuple[str, ...]) -> str:
+    named_count = _NAMED_COUNT.search(norm)
+    if not named_count:
+        return ""
+    before = norm[:named_count.start()]
+    for word in sorted(named, key=len, reverse=True):  # (桂林市 before 桂林)
+        before = before.replace(word, " ")
+    run = re.search(r"[\u4e00-\u9fff]{2,8}$", before.rstrip("的之"))
+    return run.group() if run else ""
 
 
 def measure_word(norm: str) -> str:
@@ -124,7 +138,11 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     m = _HOW_MANY.search(norm)
     if not m:  # (a search for a figure by its name)
         named = _NAMED_COUNT.search(norm)
-        return "" if not named else "headcount" if named.group(1) == "人数" else "count"
+        if not named:
+            return ""
+        if named.group(1) == "人数":
+            return "headcount"
+        return "people" if names_people(_named_counted(norm, ())) else "count"  # (网格员数量 counts people)
     unit = m.group(1) or ""
     if unit in ("人次", "名", "人", "位"):  # (a head count: not 破案率…100% for 多少名在逃人员)
         return "headcount"

@@ -162,7 +162,13 @@ def asked_post(question: str) -> str:
         m = _ENGLISH_POST.search(norm)
         return (m.group(1) or m.group(2)).lower() if m else ""
     m = _ASKED_POST.search(norm)
-    return (m.group(1) or m.group(2)) if m else ""
+    if m:
+        return m.group(1) or m.group(2)
+    m = _SEARCHED_POST.search(norm)  # (a search for the holder: 白城公安局局长)
+    return m.group(1) if m and not _ASKS_ANYTHING.search(norm) else ""
+
+
+_SEARCHED_POST = re.compile(rf"(副?{_POST})[?？。.!！\s]*$")
 
 
 _ANY_POST = re.compile(_POST)
@@ -276,13 +282,16 @@ def analyze(question: str, today: date | None = None) -> Question:
         asks = "number"  # (a search for a figure: 2020年桂林网格员数量, 白城命案现案破案率)
     if asks in ("name", "open") and has_cjk(text) and _ASKED_POST.search(norm):
         asks = "person"  # (白城公安局长叫什么名字 asks a person's name, not a title's)
+    if asks == "open" and has_cjk(text) and _SEARCHED_POST.search(norm) and not _ASKS_ANYTHING.search(norm):
+        asks = "person"  # (a search for a post's holder: 白城公安局局长; it was answered by any sentence naming 白城)
     how_many = asks == "number" and asks_amount(norm)
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
                     post=asked_post(norm) if asks == "person" else "",
                     measure=(asked_measure(norm, tokens) if how_many else "rank" if asks == "number" and asks_rank(norm)
                              else ""), how_many=how_many,
-                    counted=counted_noun(norm) if how_many and has_cjk(text) else "")
+                    counted=(counted_noun(norm, tuple(normalize(c.text) for c in constraints))
+                             if how_many and has_cjk(text) else ""))
 
 
 def _asks(norm: str, english: bool) -> str:

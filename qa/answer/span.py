@@ -78,6 +78,9 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
 
         def distance(span: tuple[int, int]) -> tuple[int, int]:
             before = [span[0] - end for start, end in anchors if end <= span[0]]
+            if question.asks == "place":  # (a place is as often named before what it did: 大安市公安局被评为…)
+                around = before + [start - span[1] for start, end in anchors if start >= span[1]]
+                return (0, min(around)) if around else (2, span[0])
             if before:
                 return (0, min(before))
             after = [start - span[1] for start, end in anchors if start >= span[1]]
@@ -162,8 +165,8 @@ def _flat(group: re.Match) -> str:
 def _counted(question: Question) -> tuple[str, set[str]]:
     """The measure word after 多少/几 and the Han bigrams of the noun it counts (多少名网格员 -> 名, 网格员)."""
     m = _COUNTED.search(normalize(question.text))
-    if not m:
-        return "", set()
+    if not m:  # (a search naming the count it asks: 桂林网格员数量 counts 网格员)
+        return "", units(question.counted) if question.counted else set()
     noun = re.split(r"[被了在是将把给对让使由从向]", m.group("noun"))[0]  # 多少人次被记功: no noun
     return m.group("unit") or "", units(noun) if noun else set()
 
@@ -221,6 +224,8 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
         return fit
     q = normalize(question.text)
     fit = 0.0
+    if _JOINED.search(left):  # (…两个黑社会性质团伙和38个恶势力团伙: the words before 和 are another figure's)
+        left = ""
     unit, noun_units = _counted(question)
     if unit and unit in figure:
         fit += 2.0
@@ -243,6 +248,7 @@ def _figure_fit(question: Question, sentence: str, span: tuple[int, int]) -> flo
 
 
 _CLOSE = 6  # characters before a figure that count in full (:func:`_figure_fit`)
+_JOINED = re.compile(r"(?:和|及|与|以及)\s*$")  # a figure joined to what comes before it
 
 
 def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
