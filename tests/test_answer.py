@@ -657,7 +657,9 @@ def test_one_with_a_measure_word_answers_only_as_asked():
     from qa.answer.fit import ones
 
     sentence = "白城公安人将以提高群众安全感为目标,填写一份符合群众意愿的“公安答卷”。"
-    assert ones(analyze("白城群众安全感是多少")) == "" and not fits("number", sentence, "", one="")
+    assert ones(analyze("白城群众获得感是多少")) == "" and not fits("number", sentence, "", one="")
+    # (安全感, 满意度 ask a share: no 一份 answers one)
+    assert analyze("白城群众安全感是多少").measure == "share" and not fits("number", sentence, "share", one=None)
     assert fits("number", "五年来,全市群众安全感持续达到95%以上。", "", one="")
     assert ones(analyze("陳誠在杭州省立體專學校中僅花費多少時間即畢業?")) is None
     assert answer_span(analyze("白城群众安全感是多少"), "一个目标:群众安全感达到95%以上。") == (12, 15)  # 95%

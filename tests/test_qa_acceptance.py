@@ -365,11 +365,11 @@ def test_a_count_is_answered_only_by_a_figure_of_what_it_counts(engine):
     of something else: Guilin's article never says how many people its police visited, and the
     question was answered with …为群众挽回经济损失5233万元; 桂林…探头的比例 with 新增了数千个…探头. Both
     are refused as no_answer, with the related passages shown. Baicheng's visits (39440人) and its
-    share of HD cameras (96.7%) are still answered. A question that asks an amount and does not say
-    of what (贵港的群众安全感是多少) is not answered by a sentence that states none (…群众安全感和满意度不断提升),
+    share of HD cameras (96.7%) are still answered. A question that asks a share (贵港的群众安全感是多少) is not
+    answered by a sentence that states none (…群众安全感和满意度不断提升),
     nor a count of one kind of case by a count of another (电信诈骗案件: …破获生态环境保护案件1522起)."""
     for question, words in (("桂林警方走访了多少群众", "人数"), ("桂林高清视频监控探头的比例是多少", "比例"),
-                            ("贵港的群众安全感是多少", "数字"), ("桂林破获了多少起电信诈骗案件", "数量"),
+                            ("贵港的群众安全感是多少", "比例"), ("桂林破获了多少起电信诈骗案件", "数量"),
                             ("How many murders were there in Guilin?", "数字")):  # (was answered: 2020年,桂林市始终坚持…)
         refused = engine.ask(question)
         assert not refused.answered and refused.reason == "no_answer", (question, refused.answer)
