@@ -83,6 +83,8 @@ def counted_noun(norm: str, named: tuple[str, ...] = ()) -> str:
 
 
 def _named_counted(norm: str, named: tuple[str, ...]) -> str:
+    """The words before the count a normalized search names (网格员 of 桂林网格员数量), but its ``named`` places
+    and years, or ""."""
     named_count = _NAMED_COUNT.search(norm)
     if not named_count:
         return ""

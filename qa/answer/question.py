@@ -280,10 +280,10 @@ def analyze(question: str, today: date | None = None) -> Question:
     asks = _asks(norm, english=not has_cjk(text))  # 誰 asks as 谁 does
     if asks == "open" and names_an_amount(norm) and not _ASKS_ANYTHING.search(norm):
         asks = "number"  # (a search for a figure: 2020年桂林网格员数量, 白城命案现案破案率)
-    if asks in ("name", "open") and has_cjk(text) and _ASKED_POST.search(norm):
-        asks = "person"  # (白城公安局长叫什么名字 asks a person's name, not a title's)
-    if asks == "open" and has_cjk(text) and _SEARCHED_POST.search(norm) and not _ASKS_ANYTHING.search(norm):
-        asks = "person"  # (a search for a post's holder: 白城公安局局长; it was answered by any sentence naming 白城)
+    # (白城公安局长叫什么名字 asks a person's name, not a title's; a search for a post, 白城公安局局长, its holder: it
+    # was answered by any sentence naming 白城)
+    if asks in ("name", "open") and has_cjk(text) and asked_post(norm):
+        asks = "person"
     how_many = asks == "number" and asks_amount(norm)
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
