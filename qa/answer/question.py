@@ -142,6 +142,7 @@ _POST = (r"(?:局长|(?:[省市县区州]委|政法委|纪委)?书记|主任|主
 POST = re.compile(rf"{_POST}$")  # a word that ends in a post: 副市长, 国家主席 (English renderings, qa.answer.span)
 _ASKED_POST = re.compile(rf"(副?{_POST})(?:是谁|是哪位|是何人|为何人|的?(?:叫什么(?:名字)?|姓什么|名字是什么|姓名是什么|姓甚名谁))"
                          rf"|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?(副?{_POST})")
+_SEARCHED_POST = re.compile(rf"(副?{_POST})[?？。.!！\s]*$")  # a post ending a search, its holder asked
 
 
 # an English who-question's post: Who is the mayor of Guilin?, Who heads the public order corps …? (not
@@ -166,9 +167,6 @@ def asked_post(question: str) -> str:
         return m.group(1) or m.group(2)
     m = _SEARCHED_POST.search(norm)  # (a search for the holder: 白城公安局局长)
     return m.group(1) if m and not _ASKS_ANYTHING.search(norm) else ""
-
-
-_SEARCHED_POST = re.compile(rf"(副?{_POST})[?？。.!！\s]*$")
 
 
 _ANY_POST = re.compile(_POST)
@@ -282,12 +280,13 @@ def analyze(question: str, today: date | None = None) -> Question:
         asks = "number"  # (a search for a figure: 2020年桂林网格员数量, 白城命案现案破案率)
     # (白城公安局长叫什么名字 asks a person's name, not a title's; a search for a post, 白城公安局局长, its holder: it
     # was answered by any sentence naming 白城)
-    if asks in ("name", "open") and has_cjk(text) and asked_post(norm):
+    post = asked_post(norm)
+    if asks in ("name", "open") and has_cjk(text) and post:
         asks = "person"
     how_many = asks == "number" and asks_amount(norm)
     return Question(text, tuple(constraints), asks, _topic(text, constraints), rendered, recent=_about_the_latest(norm),
                     why=bool(_WHY.search(norm)), asked_noun=asked_noun, subject=subject,
-                    post=asked_post(norm) if asks == "person" else "",
+                    post=post if asks == "person" else "",
                     measure=(asked_measure(norm, tokens) if how_many else "rank" if asks == "number" and asks_rank(norm)
                              else ""), how_many=how_many,
                     counted=(counted_noun(norm, tuple(normalize(c.text) for c in constraints))

@@ -78,12 +78,11 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
 
         def distance(span: tuple[int, int]) -> tuple[int, int]:
             before = [span[0] - end for start, end in anchors if end <= span[0]]
-            if question.asks == "place":  # (a place is as often named before what it did: 大安市公安局被评为…)
-                around = before + [start - span[1] for start, end in anchors if start >= span[1]]
-                return (0, min(around)) if around else (2, span[0])
+            after = [start - span[1] for start, end in anchors if start >= span[1]]
+            if question.asks == "place" and (before or after):  # (named before what it did: 大安市公安局被评为…)
+                return (0, min(before + after))
             if before:
                 return (0, min(before))
-            after = [start - span[1] for start, end in anchors if start >= span[1]]
             return (1, min(after)) if after else (2, span[0])
 
         start, end = min(options, key=distance)
