@@ -1367,6 +1367,12 @@ def test_a_secretary_is_of_the_committee_asked():
     ("找到了多少具尸体", "找到了多少具尸体"),
     ("问题是什么", "问题是什么"),
     ("你知道吗", "你知道吗"),  # (nothing else left: as it was)
+    ("你好，请问桂林的破案率是多少呀？谢谢", "桂林的破案率是多少呀？"),  # (a greeting, and thanks after it)
+    ("麻烦问一下桂林的破案率是多少", "桂林的破案率是多少"),
+    ("打扰一下，白城走访了多少群众？多谢", "白城走访了多少群众？"),
+    ("Hi, how many grid workers does Guilin have? Thanks!", "how many grid workers does Guilin have? "),
+    ("History of Guilin", "History of Guilin"),  # (hi of a word is no greeting)
+    ("桂林公安获得了哪些感谢", "桂林公安获得了哪些感谢"),  # (thanks asked about)
 ])
 def test_what_a_question_says_to_the_assistant_is_not_searched(question, asked):
     """帮我查一下…破案率 had the topic 帮我查一下破案率; the long padded question was refused (0.39)."""
@@ -1603,3 +1609,67 @@ def test_a_year_asked_is_answered_by_a_close_sentence_that_says_one(tmp_path, en
     for question in ("「贝尔德电视发展公司」于何年成立?", "「貝爾德電視發展公司」於何年成立?"):
         answered = engine.ask(question)
         assert answered.answered and answered.answer_span == "1929年", answered.answer
+
+
+def test_a_hotline_s_number_and_a_number_of_years_are_not_counts_or_dates():
+    """完成110智慧接处警系统建设 counted nothing (商洛建了多少个智慧安防小区 was answered 9個 of 基础管控中心, the 110
+    saving the sentence); 连续3年 is a time, not a date (白城禁毒工作连续几年全省第一 -> 16起)."""
+    from qa.answer.figures import dates, measure_of
+
+    sentence = "建成市、縣兩級基礎管控中心9個,完成110智慧接處警系統建設"
+    at = sentence.index("110")
+    assert measure_of(sentence, (at, at + 3)) == "name"
+    assert measure_of("共接警110起", (3, 7)) == "count"
+    assert dates("禁毒工作连续3年全省排名第一") == []
+    assert dates("公元前221年") and dates("2015年,镇赉县") and dates("在位3年后")
+
+
+def test_a_place_or_person_span_is_not_a_county_s_short_form_or_a_city():
+    """公安 (公安县's short form) was the place for 宜州在哪个市; 桂林 (tagged a name by jieba) the person of
+    桂林市委常委、政法委书记赵志军说, whose 志军 jieba tags a noun."""
+    place = analyze("宜州在哪个市")
+    sentence = "河池市公安局宜州分局组建以公、检、法、司为主,其他部门为辅的社会矛盾应急联合调处中心。"
+    a, b = answer_span(place, sentence)
+    assert sentence[a:b] == "河池市"
+    person = analyze("桂林政法委书记是谁")
+    sentence = "桂林市委常委、政法委书记赵志军说。"
+    a, b = answer_span(person, sentence)
+    assert sentence[a:b] == "赵志军"
+
+
+def test_a_year_before_a_figure_in_its_clause_is_the_figure_s():
+    """群众安全感从2015年的82.04%提升到2020年第三季度的98.26%: asked of 2020, 98.26%; of 2015, 82.04%; a year
+    compared with (比2019年提高) is not the figure's."""
+    sentence = "群众安全感从2015年的82.04%提升到2020年第三季度的98.26%……"
+    for question, figure in (("2020年桂林的群众安全感是多少", "98.26%"), ("2015年桂林的群众安全感是多少", "82.04%"),
+                             ("What was Guilin's sense of security in 2020?", "98.26%")):
+        a, b = answer_span(analyze(question), sentence)
+        assert sentence[a:b] == figure, question
+    from qa.answer.figures import figures
+    from qa.answer.scope import own_figures
+
+    year = analyze("2020年破案率提高了多少").years
+    sentence = "2020年,全市破案率比2019年提高5个百分点"
+    assert own_figures(sentence, [f for f in figures(sentence) if sentence[f[0]] == "5"], (), year)
+    sentence = "破案率从2019年的70%提升到2020年的80%"
+    assert [sentence[a:b] for a, b in own_figures(sentence, figures(sentence), (), year)] == ["80%"]
+
+
+def test_what_a_measure_word_of_things_counts_is_a_thing_whatever_jieba_tags_it():
+    """探头 is a verb to jieba: 白城一共有多少个探头 counted nothing and was answered 一个 of 有一个响当当的名字."""
+    from qa.answer.fit import counts_another
+
+    for question in ("白城一共有多少个探头", "白城的探头一共有多少个"):
+        q = analyze(question)
+        assert q.topic == "探头", q.topic
+        assert counts_another(q, "这支铁军、这支劲旅,有一个响当当的名字——白城公安")
+        assert not counts_another(q, "全市公共视频监控探头总量2931个")
+
+
+def test_an_english_rate_of_a_kind_of_crime_needs_a_sentence_that_names_it():
+    from qa.answer.fit import of_another_kind
+
+    q = analyze("What is the clearance rate for homicide cases in Shangluo?")
+    assert of_another_kind(q, "全市公安系統共破獲傳統侵財類案件2396起,“兩搶”案件破案率100%")
+    assert not of_another_kind(q, "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。")
+    assert analyze("What is the public's sense of security in Baicheng?").measure == "share"

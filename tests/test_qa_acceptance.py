@@ -486,6 +486,28 @@ def test_a_search_that_names_a_figure_or_a_post_as_a_stranger_types_it(engine):
         assert not refused.answered, (question, refused.answer)
 
 
+def test_questions_written_afresh_by_strangers(engine):
+    """Fresh questions, each once answered wrongly or refused: one wrapped in a greeting and thanks (refused);
+    a year's figure after another year's in one clause (82.04%, 2015's, for 2020); a county's short form (公安) as
+    the place; a time (连续3年) as a date; a date asked of a report that never says one (answered with a
+    sentence saying none); a count of what is nowhere (智慧安防小区: 9個 of 基础管控中心, saved by 110);
+    a province by a city report's figure with no place in its title; a fire brigade the corpus never
+    names by 844人次 of police commendations; an English rate of homicides by Shangluo's robberies'."""
+    for question, span in (("你好，请问桂林的破案率是多少呀？谢谢", "79.17%"), ("2020年桂林的群众安全感是多少", "98.26%"),
+                           ("What was Guilin's sense of security in 2020?", "98.26%"), ("宜州在哪个市", "河池市"),
+                           ("白城禁毒工作连续几年全省第一", "3年"), ("桂林政法委书记是谁", "赵志军"),
+                           ("What is the clearance rate for homicide cases in Baicheng?", "97.03%")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == span, (question, answered.answer_span, answered.answer)
+    for question in ("宜州巡警大队什么时候成立的", "白城什么时候召开了全省戒毒工作现场会", "商洛建了多少个智慧安防小区",
+                     "吉林省的命案破案率是多少", "桂林市消防支队有多少人",
+                     "What is the clearance rate for homicide cases in Shangluo?"):
+        refused = engine.ask(question)
+        assert not refused.answered, (question, refused.answer)
+    counted = engine.ask("白城的探头一共有多少个")
+    assert not counted.answered or counted.answer_span == "2931个", counted.answer
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""

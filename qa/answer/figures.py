@@ -67,7 +67,7 @@ def measure_of(sentence: str, span: tuple[int, int]) -> str:
     """What the figure at ``span`` (:func:`figures`) of ``sentence`` measures: ``share``, ``money``,
     ``people``, ``time``, ``size``, ``households``, ``count`` (:data:`_MEASURED`), ``ordinal`` (第一个), ``name`` for
     digits written into a word of Latin letters (4G, A380: a model, not a figure; 182CM and 5g are
-    sizes), or ``""`` when unmarked (348)."""
+    sizes) and a hotline's bare number (110智慧接处警), or ``""`` when unmarked (348)."""
     a, b = span
     figure = normalize(sentence[a:b])
     if _SHARE_MARK.search(figure):
@@ -82,7 +82,13 @@ def measure_of(sentence: str, span: tuple[int, int]) -> str:
         if (a > 0 and re.match(r"[A-Za-z]", sentence[a - 1])) or re.match(r"[A-Za-z]", written):
             return "name"
     tail = normalize(written)
-    return next((kind for kind, pattern in _MEASURED if pattern.match(tail)), "")
+    kind = next((kind for kind, pattern in _MEASURED if pattern.match(tail)), "")
+    # (a hotline's number with no measure word is its name: 完成110智慧接处警系统建设 counts nothing)
+    return "name" if not kind and lead == len(figure) and figure in _HOTLINES else kind
+
+
+# The service numbers Chinese news names (police, fire, ambulance, traffic, the public's and anti-fraud lines)
+_HOTLINES = frozenset("110 119 120 122 12110 12315 12345 12348 12337 12389 96110".split())
 
 
 _ONE = re.compile(r"一[个名人份项支条件次种位家所座张部台批场处套间层级期本册篇枚只头股届]")
@@ -170,5 +176,12 @@ def states_count(sentence: str) -> bool:
 
 
 def dates(text: str) -> list[tuple[int, int]]:
-    """Spans of the dates in ``text`` (either script: 13世紀 is 13世纪)."""
-    return [m.span() for m in DATE.finditer(aligned(text))]
+    """Spans of the dates in ``text`` (either script: 13世紀 is 13世纪); not a number of years said as
+    one (禁毒工作连续3年全省排名第一: a time, no date)."""
+    text = aligned(text)
+    return [m.span() for m in DATE.finditer(text)
+            if not (_FEW_YEARS.fullmatch(m.group()) and _LASTING.search(text, 0, m.start()))]
+
+
+_FEW_YEARS = re.compile(r"\d{1,3}\s*年")
+_LASTING = re.compile(r"(?:连续|长达|历时|近|用了|经过|累计|整整|已有|已经|持续)\s*$")

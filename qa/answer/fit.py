@@ -132,7 +132,8 @@ def of_another_kind(question: Question, sentence: str) -> bool:
     …实现了道路交通事故四项指数五年持续下降 (四项 counts indices); in English, by a figure after any change's
     word (By how much did Baicheng's criminal cases fall? -/-> …命案现案破案率达97.03%)."""
     if not has_cjk(question.text):  # (English: a change asked is stated by a figure after a change's word)
-        return english_change(question) and not any(states_change(sentence, span) for span in figures(sentence))
+        return (english_change(question) and not any(states_change(sentence, span) for span in figures(sentence))
+                or _another_crime(question, sentence))
     asked = rate_or_change(question)
     if asked is None:  # (most questions: no figure is read, but a rate's word is)
         return _another_rate(question, sentence)
@@ -188,6 +189,20 @@ def of_another_kind(question: Question, sentence: str) -> bool:
             return True
         return all(s is None for s in said) and _another_rate(question, sentence)
     return False not in said  # (a change is stated after its word: 下降33%, 由…下降到…; 四项指数…下降 is not one)
+
+
+# English words of a kind of crime: a rate or change asked of one is not stated by a sentence that names none
+# of its renderings (What is the clearance rate for homicide cases in Shangluo? -/-> …“兩搶”案件破案率100%)
+_CRIMES = frozenset("homicide robbery burglary theft fraud drug gambling pornography fugitive backlog".split())
+
+
+def _another_crime(question: Question, sentence: str) -> bool:
+    """Does an English question ask a rate or change of a kind of crime (:data:`_CRIMES`) that ``sentence``
+    never names in any rendering?"""
+    if question.measure != "share" and not english_change(question):
+        return False
+    norm = normalize(sentence)
+    return any(word in _CRIMES and not any(r in norm for r in rendered) for word, rendered in question.glosses)
 
 
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]{2}率")
@@ -320,6 +335,7 @@ def says_what_is_asked(question: Question, sentence: str) -> bool:
 
 
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_THINGS = set("个個座所家条條部台项項处處支辆輛只种種批")  # measure words of things, not of people or events
 # (…村屯有多少个; not 有多少人: 加拿大的最大城市在2012年7月時有多少人 asks a population, not of the city)
 _ASKED_AFTER = re.compile(r"(?:有|是|共有|一共有)(?:多少|几)[个個名位起件户戶项項场場次所座条條支]+[？?]?$")
 _LONE_NOUN = re.compile(r"(?![的之以多余来后前内左上下间次])[\u4e00-\u9fff]\W")  # (县 of 5个县(市、区))
@@ -331,7 +347,11 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
     names that noun? 商洛有多少名辅警 -/-> 全市30個集體、46名個人獲…表彰; 商洛有多少个网格 -/-> 建立368個巡防微信群.
     A figure with no noun after it counts the one before it (配备网格员3956名; 懸掛警民聯系牌兩萬余個)."""
     # (or, asked after it, what the question is about: 2012年白城零发案村屯有多少个 -/-> 全市5个县(市、区)…)
-    noun = _nouns(normalize(question.counted or (question.topic if _ASKED_AFTER.search(question.text) else "")))
+    said = normalize(question.counted or (question.topic if _ASKED_AFTER.search(question.text) else ""))
+    noun = _nouns(said)
+    # (what a measure word of things counts is a thing, whatever jieba tags it: 多少个探头, 探头 a verb to it)
+    if not noun and 2 <= len(said) <= 4 and measure_word(normalize(question.text)) in _THINGS:
+        noun = said
     if len(noun) < 2 or question.measure not in _COUNTS or not has_cjk(question.text):
         return False
     def of_another(text: str, span: tuple[int, int], start: int, end: int) -> bool:

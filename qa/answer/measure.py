@@ -15,7 +15,7 @@ from qa.normalize import has_cjk
 # Not a count: a rank (第几), or a question that also asks which or what (哪几座, 北朝几个朝代中哪个朝代…,
 # 几乎所有食物都加入什么油: 几 there is not "how many").
 _NOT_COUNTED = re.compile(r"第几|第多少|排名|名列|排第|排行|哪|什么|谁|何|\bwhat (?:rank|ranking)\b")
-_SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|比重|几成|安全感|满意度|\b(?:percentage|proportion|fraction)\b"
+_SHARE = re.compile(r"(?<![频功汇速码帧辨转])率|比例|百分|占比|比重|几成|安全感|满意度|\b(?:percentage|proportion|fraction|satisfaction|sense of security)\b"
                     r"|^(?!.*\bhow (?:many|much)\b).*\b(?:rate|share)\b")
 _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:元|美元|欧元|日元|英镑|港元|块)|金额|价格|价钱|费用|售价|票价|造价|经费"
                     r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b"

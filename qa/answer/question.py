@@ -65,7 +65,8 @@ else more tell me please thanks thank ok okay hello hi yes no sure continue go o
 # searched and read as the topic, it is words no article has (帮我查一下破案率), and a long one refused the
 # question (confidence 0.39).
 _PREAMBLE = re.compile(
-    r"^\s*(?:请问(?:一下)?|想问(?:一下)?|问一下"
+    r"^\s*(?:(?:你好|您好|嗨|哈喽|(?i:hello|hi)\b)[呀啊]?|打扰(?:一下|了)|(?:麻烦|劳驾)(?:你|您)?(?:问|请教)?(?:一下)?"
+    r"|(?:我想)?请教(?:一下)?|请问(?:一下)?|想问(?:一下)?|问一下"
     r"|(?:请|麻烦)?(?:你|您)?(?:帮我|帮忙|给我)(?:查询|查查|查|搜索|搜|找找|找|看看)(?:一下)?"
     r"|(?:请|麻烦)?(?:你|您)?(?:查询|查查|查|搜索|搜|找找|找|看看)一下"
     r"|(?:请|麻烦)?(?:你|您)?(?:告诉我|(?:跟|给)我(?:说说|讲讲|说|讲))(?:一下)?|(?:你|您)(?:知道|知不知道|清楚|了解)"
@@ -73,10 +74,17 @@ _PREAMBLE = re.compile(
     r"|根据(?:你们?的|您的|现有的?|已有的?)?(?:资料|材料|语料|数据|文章|报道|新闻))[\s,，:：、]*")
 
 
+# ... and the thanks after it (…是多少？谢谢！): words no article has, that lowered the answer's confidence
+# (感谢, thanks only after a stop: 获得了哪些感谢 asks about thanks)
+_THANKS = re.compile(r"(?:(?<=\S)[\s,，。.!！~～]*(?:谢谢|多谢)|(?<=[?？。.!！,，~～\s])(?:感谢|(?i:thanks|thank you)))"
+                     r"(?:你|您|啦|了|哈)*[\s,，。.!！~～]*$")
+
+
 def without_preamble(question: str) -> str:
-    """``question`` without what it says to the assistant before asking (:data:`_PREAMBLE`): 我想了解一下，
-    根据你们的资料，桂林市…是多少呢？ -> 桂林市…是多少呢？; the question itself when nothing else is left."""
-    rest, before = question, None
+    """``question`` without what it says to the assistant before asking (:data:`_PREAMBLE`) and the
+    thanks after it: 你好，我想了解一下，根据你们的资料，桂林市…是多少呢？谢谢 -> 桂林市…是多少呢？; the question
+    itself when nothing else is left."""
+    rest, before = _THANKS.sub("", question), None
     while rest != before:
         before, rest = rest, _PREAMBLE.sub("", rest, count=1)
     return rest if len(rest.strip(" ？?。!！吗呢")) >= 2 else question
@@ -102,8 +110,8 @@ _ASKS = (
     ("number", rf"多少|几|比例|百分之|占比|比重|{LENGTH_ASKED}"
                r"|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
                r"|\bwhat (?:percentage|proportion|share|fraction|number|amount|rank|ranking)\b|\bnumber of\b"
-               r"|\bwhat (?:is|was|are|were) (?:the |[\w-]+'s )(?:[\w-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
-               r"|population|share|size|length|cost|price)\b"),
+               r"|\bwhat (?:is|was|are|were) (?:the |[\w-]+'s )(?:[\w'-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
+               r"|population|share|size|length|cost|price|satisfaction|sense of security)\b"),
     ("person", r"谁|哪位|何人|什么人|哪个人|哪一位|\bwho(?:m|se)?\b"),
     ("place", r"哪里|哪儿|何处|何地|什么地方|哪个(?:城市|国家|省份?|地区|地方|县|市)|哪座城市|\bwhere\b"
               r"|\bwhich (?:city|country|province|region|place)\b"),
@@ -195,7 +203,7 @@ def names_post(question: Question, norm: str) -> bool:
 
 
 _QUESTION_WORDS = re.compile(
-    r"请问|[是有]?多少[个個名人次件起家元条條所只隻项項座位种種倍年天]?|是几|几[个個名人次件起家元条條所只隻项項座位种種倍年天]?"
+    r"请问|一共|总共|共计|总计|大概|大约|[是有]?多少[个個名人次件起家元条條所只隻项項座位种種倍年天]?|是几|几[个個名人次件起家元条條所只隻项項座位种種倍年天]?"
     r"|叫什么名字|叫什么|姓什么|名字是什么|姓名是什么|是什么|什么|是谁|谁|哪里|哪儿|哪[个些位一]?|怎么样|怎么|怎样|如何|为什么|为何|吗|呢|么|[？?！!。，,\s]+"
 )
 

@@ -97,7 +97,16 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
                                               and "%" in text[span[0]:span[1]]):
             return True
         return bool(time) and not time & asked and not years_named(text)
+    # (a year named before it in its own clause is the figure's, but the one compared with: 从2015年的82.04%提升到
+    # 2020年…的98.26% asked of 2020 -/-> 82.04%; 比2019年提高5个百分点 is the year the sentence names)
+    start = clause(text, span)[0]
+    before = years_named(_COMPARED.sub("", text[start:span[0]]))
+    if before and not before & asked:
+        return True
     return not named & asked
+
+
+_COMPARED = re.compile(r"(?:比|较|相比|相较|同比|环比|与|和|跟|对比)\s*(?:1[5-9]|20)\d{2}\s*年?")
 
 
 
@@ -173,12 +182,15 @@ def _title_codes(title: str) -> frozenset[str]:
 
 def of_a_place_within(doc: Document, places: tuple[Constraint, ...]) -> bool:
     """Is ``doc`` about a city or county within a province asked, not about the province (its title
-    names 桂林, not 广西: 广西的破案率是多少 is not answered by the Guilin report's 八类…破案率分别达到89.04%)?"""
+    names 桂林, not 广西: 广西的破案率是多少 is not answered by the Guilin report's 八类…破案率分别达到89.04%;
+    with no place in its title, its text names 白城 most, :func:`_own_codes`)?"""
     codes = _codes(places)
     asked = {code for code in codes if gazetteer().places[code].level == 0}
-    titled = _title_codes(doc.title or "")
+    if not asked:
+        return False
+    own = _own_codes(doc)  # (its title's places, else its text's: 吉林省的命案破案率是多少 -/-> 白城's 97.03%)
     # (广西桂林的破案率是多少 asks the city too: its report is the one)
-    return bool(asked) and not titled & codes and any(_holds(a, {code}) for a in asked for code in titled)
+    return not own & codes and any(_holds(a, {code}) for a in asked for code in own)
 
 
 # A place named as part of a person's post (桂林市副市长、公安局局长朱永辉指令…) says who speaks, not where

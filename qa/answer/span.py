@@ -272,6 +272,14 @@ def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
     return out
 
 
+def _a_city(word: str) -> bool:
+    """Is ``word`` the name of a province or city, or a county's full name (not a county's short form,
+    which is often a word or a given name too)?"""
+    gaz = gazetteer()
+    alias = normalize(word)
+    return alias in gaz.aliases and alias not in gaz.weak
+
+
 def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     """Spans of the people (``person``), places (``place``) or names (``name``: titles in 《》 or quotes,
     proper nouns) in ``sentence``."""
@@ -282,18 +290,22 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
         start, end, word, flag = tokens[i]
         # a surname jieba tags apart from the given name it also tags a name (覃 雨露): one person. (Not
         # any word after a one-character name: jieba tags 史, 胡, 隋 so before 上将, 景沄, 内乱.)
+        # (and right after a post, whatever jieba tags the given name: 政法委书记赵志军, 志军 a noun to it)
         if ("nr" in tags and flag.startswith("nr") and len(word) == 1 and i + 1 < len(tokens)
-                and 1 <= len(tokens[i + 1][2]) <= 2 and tokens[i + 1][3] == "nr"):
+                and 1 <= len(tokens[i + 1][2]) <= 2 and (tokens[i + 1][3] == "nr" or (
+                    i > 0 and POST.search(tokens[i - 1][2]) and tokens[i + 1][3].startswith("n")))):
             out.append((start, tokens[i + 1][1]))
             i += 2
             continue
-        if flag.startswith(tags) and len(word) >= 2:
+        # (not a place jieba tags a name: 桂林 of 桂林市委常委)
+        if flag.startswith(tags) and len(word) >= 2 and not (asks == "person" and _a_city(word)):
             out.append((start, end))
         i += 1
     if asks == "place":
         norm = normalize(sentence)
-        if len(norm) == len(sentence):
-            out += [(a, b) for a, b, _ in gazetteer().find(norm)]
+        if len(norm) == len(sentence):  # (a county's short form only where jieba reads a place: not 公安 of 公安局)
+            gaz = gazetteer()
+            out += [(a, b) for a, b, alias in gaz.find(norm) if alias not in gaz.weak]
     if asks == "name":
         out = [m.span() for m in _QUOTED.finditer(sentence)] + out
     return sorted(set(out))
