@@ -492,11 +492,13 @@ def test_questions_written_afresh_by_strangers(engine):
     the place; a time (连续3年) as a date; a date asked of a report that never says one (answered with a
     sentence saying none); a count of what is nowhere (智慧安防小区: 9個 of 基础管控中心, saved by 110);
     a province by a city report's figure with no place in its title; a fire brigade the corpus never
-    names by 844人次 of police commendations; an English rate of homicides by Shangluo's robberies'."""
+    names by 844人次 of police commendations; an English rate of homicides by Shangluo's robberies'; the year of
+    an honour a semicolon-joined clause before gives (2014年,…;白城市公安局被评为…) by another honour's 2012年."""
     for question, span in (("你好，请问桂林的破案率是多少呀？谢谢", "79.17%"), ("2020年桂林的群众安全感是多少", "98.26%"),
                            ("What was Guilin's sense of security in 2020?", "98.26%"), ("宜州在哪个市", "河池市"),
                            ("白城禁毒工作连续几年全省第一", "3年"), ("桂林政法委书记是谁", "赵志军"),
-                           ("What is the clearance rate for homicide cases in Baicheng?", "97.03%")):
+                           ("What is the clearance rate for homicide cases in Baicheng?", "97.03%"),
+                           ("白城市公安局是哪年被评为全国追逃工作先进单位的", "2014年")):  # (2014年,…;白城市公安局被评为…)
         answered = engine.ask(question)
         assert answered.answered and answered.answer_span == span, (question, answered.answer_span, answered.answer)
     for question in ("宜州巡警大队什么时候成立的", "白城什么时候召开了全省戒毒工作现场会", "商洛建了多少个智慧安防小区",
@@ -779,3 +781,11 @@ def test_a_sentence_that_points_back_is_shown_with_the_one_before(encyclopedia):
     assert result.answered and result.answer.startswith("西方式握拍") and result.answer.endswith("上旋球。"), result.answer
     first = result.citations[0]
     assert first.text[first.answer_start:first.answer_end].strip() == result.answer  # both marked in the passage
+
+
+def test_a_date_asked_of_an_undated_article_may_be_an_event(encyclopedia):
+    """A dated report that never says when is refused a date question (test_questions_written_afresh_by_strangers);
+    an encyclopedia says when by an era or an event (東漢, 一局比賽結束之後): drcd-dev lost 10 right answers when
+    every article was held to a date."""
+    result = encyclopedia.ask("网球比赛中什么时候发球？")
+    assert result.answered and "每一分的开始" in result.answer, (result.reason, result.answer)

@@ -436,6 +436,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     fit = np.array([fits(question.asks, t, question.measure, level, one, day) and not counts_another(question, t)
                     and not of_another_kind(question, t) and not of_another_level(question, t)
                     and not ranks_another(question, t) for t in texts])
+    if question.asks == "date":  # (a date the sentence it continues says: 2014年,…评为…;白城市公安局被评为“全国追逃…”)
+        fit |= np.array([joined[i] and fits("date", texts[i - 1], day=day) for i in range(len(texts))])
     # (whoever's: the figures of other places, a wider area's too, of the year asked; with no place asked,
     # what said_for says)
     if not question.places:
