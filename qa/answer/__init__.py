@@ -127,7 +127,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         for word in absent or unmet_owner(q, passage):
             # (a Chinese word the corpus never uses is not said in other words by a sentence that has none of
             # its characters: 桂林市消防支队有多少人 -/-> …共有844人次、173个集体被记功嘉奖, which the model finds close)
-            if ((absent and has_cjk(word) and not set(normalize(word)) & set(normalize(found.texts[sentence])))
+            # (of three characters or more: 时候 of …在2022年的时候… is no subject)
+            if ((absent and has_cjk(word) and len(word) >= 3
+                 and not set(normalize(word)) & set(normalize(found.texts[sentence])))
                     or pulled_away(q, word, qvec, found.vectors[sentence], encode)):
                 return word
         return None

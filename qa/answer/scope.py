@@ -98,7 +98,8 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
             return True
         return bool(time) and not time & asked and not years_named(text)
     # (a year named before it in its own clause is the figure's, but the one compared with: 从2015年的82.04%提升到
-    # 2020年…的98.26% asked of 2020 -/-> 82.04%; 比2019年提高5个百分点 is the year the sentence names)
+    # 2020年…的98.26% asked of 2020 -/-> 82.04%; 比2019年提高5个百分点 is the year the sentence names; 在2021年和
+    # 2022年连续两年保持100% is both years')
     start = clause(text, span)[0]
     before = years_named(_COMPARED.sub("", text[start:span[0]]))
     if before and not before & asked:
@@ -106,7 +107,8 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
     return not named & asked
 
 
-_COMPARED = re.compile(r"(?:比|较|相比|相较|同比|环比|与|和|跟|对比)\s*(?:1[5-9]|20)\d{2}\s*年?")
+# (a year compared with: 比2019年, 同比2019年, 较2019年, 与2019年相比, 2019年同期; not a list's, 2021年和2022年)
+_COMPARED = re.compile(r"(?:比|较)\s*(?:1[5-9]|20)\d{2}\s*年?|(?:1[5-9]|20)\d{2}\s*年?\s*(?:相比|相较|比较|同期)")
 
 
 
