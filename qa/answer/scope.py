@@ -111,7 +111,6 @@ def _of_another_year(text: str, span: tuple[int, int], years: tuple[Constraint, 
 _COMPARED = re.compile(r"(?:比|较)\s*(?:1[5-9]|20)\d{2}\s*年?|(?:1[5-9]|20)\d{2}\s*年?\s*(?:相比|相较|比较|同期)")
 
 
-
 def years_named(text: str) -> set[int]:
     """The years ``text`` names, a span of years (2019至2021年) with the years between."""
     named = {int(m.group(1)) for m in _YEAR_NAMED.finditer(text)}
