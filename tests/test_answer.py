@@ -1372,6 +1372,7 @@ def test_a_secretary_is_of_the_committee_asked():
     ("打扰一下，白城走访了多少群众？多谢", "白城走访了多少群众？"),
     ("Hi, how many grid workers does Guilin have? Thanks!", "how many grid workers does Guilin have? "),
     ("History of Guilin", "History of Guilin"),  # (hi of a word is no greeting)
+    ("hello world", "hello world"),  # (nor one that no stop follows)
     ("桂林公安获得了哪些感谢", "桂林公安获得了哪些感谢"),  # (thanks asked about)
 ])
 def test_what_a_question_says_to_the_assistant_is_not_searched(question, asked):

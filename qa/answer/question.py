@@ -65,7 +65,7 @@ else more tell me please thanks thank ok okay hello hi yes no sure continue go o
 # searched and read as the topic, it is words no article has (帮我查一下破案率), and a long one refused the
 # question (confidence 0.39).
 _PREAMBLE = re.compile(
-    r"^\s*(?:(?:你好|您好|嗨|哈喽|(?i:hello|hi)\b)[呀啊]?|打扰(?:一下|了)|(?:麻烦|劳驾)(?:你|您)?(?:问|请教)?(?:一下)?"
+    r"^\s*(?:(?:你好|您好|嗨|哈喽)[呀啊]?|(?i:hello|hi)\s*[,，!！]|打扰(?:一下|了)|(?:麻烦|劳驾)(?:你|您)?(?:问|请教)?(?:一下)?"
     r"|(?:我想)?请教(?:一下)?|请问(?:一下)?|想问(?:一下)?|问一下"
     r"|(?:请|麻烦)?(?:你|您)?(?:帮我|帮忙|给我)(?:查询|查查|查|搜索|搜|找找|找|看看)(?:一下)?"
     r"|(?:请|麻烦)?(?:你|您)?(?:查询|查查|查|搜索|搜|找找|找|看看)一下"
