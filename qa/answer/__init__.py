@@ -189,9 +189,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # say what it is about (所以对处理高球最有效 needs the grip named just before).
     # So is one that owes the date asked to the one a semicolon joins it to (2014年,镇赉县公安局被…评为…;白城市公安局被评为
     # “全国追逃工作先进单位” for 哪年被评为全国追逃工作先进单位).
-    if best > 0 and found.spans[best - 1][0] == best_hit and (points_back(found.texts[best], q) or (
-            q.asks == "date" and not fits("date", found.texts[best])
-            and found.texts[best - 1].rstrip().endswith(("；", ";")) and fits("date", found.texts[best - 1]))):
+    if best > 0 and found.spans[best - 1][0] == best_hit and (
+            points_back(found.texts[best], q) or found.dated_before is not None and found.dated_before[best]):
         best_start = found.spans[best - 1][1]
     # A why-question's reason often follows the sentence that states the fact (…不得走动；这是为了…):
     # when the chosen sentence gives none and the next one in its passage does, both are shown.

@@ -81,8 +81,13 @@ class Gazetteer:
             self._automaton.add_word(alias, alias)
         self._automaton.make_automaton()
 
-    def find(self, norm_text: str) -> list[tuple[int, int, str]]:
-        """Longest non-overlapping (start, end, alias) place mentions in normalized text."""
+    def strong(self, alias: str) -> bool:
+        """Is normalized ``alias`` a place by itself: a name, not a county's weak short form (:attr:`weak`)?"""
+        return alias in self.aliases and alias not in self.weak
+
+    def find(self, norm_text: str, strong: bool = False) -> list[tuple[int, int, str]]:
+        """Longest non-overlapping (start, end, alias) place mentions in normalized text; with ``strong``,
+        those of them that are places by themselves (:meth:`strong`)."""
         found = []
         for end, alias in self._automaton.iter(norm_text):
             found.append((end + 1 - len(alias), end + 1, alias))
@@ -92,7 +97,7 @@ class Gazetteer:
             if start >= last_end:
                 out.append((start, end, alias))
                 last_end = end
-        return out
+        return [m for m in out if m[2] not in self.weak] if strong else out
 
     def forms(self, codes) -> tuple[str, ...]:
         """Every name of the places ``codes`` (a mention of any one of them names the place)."""

@@ -163,8 +163,8 @@ def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
     # (全国各地 says where from, not of what area: 一个盘踞在全国各地…的团伙被打掉,…追回被骗的93万元 is 全州's)
     starts = [m.start() for m in _WIDER[level].finditer(norm)
               if not (level and _names_a_level(norm, m.start(), m.end())) and not norm.startswith("各地", m.end())]
-    starts += [start for start, _, alias in gaz.find(norm) if alias not in gaz.weak
-               and min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
+    starts += [start for start, _, alias in gaz.find(norm, strong=True)
+               if min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
     return min(starts, default=None)
 
 
@@ -177,8 +177,7 @@ def _names_a_level(norm: str, start: int, end: int) -> bool:
 @lru_cache(maxsize=4096)
 def _title_codes(title: str) -> frozenset[str]:
     gaz = gazetteer()
-    return frozenset(code for _, _, alias in gaz.find(normalize(title)) if alias not in gaz.weak
-                     for code in gaz.aliases[alias])
+    return frozenset(code for _, _, alias in gaz.find(normalize(title), strong=True) for code in gaz.aliases[alias])
 
 
 def of_a_place_within(doc: Document, places: tuple[Constraint, ...]) -> bool:
@@ -305,8 +304,8 @@ def another_place(norm: str, places: tuple[Constraint, ...]) -> bool:
         return False
     gaz = gazetteer()
     asked = _codes(places)
-    return any(alias not in gaz.weak and not _common(alias) and not all(_holds(code, asked) for code in gaz.aliases[alias])
-               for _, _, alias in gaz.find(norm))
+    return any(not _common(alias) and not all(_holds(code, asked) for code in gaz.aliases[alias])
+               for _, _, alias in gaz.find(norm, strong=True))
 
 
 def narrower(places: tuple[Constraint, ...]) -> tuple[Constraint, ...]:

@@ -72,6 +72,9 @@ class Candidates:
     unlocated: np.ndarray | None = None
     elsewhere: np.ndarray | None = None
     passing: tuple[Constraint, ...] = ()
+    # (a date question) sentences that owe the date to the one a semicolon joins them to before, in their
+    # passage: 2014年,…评为…;白城市公安局被评为“全国追逃…” — shown with it
+    dated_before: np.ndarray | None = None
 
     def best_in_hit(self) -> dict[int, int]:
         """Each passage's best sentence: hit position -> sentence index (the first, on a tie)."""
@@ -416,8 +419,9 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # (or one a semicolon joins it to: 截至2020年11月,…攀升至45.76%;八类…,抓获命案在逃人员28名 are 2020's)
     docs = [index.documents[hit.chunk.doc_id] for hit in hits]
     times = [article_time(doc) if question.years else frozenset() for doc in docs]
-    joined = [back[i] or i > 0 and spans[i - 1][0] == spans[i][0] and texts[i - 1].rstrip().endswith(("；", ";"))
-              for i in range(len(spans))]
+    semicolon = [i > 0 and spans[i - 1][0] == spans[i][0] and texts[i - 1].rstrip().endswith(("；", ";"))
+                 for i in range(len(spans))]
+    joined = [back[i] or semicolon[i] for i in range(len(spans))]
 
     # (a province asked: a report on a city within it gives the city's figures, scope.of_a_place_within)
     city_reports = [of_a_place_within(doc, question.places) for doc in docs]
@@ -436,8 +440,11 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     fit = np.array([fits(question.asks, t, question.measure, level, one, day) and not counts_another(question, t)
                     and not of_another_kind(question, t) and not of_another_level(question, t)
                     and not ranks_another(question, t) for t in texts])
+    dated_before = None
     if question.asks == "date":  # (a date the sentence it continues says: 2014年,…评为…;白城市公安局被评为“全国追逃…”)
-        fit |= np.array([joined[i] and fits("date", texts[i - 1], day=day) for i in range(len(texts))])
+        dated = np.array([joined[i] and fits("date", texts[i - 1], day=day) for i in range(len(texts))])
+        dated_before = dated & np.array([semicolon[i] and not fits("date", t, day=day) for i, t in enumerate(texts)])
+        fit |= dated
     # (whoever's: the figures of other places, a wider area's too, of the year asked; with no place asked,
     # what said_for says)
     if not question.places:
@@ -482,7 +489,7 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         if named.any():
             total = total - settings.nameless_penalty * (~named)
     return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, barred, holds, unlocated, elsewhere,
-                      tuple(dict.fromkeys(c for places in away for c in places)))
+                      tuple(dict.fromkeys(c for places in away for c in places)), dated_before)
 
 
 SUBJECT_MARGIN = 0.01  # a word whose removal brings the question this much closer to the answer is not its subject

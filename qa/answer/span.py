@@ -275,9 +275,7 @@ def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
 def _a_city(word: str) -> bool:
     """Is ``word`` the name of a province or city, or a county's full name (not a county's short form,
     which is often a word or a given name too)?"""
-    gaz = gazetteer()
-    alias = normalize(word)
-    return alias in gaz.aliases and alias not in gaz.weak
+    return gazetteer().strong(normalize(word))
 
 
 def names(asks: str, sentence: str) -> list[tuple[int, int]]:
@@ -304,8 +302,7 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     if asks == "place":
         norm = normalize(sentence)
         if len(norm) == len(sentence):  # (a county's short form only where jieba reads a place: not 公安 of 公安局)
-            gaz = gazetteer()
-            out += [(a, b) for a, b, alias in gaz.find(norm) if alias not in gaz.weak]
+            out += [(a, b) for a, b, _ in gazetteer().find(norm, strong=True)]
     if asks == "name":
         out = [m.span() for m in _QUOTED.finditer(sentence)] + out
     return sorted(set(out))
