@@ -15,7 +15,7 @@ import numpy as np
 from qa.answer import AnswerSettings, analyze, answer, check_question, prepare
 from qa.answer.english import places_in_chinese
 from qa.answer.places import in_full
-from qa.answer.question import without_preamble
+from qa.answer.question import unspaced, without_preamble
 from qa.chunking import ChunkSettings
 from qa.conversation import rewrite
 from qa.documents import MAX_DOC_CHARS, load_documents
@@ -106,8 +106,8 @@ class Engine:
             return in_full(places_in_chinese(text, frequency), frequency)
 
         # (a follow-up's places are read as its history's are: 那凭祥呢 after 隆林每年投入多少钱… names a place)
-        query = as_the_corpus_writes(without_preamble(query or (rewrite(
-            as_the_corpus_writes(question), [as_the_corpus_writes(h) for h in history]) if history else question)))
+        query = as_the_corpus_writes(without_preamble(unspaced(query or (rewrite(
+            as_the_corpus_writes(question), [as_the_corpus_writes(h) for h in history]) if history else question))))
         if query != question:  # (checking costs a tokenization: once per text)
             query = check_question(query)
         analysis = analyze(query, today=self.today())

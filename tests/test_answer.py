@@ -1676,3 +1676,66 @@ def test_an_english_rate_of_a_kind_of_crime_needs_a_sentence_that_names_it():
     assert of_another_kind(q, "全市公安系統共破獲傳統侵財類案件2396起,“兩搶”案件破案率100%")
     assert not of_another_kind(q, "八类严重暴力犯罪案件呈下降趋势,命案现案破案率达97.03%。")
     assert analyze("What is the public's sense of security in Baicheng?").measure == "share"
+
+
+@pytest.mark.parametrize("typed, read", [("桂林 网格员 数量", "桂林网格员数量"), ("白城 2016年 破案率", "白城2016年破案率"),
+                                         ("2015 年约什·诺曼", "2015年约什·诺曼"), ("桂林\u3000破案率", "桂林破案率"),
+                                         ("Guilin 破案率", "Guilin 破案率"), ("hello world", "hello world")])
+def test_keywords_typed_with_spaces_are_read_as_chinese_writes_them(typed, read):
+    """桂林 网格员 数量 asked nothing (数量 after a space named no amount) and was answered with a sentence about
+    网格员 without a figure; spaces between Latin words, or a Latin word and Chinese, stay."""
+    from qa.answer.question import unspaced
+
+    assert unspaced(typed) == read
+    if read == "桂林网格员数量":
+        assert analyze(read).asks == "number"
+
+
+@pytest.mark.parametrize("question, places", [("龙胜有多少网格员", ["龙胜"]), ("2020年龙胜的破案率是多少", ["龙胜"]),
+                                              ("在龙胜，网格员有多少", ["龙胜"]), ("成吉思汗的长子是谁", []),
+                                              ("老城中央的镇淮楼最早于何时被兴建", []), ("机场快线中的九龙站以及哪一个站为地底车站", [])])
+def test_a_county_s_short_form_that_opens_the_question_is_its_place(question, places):
+    """龙胜 (龙胜各族自治县, written only in 龙胜法院 by the corpus) named no place and 龙胜有多少网格员 was answered
+    with all of 桂林's 3956名; a short form elsewhere in a question (成吉思汗的长子, 长子县's) is no place."""
+    assert [c.text for c in analyze(question).places] == places
+
+
+def test_a_township_jieba_cuts_is_the_place_not_the_county_inside_it():
+    """欧氏兄弟是在哪里贩毒的 -> 安乡 (安乡县's short form) of 阳安乡, which jieba cuts 阳/安乡."""
+    sentence = "平乐县警方掌握重要线索:阳安乡欧氏兄弟4人在当地长期贩毒,令当地多人染上毒瘾。"
+    a, b = answer_span(analyze("欧氏兄弟是在哪里贩毒的"), sentence)
+    assert sentence[a:b] == "阳安乡"
+
+
+def test_a_quoted_name_is_the_name_asked_but_not_a_person_s():
+    """凭祥的警务平台叫什么名字 -> 公安局 (of 凭祥市公安局) before the “凭祥草帽警察” the sentence quotes; a
+    person's name asked is the person's, not a title quoted after it."""
+    sentence = "凭祥市公安局专门建立“凭祥草帽警察”微信工作平台,各警种及政府相关部门工作人员加入进来。"
+    a, b = answer_span(analyze("凭祥的警务平台叫什么名字"), sentence)
+    assert sentence[a:b] == "“凭祥草帽警察”"
+    sentence = "试马派出所民警汪倩上门服务,成为老人的“贴心人”。"
+    a, b = answer_span(analyze("试马派出所民警叫什么名字"), sentence)
+    assert sentence[a:b] == "汪倩"
+
+
+def test_a_why_question_s_answer_goes_on_in_the_sentence_about_it_that_follows():
+    """恭城县为什么要在茶江安装水上天眼 -> …安装的视频监控系统。 alone; the next sentence, about it (它…), says
+    what it is for. A following sentence about something else is not shown."""
+    from qa.answer.select import gives_reason_after
+
+    why = analyze("恭城县为什么要在茶江安装水上天眼")
+    chosen = "水上“天眼”,是恭城县委政法委综治中心投资70万元在母亲河茶江河段安装的视频监控系统。"
+    assert gives_reason_after(why, chosen, "它在非法捕捞高发水域启用,对非法捕捞行为实时监控,有效震慑了违法分子。")
+    assert not gives_reason_after(why, chosen, "强化综治中心建设,加快推进社会治理现代化。")
+    assert not gives_reason_after(analyze("恭城县在茶江安装了什么"), chosen, "它在非法捕捞高发水域启用。")
+
+
+@pytest.mark.parametrize("question, state", [("桂林的四级综治中心建成了吗", "建成"), ("白城的看守所扩建完成了吗？", "完成"),
+                                             ("欧某富落网了没有", "落网"), ("白城有没有", ""),
+                                             ("桂林的破案率超过90%了吗", ""), ("桂林的总破案率是79.17%吗？", "")])
+def test_a_yes_or_no_question_asks_about_the_deed_before_it(question, state):
+    """桂林的四级综治中心建成了吗 was answered with …全力推动…四级综治中心建设 (a plan), not …全面建成,建制率100%:
+    the deed asked (建成) is what the answer must say. A figure asked about is a number question's."""
+    from qa.answer.select import asked_state
+
+    assert asked_state(analyze(question)) == state

@@ -510,6 +510,26 @@ def test_questions_written_afresh_by_strangers(engine):
     assert not counted.answered or counted.answer_span == "2931个", counted.answer
 
 
+def test_questions_of_kinds_not_asked_before(engine):
+    """Fresh questions of kinds not probed before, each once answered wrongly or refused: keywords with
+    spaces; a county's short form the corpus writes only inside other words (龙胜法院), and one it writes
+    only in an office's name (秀峰分局), answered with all of 桂林's 3956名; a yes-or-no question answered with
+    a plan (…全力推动…建设) rather than the deed (全面建成); a name the sentence quotes; a township jieba cuts;
+    a share whose best sentence states none with one that does just behind; a why-question whose purpose
+    the next sentence tells (它…)."""
+    for question, span in (("桂林 网格员 数量", "3956名"), ("白城 探头 总数", "2931个"), ("白城群众安全感", "95%"),
+                           ("凭祥的警务平台叫什么名字", "“凭祥草帽警察”"), ("欧氏兄弟是在哪里贩毒的", "阳安乡")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == span, (question, answered.answer_span, answered.answer)
+    for question in ("龙胜有多少网格员", "秀峰有多少网格员"):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.missing, (question, refused.answer)
+    done = engine.ask("桂林的四级综治中心建成了吗")
+    assert done.answered and "全面建成" in done.answer, done.answer
+    why = engine.ask("恭城县为什么要在茶江安装水上天眼")
+    assert why.answered and "非法捕捞" in why.answer, why.answer
+
+
 def test_a_year_asked_is_not_answered_with_another_year_s_figure(engine):
     """Guilin's 2023 article mentions 2021 (2021年以来…) and gives 2022's rates: asked of 2021, its
     79.17% is not the answer; asked of 2022, it is."""

@@ -127,11 +127,29 @@ _POINTS_BACK = re.compile(r"^\W*(?:取而代|所以|因此|因而|因为|于是|
 _REASON = re.compile(r"因为|由于|为了|因此|所以|因而|原因|目的|以免|以便|导致|致使|之故|为由")
 
 
+def asked_state(question: Question) -> str:
+    """The deed or state a Chinese yes-or-no question asks about (建成 of 四级综治中心建成了吗, 完成 of
+    扩建完成了没有), or ""."""
+    if question.asks != "open":
+        return ""
+    m = _YES_NO.search(normalize(question.text))
+    return m.group(1) if m else ""
+
+
+_YES_NO = re.compile(r"([\u4e00-\u9fff]{2})(?:了吗|了没有?|了么)[?？。!！\s]*$")
+
+
 def gives_reason_after(question: Question, sentence: str, following: str) -> bool:
     """Does ``following`` (the next sentence of the passage) give the reason a why-``question``
     (:attr:`Question.why`) asks for, which ``sentence`` (the one chosen) does not? (为何发球时脚不能走动
-    -> 两脚不应偏离最初的位置。 + 这是为了防止故意误导球的走向。)"""
-    return question.why and not _REASON.search(normalize(sentence)) and bool(_REASON.search(normalize(following)))
+    -> 两脚不应偏离最初的位置。 + 这是为了防止故意误导球的走向。) Or goes on about what it says, where a purpose
+    is often told as what the thing does (恭城县为什么要安装水上天眼 -> …安装的视频监控系统。 + 它在非法捕捞高发水域
+    启用,对非法捕捞行为实时监控…)."""
+    return question.why and not _REASON.search(normalize(sentence)) and bool(
+        _REASON.search(normalize(following)) or _GOES_ON.search(normalize(following)))
+
+
+_GOES_ON = re.compile(r"^\W*(?:它|其|这|此|该)")
 
 
 def points_back(sentence: str, question: Question | None = None) -> bool:
@@ -440,6 +458,13 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     fit = np.array([fits(question.asks, t, question.measure, level, one, day) and not counts_another(question, t)
                     and not of_another_kind(question, t) and not of_another_level(question, t)
                     and not ranks_another(question, t) for t in texts])
+    # (a yes-or-no question about a deed or a state is answered by a sentence that says it: 桂林的四级综治中心
+    # 建成了吗 -> …四级综治中心全面建成,建制率100%, not …全力推动…四级综治中心建设)
+    state = asked_state(question)
+    if state:
+        says = np.array([state in normalize(t) for t in texts])
+        if (fit & says).any():
+            fit &= says
     dated_before = None
     if question.asks == "date":  # (a date the sentence it continues says: 2014年,…评为…;白城市公安局被评为“全国追逃…”)
         dated = np.array([joined[i] and fits("date", texts[i - 1], day=day) for i in range(len(texts))])

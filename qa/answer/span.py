@@ -33,6 +33,9 @@ def units(text: str) -> set[str]:
 
 
 _QUOTED = re.compile(r"《[^》]{1,40}》|“[^”]{1,40}”|「[^」]{1,40}」")
+_OPENING_QUOTES = "《“「"
+_A_PERSONS_NAME = re.compile(r"(?:长|书记|主任|主席|委员|民警|警察|警官|人|者|员|师|生|女士|老人|儿子|女儿|妻子|丈夫)的?"
+                             r"(?:叫什么|名字是什么|姓名是什么|什么名字)|\b(?:who|whose)\b", re.IGNORECASE)
 
 
 def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
@@ -63,6 +66,10 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         # nor another place's or year's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
         mine = own_figures(sentence, options, question.places, question.years) if question.constraints else options
         options = mine or options
+    # (a name the sentence quotes is the one it gives: “凭祥草帽警察”, not 公安局; but not a person's:
+    # 试马派出所民警叫什么名字 -> 汪倩, not the “贴心人” she became)
+    if question.asks == "name" and not _A_PERSONS_NAME.search(normalize(question.text)):
+        options = [(a, b) for a, b in options if sentence[a] in _OPENING_QUOTES] or options
     if not options:
         return None
     if question.asks == "number":
@@ -297,6 +304,10 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
             continue
         # (not a place jieba tags a name: 桂林 of 桂林市委常委)
         if flag.startswith(tags) and len(word) >= 2 and not (asks == "person" and _a_city(word)):
+            # (a township's first character jieba cuts off, reading a county's name in the rest: 阳/安乡)
+            if (flag.startswith("ns") and len(word) == 2 and word[-1] in _TOWNSHIP and i > 0
+                    and len(tokens[i - 1][2]) == 1 and tokens[i - 1][3] in _NAME_PART and tokens[i - 1][1] == start):
+                start = tokens[i - 1][0]
             out.append((start, end))
         i += 1
     if asks == "place":
@@ -306,3 +317,7 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
     if asks == "name":
         out = [m.span() for m in _QUOTED.finditer(sentence)] + out
     return sorted(set(out))
+
+
+_TOWNSHIP = "乡镇村"
+_NAME_PART = ("nr", "ns", "n", "ng", "nrt", "nz")
