@@ -1739,3 +1739,12 @@ def test_a_yes_or_no_question_asks_about_the_deed_before_it(question, state):
     from qa.answer.select import asked_state
 
     assert asked_state(analyze(question)) == state
+
+
+@pytest.mark.parametrize("question, years", [("白城2016破案率", [2016]), ("2016白城破案率", [2016]),
+                                             ("白城2016年破案率", [2016]), ("桂林2016名网格员", []),
+                                             ("2015赛季黑豹队的防守被拦截了多少次？", [])])
+def test_a_search_s_bare_year_is_a_year(question, years):
+    """白城 2016 破案率 (a search, as typed: 白城2016破案率 once unspaced) named no year; a figure (2016名), or a
+    number in a question that asks one (2015赛季…多少次), is no year."""
+    assert [c.year for c in analyze(question).years] == years

@@ -231,6 +231,8 @@ _YEAR_ZH = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?
 _YEAR_EN = re.compile(r"\b((?:1[5-9]|20)\d{2})\b")
 # years said relative to today: resolved against the date the question is asked
 # (本年 is left out: in 本年总决赛 it is the article's year, not the asker's)
+_BARE_YEAR = re.compile(rf"(?:^|(?<=[{_HAN}]))((?:19|20)\d{{2}})(?=$|[{_HAN}])(?![年月日号个名人起件万亿元次条所支辆部台岁天项座处场批只种位篇倍张份])")
+_HOW_MANY = re.compile(r"多少|几")
 _RELATIVE_YEAR = re.compile(r"今年|去年|前年|\bthis year\b|\blast year\b", re.IGNORECASE)
 _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2, "this year": 0, "last year": 1}
 # "the latest": the newest of the relevant articles answer (近年来 is not one: it spans years; nor
@@ -272,6 +274,11 @@ def analyze(question: str, today: date | None = None) -> Question:
         month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
         constraints.append(Constraint("year", text[m.start():m.end()], (m.group(1),), int(m.group(1)), month))
         covered.append(m.span())
+    if not constraints and has_cjk(text) and not _ASKS_ANYTHING.search(norm) and not _HOW_MANY.search(norm):
+        # (a search's bare year: 白城 2016 破案率, read 白城2016破案率)
+        for m in _BARE_YEAR.finditer(norm):
+            constraints.append(Constraint("year", text[m.start():m.end()], (m.group(1),), int(m.group(1))))
+            covered.append(m.span())
     asked_noun, subject, tokens = "", "", []
     if has_cjk(text):
         tokens = tagged(norm)
