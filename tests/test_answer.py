@@ -1748,3 +1748,12 @@ def test_a_search_s_bare_year_is_a_year(question, years):
     """白城 2016 破案率 (a search, as typed: 白城2016破案率 once unspaced) named no year; a figure (2016名), or a
     number in a question that asks one (2015赛季…多少次), is no year."""
     assert [c.year for c in analyze(question).years] == years
+
+
+def test_a_figure_the_question_names_with_spaces_is_not_the_answer():
+    """还剩 4 分 51 秒时 asked as typed (还剩4分51秒时 once unspaced) is what the question names: the answer to 在几码线
+    is 24, not the 4 分 the sentence writes with spaces."""
+    question = analyze("当比赛还剩4分51秒时，卡罗莱纳在几码线开球？")
+    sentence = "当比赛还剩 4 分 51 秒时，卡罗莱纳在自己的 24 码线上拿到了球。"
+    a, b = answer_span(question, sentence)
+    assert sentence[a:b].strip() == "24"

@@ -34,7 +34,8 @@ def units(text: str) -> set[str]:
 
 _QUOTED = re.compile(r"《[^》]{1,40}》|“[^”]{1,40}”|「[^」]{1,40}」")
 _OPENING_QUOTES = "《“「"
-_A_PERSONS_NAME = re.compile(r"(?:长|书记|主任|主席|委员|民警|警察|警官|人|者|员|师|生|女士|老人|儿子|女儿|妻子|丈夫)的?"
+_SPACES = re.compile(r"\s+")
+_A_PERSONS_NAME = re.compile(r"(?:长|书记|主任|主席|委员|民警|警察|警官|人|者|员|师|生|女士|老人|儿子|女儿|妻子|丈夫|孙女|孙子|父亲|母亲)的?"
                              r"(?:叫什么|名字是什么|姓名是什么|什么名字)|\b(?:who|whose)\b", re.IGNORECASE)
 
 
@@ -51,8 +52,10 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         options = names(question.asks, sentence)
     # (not what the question names: 诺布尔 of Who was appointed … by Noble, written by sound in the sentence)
     named = [f for c in question.constraints if c.kind == "name" for f in c.forms if has_cjk(f)]
+    # (spaces aside: 还剩4分51秒时, the question unspaced, names the 4 分 of 还剩 4 分 51 秒时)
+    unspaced_question = _SPACES.sub("", norm_question)
     options = [(a, b) for a, b in options if (option := normalize(sentence[a:b].strip())) not in norm_question
-               and not any(option in form for form in named)]
+               and _SPACES.sub("", option) not in unspaced_question and not any(option in form for form in named)]
     if question.asks == "number":
         taken = dates(sentence)  # 4月 of 2022年4月25日 is a date, not a count
         options = [(a, b) for a, b in options if not any(x <= a and b <= y for x, y in taken)] or options
@@ -66,10 +69,11 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
         # nor another place's or year's (How many people did Guilin police visit? -> not …,北海市公安局…安排100名警力)
         mine = own_figures(sentence, options, question.places, question.years) if question.constraints else options
         options = mine or options
-    # (a name the sentence quotes is the one it gives: “凭祥草帽警察”, not 公安局; but not a person's:
-    # 试马派出所民警叫什么名字 -> 汪倩, not the “贴心人” she became)
+    # (a name the sentence quotes beside the kind of thing asked is the one it gives: “凭祥草帽警察”微信工作平台
+    # for 凭祥的警务平台叫什么名字, not 公安局; but not a person's: 试马派出所民警叫什么名字 -> 汪倩, not the “贴心人”
+    # she became; nor one quoted elsewhere: 「中華台北」名義 for 國家隊被稱為什麼, 中華隊)
     if question.asks == "name" and not _A_PERSONS_NAME.search(normalize(question.text)):
-        options = [(a, b) for a, b in options if sentence[a] in _OPENING_QUOTES] or options
+        options = [span for span in options if _quoted_beside(question, sentence, span)] or options
     if not options:
         return None
     if question.asks == "number":
@@ -277,6 +281,22 @@ def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
         for m in re.finditer(re.escape(word), norm):
             out.append(m.span())
     return out
+
+
+def _quoted_beside(question: Question, sentence: str, span: tuple[int, int]) -> bool:
+    """Is ``span`` a name ``sentence`` quotes with a word of ``question`` (an English one's renderings)
+    right after it (“慧眼”超融合平台) or right before it (电影《沉默的荣誉》)?"""
+    a, b = span
+    if sentence[a] not in _OPENING_QUOTES:
+        return False
+    words = ([w for w in terms(question.text) if len(w) >= 2] if has_cjk(question.text)
+             else [r for _, rendered in question.glosses for r in rendered if len(r) >= 2])
+    norm = aligned(sentence)
+    after, before = norm[b:b + _BESIDE], norm[max(0, a - _BESIDE):a]
+    return any(w in after or before.endswith(w) for w in words)
+
+
+_BESIDE = 6  # characters: “凭祥草帽警察”微信工作平台
 
 
 def _a_city(word: str) -> bool:
