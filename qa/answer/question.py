@@ -80,7 +80,7 @@ _THANKS = re.compile(r"(?:(?<=\S)[\s,，。.!！~～]*(?:谢谢|多谢)|(?<=[?�
                      r"(?:你|您|啦|了|哈)*[\s,，。.!！~～]*$")
 
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = CJK.pattern[1:-1]  # (the ranges of qa.normalize.CJK, for character classes with more in them)
 # (a space between Chinese words, or a Chinese word and a figure: not between Latin words, 白城 Baicheng)
 _KEYWORD_GAP = re.compile(rf"(?<=[{_HAN}])[ \t\u3000]+(?=[{_HAN}\d])|(?<=[\d%])[ \t\u3000]+(?=[{_HAN}])")
 
