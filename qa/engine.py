@@ -62,7 +62,7 @@ class Engine:
         """Load the answer step's dictionaries and run the encoder once, so the first visitor does
         not pay for them (servers call this in a background thread as they start)."""
         prepare()
-        self.encoder.inner.encode_queries(["预热"])
+        self.encoder.encode_queries(["预热"])
 
     def index_chunking(self) -> ChunkSettings:
         """The chunking this index was built with (evaluation sets are indexed the same way)."""
@@ -208,6 +208,11 @@ class QueryCache:
         texts = list(texts)
         with self._lock:
             return self._encode(texts)
+
+    def stop(self) -> None:
+        """Wait for an encoding in progress and start no other: the process is ending. Python ending
+        while a thread is inside torch aborts it ("terminate called without an active exception")."""
+        self._lock.acquire()
 
     def remember(self, texts, vectors) -> None:
         """Take vectors of ``texts`` encoded elsewhere in one batch (an evaluation's questions)."""

@@ -1,11 +1,12 @@
 """Index folder: build, reopen, manifest, mismatch and corruption errors, atomic replacement, reuse."""
 
 import json
+import os
 
 import numpy as np
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 from qa.chunking import ChunkSettings
 from qa.documents import load_documents
 from qa.index import CorruptIndexError, IndexMismatchError, IndexNotFoundError, build_index, open_index
@@ -335,3 +336,43 @@ def test_an_english_question_is_searched_by_its_words_rendered_in_chinese(built,
     hybrid = HybridRetriever(DenseRetriever(built, fake_encoder), bm25, only)
     assert "网格员" in hybrid.search(question, 3)[0].chunk.text
     assert len(hybrid.search("Xyzzy plugh?", 3)) == 3  # (nothing rendered: the dense side alone)
+
+
+STOPPING = '''
+import sys, threading, time
+import torch
+from qa.engine import QueryCache
+
+class Slow:  # an encoder whose encoding is a while inside torch, as the real one's is under load
+    name, dim = "slow", 4
+
+    def encode_queries(self, texts):
+        a = torch.randn(600, 600)
+        for _ in range(40):
+            a = torch.tanh(a @ a)
+        return torch.zeros(len(texts), 4).numpy()
+
+cache = QueryCache(Slow())
+threading.Thread(target=lambda: [cache.encode_queries([str(i)]) for i in range(10**6)], daemon=True).start()
+time.sleep(1)
+if sys.argv[1] == "stop":
+    cache.stop()
+'''
+
+
+@pytest.mark.parametrize("how", ["stop", "exit"])
+def test_a_process_ending_while_a_thread_encodes_waits_for_it(tmp_path, how):
+    """Python ending while a daemon thread is inside torch aborts the process (the server's warm-up or
+    a question when SIGTERM comes: exit code -6, "terminate called without an active exception");
+    stopping the query cache first waits for the encoding in progress and lets no other start."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "stopping.py"
+    script.write_text(STOPPING, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), how], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if how == "stop":
+        assert done.returncode == 0, done.stderr[-1000:]
+    else:  # the control: without stopping, the abort this guards against
+        assert done.returncode != 0 and "terminate called" in done.stderr

@@ -79,3 +79,4 @@ def serve(settings: AppSettings, host: str = "127.0.0.1", port: int = 7860, anno
 
     threading.Thread(target=when_started, name="warm-up", daemon=True).start()
     server.run()
+    enc.stop()  # the warm-up or a question still encoding ends first
