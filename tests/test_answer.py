@@ -465,6 +465,11 @@ def test_people_and_organizations_are_names():
     ("桂林网格员人数", "number"), ("什么是破案率", "open"), ("桂林破案率怎么样", "open"), ("命案现案破案率高吗", "open"),
     ("白城市人口", "number"), ("商洛群众安全感", "number"), ("白城公安局局长", "person"), ("桂林市公安局副局长", "person"),
     ("公安局局长怎么产生", "open"),
+    # asked after with a final particle (呢, 啊); an English search that ends in a figure's name
+    ("白城的命案现案破案率呢", "number"), ("桂林的网格员数量呢？", "number"), ("白城市公安局局长呢", "person"),
+    ("桂林的网格员呢", "open"), ("破案率呢为什么下降", "open"), ("桂林的记功嘉奖人次", "number"),
+    ("Baicheng homicide clearance rate?", "number"), ("Guilin grid workers count", "number"),
+    ("Why did the clearance rate rise", "open"), ("Tell me the clearance rate", "open"),
 ])
 def test_what_is_asked(question, asks):
     assert analyze(question).asks == asks
@@ -474,6 +479,7 @@ def test_what_is_asked(question, asks):
     ("2020年桂林网格员数量", "网格员", "people", ""), ("桂林派出所数量", "派出所", "count", ""),
     ("桂林市公安局民警人数", "民警", "headcount", ""), ("商洛群众安全感", "", "share", ""),
     ("白城公安局局长", "", "", "局长"), ("桂林市公安局副局长", "", "", "副局长"),
+    ("桂林的网格员数量", "网格员", "people", ""), ("桂林的记功嘉奖人次", "记功嘉奖", "headcount", ""),  # (not 的网格员)
 ])
 def test_a_search_names_what_it_counts_or_the_post_it_asks(question, counted, measure, post):
     """A search with no question word: the noun before the count's name is what it counts (not its place
@@ -1504,6 +1510,9 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     # 一人 is "one person", not a count of 民警 (a 一 with a measure word only answers as ones() allows)
     ("白城公安局有多少名民警", "一人营救近80名群众(岭下镇抗洪中)的“不老悍将”刘德纯等一批优秀民警。", True),
     ("白城有多少人获得表彰", "全市仅一人获得表彰。", False),
+    # nor of a search naming a count, nor of people asked without a measure word
+    ("白城民警人数", "一人营救近80名群众(岭下镇抗洪中)的“不老悍将”刘德纯等一批优秀民警。", True),
+    ("白城有多少民警", "一人营救近80名群众(岭下镇抗洪中)的“不老悍将”刘德纯等一批优秀民警。", True),
     ("北海安排了多少名民警到派出所", "北海市公安局从机关安排100名警力到派出所担任社区民警。", False),
     # the noun right before a figure is what it counts: another head (社区, 账号) is another thing
     ("白城有多少个零发案学校", "全市“零发案”社区50个、“零发案”村屯1685个。", True),

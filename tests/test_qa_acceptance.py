@@ -486,6 +486,21 @@ def test_a_search_that_names_a_figure_or_a_post_as_a_stranger_types_it(engine):
         assert not refused.answered, (question, refused.answer)
 
 
+def test_a_search_asked_after_with_a_particle_or_typed_in_english(engine):
+    """A figure's name asked after with 呢 (白城的群众安全感呢: answered with a sentence of no figure), a count
+    with 的 before it (桂林的网格员数量: refused, counting 的网格员), a post with 呢, a count of 人次, and an
+    English search ending in a figure's name (Guilin grid workers count?: a sentence of no figure). The
+    same of places the corpus lacks are refused, and 一人营救近80名群众 is no count of 白城's police."""
+    for question, expected in (("白城的群众安全感呢", "95%"), ("桂林的网格员数量呢？", "3956名"), ("白城市公安局局长呢", "张馨"),
+                               ("桂林的记功嘉奖人次", "844人次"), ("Guilin grid workers count?", "3956名"),
+                               ("Baicheng homicide clearance rate?", "97.03%")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
+    for question in ("长春的群众安全感呢", "武汉的网格员数量呢", "柳州的记功嘉奖人次", "Wuhan grid workers count?", "白城的民警人数"):
+        refused = engine.ask(question)
+        assert not refused.answered, (question, refused.answer)
+
+
 def test_questions_written_afresh_by_strangers(engine):
     """Fresh questions, each once answered wrongly or refused: one wrapped in a greeting and thanks (refused);
     a year's figure after another year's in one clause (82.04%, 2015's, for 2020); a county's short form (公安) as

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
-from qa.answer.measure import asks_length, measure_word, names_people
+from qa.answer.measure import asks_length, measure_word, names_a_count, names_people
 from qa.answer.question import QUESTION_NOISE
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
@@ -71,12 +71,14 @@ def ones(question: Question) -> str | None:
     """Which 一 with a measure word (一份, 一条: far more often "a" than an amount) can answer ``question``:
     ``None``, any; ``""``, none, for a Chinese question that asks a value without saying what it counts
     (白城群众安全感是多少 -/-> …填写一份…“公安答卷”; 一个月 answers 多少时间, and 一场 a 幾盤 question by chance:
-    only a question ending in 是多少 or 多长, 多高…, :func:`asks_length`, is read so); a measure word, only
-    with it, for a question that names one (多少个一室两队派出所 -/-> …走出一条…新路子)."""
+    only a question ending in 是多少 or 多长, 多高…, :func:`asks_length`, is read so, and a search naming a
+    count or one asking people without a measure word: 白城民警人数, 白城有多少民警 -/-> 一人营救近80名群众…);
+    a measure word, only with it, for a question that names one (多少个一室两队派出所 -/-> …走出一条…新路子)."""
     if not has_cjk(question.text):
         return None
     norm = normalize(question.text)
-    if not question.measure and _ASKS_VALUE.search(norm) or asks_length(norm):
+    if (not question.measure and _ASKS_VALUE.search(norm) or asks_length(norm) or names_a_count(norm)
+            or question.measure == "people" and not measure_word(norm)):  # (白城有多少民警 -/-> 一人营救…)
         return ""
     return measure_word(norm) or None
 

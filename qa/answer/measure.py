@@ -31,11 +31,12 @@ LENGTH_ASKED = r"多([长远高宽深重厚])(?:的?距离)?[了呢啊]*[\s?？�
 _LENGTH = re.compile(LENGTH_ASKED)
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架"
                        r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
-# A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads)
-_AT_THE_END = r"(?:是|为)?[\s?？。.!！]*$"
-_NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|金额|比例|比重|占比|率|人口|面积|安全感|满意度)"
+# A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads),
+# or asks after it with a final particle (白城的命案现案破案率呢)
+_AT_THE_END = r"(?:是|为)?(?:呢|啊|呀)?[\s?？。.!！]*$"
+_NAMED_AMOUNT = re.compile(rf"[\u4e00-\u9fff](?:数量|数目|总数|个数|[人案件起户次]数|人次|金额|比例|比重|占比|率|人口|面积|安全感|满意度)"
                            rf"{_AT_THE_END}")  # (白城市人口 was answered by any sentence naming 白城)
-_NAMED_COUNT = re.compile(rf"(数量|数目|总数|个数|人数){_AT_THE_END}")
+_NAMED_COUNT = re.compile(rf"(数量|数目|总数|个数|人数|人次){_AT_THE_END}")
 _PEOPLE_WORD = re.compile(r"(?:[员众民者警兵生工师客徒士官友属童孩]|人口|孩子|人员?|人才|英才|警力|兵力|人力"
                           r"|兄弟|姐妹|子女|父母|夫妇|夫妻|妇女|老人|青年|少年|家长|同胞)$")  # (几个兄弟: 欧氏兄弟4人)
 # An English count's head noun: the last word before the verb or preposition (how many criminal gangs did…,
@@ -92,7 +93,13 @@ def _named_counted(norm: str, named: tuple[str, ...]) -> str:
     for word in sorted(named, key=len, reverse=True):  # (桂林市 before 桂林)
         before = before.replace(word, " ")
     run = re.search(r"[\u4e00-\u9fff]{2,8}$", before.rstrip("的之"))
-    return run.group() if run else ""
+    counted = run.group().lstrip("的之") if run else ""  # (桂林的网格员数量: 网格员, not 的网格员)
+    return counted if len(counted) >= 2 else ""
+
+
+def names_a_count(norm: str) -> bool:
+    """Is a normalized Chinese text a search naming the count it asks (白城民警人数, 桂林网格员数量), no 多少/几?"""
+    return not _HOW_MANY.search(norm) and bool(_NAMED_COUNT.search(norm))
 
 
 def measure_word(norm: str) -> str:
@@ -101,9 +108,16 @@ def measure_word(norm: str) -> str:
     return (m.group(1) or "") if m else ""
 
 
+# An English search that ends in the name of a figure (Baicheng homicide clearance rate?), asking nothing else
+_ENGLISH_NAMED_AMOUNT = re.compile(r"(?i)^(?!\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did"
+                                   r"|can|could|has|have|had|tell|list|name)\b)[\w\s'’-]+\b(?:count|number|total|rate|percentage"
+                                   r"|proportion|ratio|share|amount|population)\W*$")
+
+
 def names_an_amount(norm: str) -> bool:
-    """Does a normalized Chinese text end in the name of a figure (网格员数量, 破案率, 金额)?"""
-    return bool(_NAMED_AMOUNT.search(norm))
+    """Does a normalized text end in the name of a figure (网格员数量, 破案率, 金额; an English search's
+    grid workers count, clearance rate)?"""
+    return bool(_NAMED_AMOUNT.search(norm) or _ENGLISH_NAMED_AMOUNT.match(norm))
 
 
 # An English question that asks a count, not a share (How many drills…, not How many percent…)
@@ -142,7 +156,7 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
         named = _NAMED_COUNT.search(norm)
         if not named:
             return ""
-        if named.group(1) == "人数":
+        if named.group(1) in ("人数", "人次"):
             return "headcount"
         return "people" if names_people(_named_counted(norm, ())) else "count"  # (网格员数量 counts people)
     unit = m.group(1) or ""

@@ -153,7 +153,7 @@ def asks_day(question: Question) -> bool:
 
 
 # A Chinese search with no question word that ends in a figure's name asks that figure (measure.names_an_amount)
-_ASKS_ANYTHING = re.compile(r"什么|哪|谁|怎|如何|为何|为什么|何|吗|么|呢")
+_ASKS_ANYTHING = re.compile(r"什么|哪|谁|怎|如何|为何|为什么|何|吗|么|呢(?![\s?？。.!！]*$)")
 
 # A post a who-question asks the holder of (公安局局长是谁, 谁是校长): only a sentence that names the post
 # can say who holds it (:func:`qa.answer.support.speaks_for`).
@@ -162,7 +162,7 @@ _POST = (r"(?:局长|(?:[省市县区州]委|政法委|纪委)?书记|主任|主
 POST = re.compile(rf"{_POST}$")  # a word that ends in a post: 副市长, 国家主席 (English renderings, qa.answer.span)
 _ASKED_POST = re.compile(rf"(副?{_POST})(?:是谁|是哪位|是何人|为何人|的?(?:叫什么(?:名字)?|姓什么|名字是什么|姓名是什么|姓甚名谁))"
                          rf"|(?:谁|哪位|何人)(?:是|担任|出任)[^，,。？?]{{0,12}}?(副?{_POST})")
-_SEARCHED_POST = re.compile(rf"(副?{_POST})[?？。.!！\s]*$")  # a post ending a search, its holder asked
+_SEARCHED_POST = re.compile(rf"(副?{_POST})(?:呢|啊|呀)?[?？。.!！\s]*$")  # a post ending a search, its holder asked
 
 
 # an English who-question's post: Who is the mayor of Guilin?, Who heads the public order corps …? (not
