@@ -369,6 +369,24 @@ def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_
     assert check(analyze("東京證券交易所是哪一年創立的？"), warsaw).ok
 
 
+def test_a_figure_of_something_the_corpus_never_speaks_of_is_unknown():
+    """A Chinese question asking a figure of what no character pair of the corpus writes (律师, or a typo:
+    网各员 for 网格员) names it as unknown, the counted noun where that is as foreign (警车 of 多少辆警车); a
+    topic the corpus has a trace of (破案律: 破案) is not, nor is anything of a question that asks no figure."""
+    from types import SimpleNamespace
+
+    from qa.answer.support import unknown_words
+    from qa.tokens import tokenize
+
+    corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(
+        "桂林全市划分网格4370个,配备网格员3956名。总破案率2022年达79.17%。"))))
+    for question, unknown in (("桂林的网各员有多少", ["网各员"]), ("桂林的破按率是多少", ["破按率"]),
+                              ("白城有多少名律师", ["律师"]), ("商洛公安局有多少辆警车", ["警车"]),
+                              ("桂林的地铁线路有几条", ["地铁线路"]), ("桂林的网格员有多少", []),
+                              ("桂林的破案律是多少", []), ("律师是做什么的", [])):
+        assert [c.text for c in unknown_words(analyze(question), corpus)] == unknown, question
+
+
 def test_an_english_name_is_met_where_an_article_writes_it_by_sound():
     """CC-CEDICT renders Allen as 内六角扳手 (an Allen key), not 艾伦: an English name is also met by a run
     of name characters that sounds like it, consonant by consonant (Jared Allen -> 贾里德·艾伦, Carolina ->

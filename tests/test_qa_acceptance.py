@@ -499,6 +499,9 @@ def test_a_search_asked_after_with_a_particle_or_typed_in_english(engine):
     for question in ("长春的群众安全感呢", "武汉的网格员数量呢", "柳州的记功嘉奖人次", "Wuhan grid workers count?", "白城的民警人数"):
         refused = engine.ask(question)
         assert not refused.answered, (question, refused.answer)
+    # a typo in what is counted (网各员 for 网格员) was answered with …打掉1411名…犯罪分子: refused, naming it
+    typo = engine.ask("桂林的网各员有多少")
+    assert not typo.answered and typo.missing == ("网各员",), typo.answer
 
 
 def test_questions_written_afresh_by_strangers(engine):

@@ -10,9 +10,9 @@ import re
 from functools import lru_cache
 
 from qa.answer.figures import answers_measure, figures
-from qa.answer.question import names_post
+from qa.answer.question import QUESTION_NOISE, names_post
 from qa.answer.scope import another_place, meets, names_wider, own_figures, years_named
-from qa.normalize import aligned, has_cjk, normalize
+from qa.normalize import CJK, aligned, has_cjk, normalize
 from qa.records import Constraint, Document, Question, Support
 from qa.tokens import dictionary
 
@@ -109,6 +109,8 @@ def keywords_only(question: Question) -> bool:
     return "?" not in question.text and question.asks == "open" and not _ASKING.search(question.text)
 
 
+_CJK_RUN = re.compile(f"{CJK.pattern}+")
+
 COMMON_WORD = 200  # jieba dictionary frequency from which a word tagged as a name is taken for a common word
 
 
@@ -123,9 +125,23 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     about someone else (docs/evaluation.md). English: see :func:`_unknown_english`."""
     if has_cjk(question.text):
         vocab, common = index.bm25.vocab_dict, dictionary()
-        return tuple(c for c in question.constraints if c.kind == "name" and common.get(c.forms[0], 0) < COMMON_WORD
-                     and not any(pair in vocab for f in c.forms for pair in _pairs(normalize(f))))
+        names = tuple(c for c in question.constraints if c.kind == "name" and common.get(c.forms[0], 0) < COMMON_WORD
+                      and not any(pair in vocab for f in c.forms for pair in _pairs(normalize(f))))
+        return names + _unknown_figure(question, vocab)
     return _unknown_english(question, index)
+
+
+def _unknown_figure(question: Question, vocab) -> tuple[Constraint, ...]:
+    """What a Chinese question asks a figure of (its topic), when not one of its character pairs occurs in
+    the corpus: a thing it never speaks of (律师, 降雨量) or a typo (桂林的网各员有多少, answered with
+    …打掉1411名…犯罪分子; 破按率). Named as the counted noun where that is as foreign (警车 of 多少辆警车)."""
+    topic = normalize(question.topic)
+    if (question.asks != "number" or not _CJK_RUN.fullmatch(topic) or QUESTION_NOISE.search(topic)
+            or any(p in vocab for p in _pairs(topic))):  # (桂林到白城有多远: 有多远 is the asking)
+        return ()
+    counted = normalize(question.counted)
+    word = counted if len(counted) >= 2 and counted in topic else topic.rstrip("有")
+    return (Constraint("name", word, (word,)),) if len(word) >= 2 else ()
 
 
 def absent_words(question: Question, index, articles: list[str]) -> list[str]:
