@@ -369,6 +369,18 @@ def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_
     assert check(analyze("東京證券交易所是哪一年創立的？"), warsaw).ok
 
 
+@pytest.mark.parametrize("question,honour", [
+    ("白城市公安局哪一年被评为全国文明单位", "全国文明单位"), ("白城市公安局被评为全国优秀公安局是哪年？", "全国优秀公安局"),
+    ("卡塞雷斯老城区是何时被列为世界文化遗产的？", "世界文化遗产"), ("史都華於何年獲得「Woodrow Wilson獎」?", "woodrow wilson奖"),
+    ("孟子被列為四經是在什麼時候?", ""), ("霍布斯於何年獲得學位?", ""),  # (four characters or more: not 四经是在)
+    ("白城有多少个派出所被评为全国优秀", ""),  # (a date asked only)
+])
+def test_the_honour_a_date_question_asks_of(question, honour):
+    from qa.answer.question import honour_asked
+
+    assert honour_asked(analyze(question)) == honour
+
+
 def test_a_figure_of_something_the_corpus_never_speaks_of_is_unknown():
     """A Chinese question asking a figure of what no character pair of the corpus writes (律师, or a typo:
     网各员 for 网格员) names it as unknown, the counted noun where that is as foreign (警车 of 多少辆警车); a

@@ -504,6 +504,19 @@ def test_a_search_asked_after_with_a_particle_or_typed_in_english(engine):
     assert not typo.answered and typo.missing == ("网各员",), typo.answer
 
 
+def test_the_date_of_an_honour_is_answered_only_by_a_sentence_naming_it(engine):
+    """哪一年被评为全国文明单位 was answered 2012年 from …白城市公安局被评为全省精神文明先进集体: an honour asked is named
+    (half of its character pairs at least) by the sentence that dates it, or the question is refused naming it."""
+    for question, expected in (("白城在哪一年获得全省民警素质能力测试第一名", "2015年"),
+                               ("通榆县局什么时候被评为全国优秀公安局？", "2012年5月")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
+    for question, honour in (("白城市公安局哪一年被评为全国文明单位", "全国文明单位"),
+                             ("白城市公安局被评为全国优秀公安局是哪年？", "全国优秀公安局")):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.missing == (honour,), (question, refused.answer)
+
+
 def test_questions_written_afresh_by_strangers(engine):
     """Fresh questions, each once answered wrongly or refused: one wrapped in a greeting and thanks (refused);
     a year's figure after another year's in one clause (82.04%, 2015's, for 2020); a county's short form (公安) as

@@ -31,7 +31,7 @@ from qa.answer.fit import english_change, fits, rate_or_change
 from qa.answer.measure import ASKS_ENGLISH_COUNT
 from qa.answer.places import gazetteer
 from qa.answer.question import (MAX_QUESTION_CHARS, QuestionError, analyze, asks_calendar, asks_day, check_question,
-                               foreign_script, names_post)
+                               foreign_script, honour_asked, names_post)
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               english_shares, gives_reason_after, newest_close, points_back, pulled_away, score,
                               sureness)
@@ -235,6 +235,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if (q.asks == "date" and not found.fit[best] and not fits("date", sentence)
             and index.documents[pool[best_hit].chunk.doc_id].date and not fits("date", pool[best_hit].chunk.text)):
         return _no_answer(question, query, q, conf, index, pool)
+    # Nor is the date of an honour asked by a sentence that names less than half of it (its character pairs):
+    # 白城市公安局哪一年被评为全国文明单位 -/-> 2012年,白城市公安局被评为全省精神文明先进集体.
+    honour = honour_asked(q)
+    if honour and _share_named(honour, sentence) < 0.5:
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", honour, (honour,)),))
     # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
     found_in = found.texts[best]
     span = answer_span(q, found_in)
@@ -243,6 +248,13 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
+
+
+def _share_named(words: str, sentence: str) -> float:
+    """The share of the character pairs of normalized ``words`` that ``sentence`` writes."""
+    pairs = [words[i:i + 2] for i in range(len(words) - 1)]
+    norm = normalize(sentence)
+    return sum(p in norm for p in pairs) / len(pairs) if pairs else 1.0
 
 
 def _no_answer(question: str, query: str, q: Question, conf: float, index: Index, pool: list[Hit]) -> Answer:

@@ -146,6 +146,22 @@ def asks_calendar(question: Question) -> bool:
 _ASKS_DAY = re.compile(r"哪一?个?天|哪一?个?日(?!本)|几号|几月几|几日|什么日子")
 
 
+# What a date question asks the date of receiving (哪一年被评为全国文明单位, 被评为全国优秀公安局是哪年): the honour, title
+# or thing received, four characters or more, after the verb and before the asking
+_HONOURED = re.compile(r"(?:被评为|评为|获评|荣获|获得|被授予|授予|被列为|列为|入选)[了的]?[“「《\"]?([^，,。？?“”「」《》\"]{4,}?)[”」》\"]?"
+                       r"(?=(?:的时间)?(?:是|为)?在?(?:哪一?个?年|什么时候|何时|何年|哪一?天|几月)|[？?。!！\s]*$)")
+
+
+def honour_asked(question: Question) -> str:
+    """The honour (title, prize, thing received) a Chinese date question asks when it was received, normalized:
+    白城市公安局哪一年被评为全国文明单位 -> 全国文明单位; "" for other questions."""
+    if question.asks != "date" or not has_cjk(question.text):
+        return ""
+    m = _HONOURED.search(normalize(question.text))
+    honour = re.sub(r"(?:是在|是|在|的)+$", "", m.group(1)) if m else ""  # (被列为四经是在什么时候: 四经, too short)
+    return honour if len(honour) >= 4 else ""
+
+
 def asks_day(question: Question) -> bool:
     """Does a Chinese date question ask a day (白城的警察节是哪天), so that a sentence whose dates are all
     years (2012年,白城市公安局被评为…) cannot answer it?"""
