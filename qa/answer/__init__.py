@@ -38,8 +38,8 @@ from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, cer
 from qa.answer.sounds import heard
 from qa.answer.span import answer_span
 from qa.answer.scope import story_place
-from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, unknown_words,
-                              unmet_owner)
+from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, share_named,
+                              unknown_words, unmet_owner)
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Constraint, Hit, Question, Support
@@ -238,7 +238,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # Nor is the date of an honour asked by a sentence that names less than half of it (its character pairs):
     # 白城市公安局哪一年被评为全国文明单位 -/-> 2012年,白城市公安局被评为全省精神文明先进集体.
     honour = honour_asked(q)
-    if honour and _share_named(honour, sentence) < 0.5:
+    if honour and share_named(honour, sentence) < 0.5:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", honour, (honour,)),))
     # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
     found_in = found.texts[best]
@@ -248,13 +248,6 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
-
-
-def _share_named(words: str, sentence: str) -> float:
-    """The share of the character pairs of normalized ``words`` that ``sentence`` writes."""
-    pairs = [words[i:i + 2] for i in range(len(words) - 1)]
-    norm = normalize(sentence)
-    return sum(p in norm for p in pairs) / len(pairs) if pairs else 1.0
 
 
 def _no_answer(question: str, query: str, q: Question, conf: float, index: Index, pool: list[Hit]) -> Answer:

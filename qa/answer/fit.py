@@ -77,10 +77,11 @@ def ones(question: Question) -> str | None:
     if not has_cjk(question.text):
         return None
     norm = normalize(question.text)
+    word = measure_word(norm)
     if (not question.measure and _ASKS_VALUE.search(norm) or asks_length(norm) or names_a_count(norm)
-            or question.measure == "people" and not measure_word(norm)):  # (白城有多少民警 -/-> 一人营救…)
+            or question.measure == "people" and not word):  # (白城有多少民警 -/-> 一人营救…)
         return ""
-    return measure_word(norm) or None
+    return word or None
 
 
 _HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]{4,}$")

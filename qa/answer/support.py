@@ -192,6 +192,12 @@ def _pairs(word: str) -> list[str]:
     return [word[i:i + 2] for i in range(len(word) - 1)]
 
 
+def share_named(words: str, sentence: str) -> float:
+    """The share of the character pairs of normalized ``words`` that ``sentence`` writes (1.0 if it has none)."""
+    pairs, norm = _pairs(words), normalize(sentence)
+    return sum(p in norm for p in pairs) / len(pairs) if pairs else 1.0
+
+
 def _unknown_english(question: Question, index) -> tuple[Constraint, ...]:
     """Names of an English question (:func:`qa.answer.english.english_names`) that the corpus never
     writes (France -> 法国, 法兰西 in a police corpus): the corpus cannot be about them. Other words
