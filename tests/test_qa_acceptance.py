@@ -504,6 +504,19 @@ def test_a_search_asked_after_with_a_particle_or_typed_in_english(engine):
     assert not typo.answered and typo.missing == ("网各员",), typo.answer
 
 
+def test_english_words_of_these_reports_and_a_count_of_sessions(engine):
+    """WeChat, accountable and disciplinary are read as the reports write them (微信, 处理, 处分; CC-CEDICT lacks
+    them): How many WeChat patrol groups did Baicheng set up? was answered 40余辆 from 白城's patrol cars, as
+    if "patrol" were all it asked; only 商洛 states WeChat groups. A count of 场次 is its span whole (9場次, not 9場)."""
+    for question, expected in (("How many WeChat patrol groups did Shangluo set up?", "368個"),
+                               ("How many people did Baicheng police hold accountable since 2016?", "32人"),
+                               ("商洛每年组织全警体能达标测试几场次", "9場次")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
+    refused = engine.ask("How many WeChat patrol groups did Baicheng set up?")
+    assert not refused.answered and refused.missing == ("Baicheng",), refused.answer
+
+
 def test_the_date_of_an_honour_is_answered_only_by_a_sentence_naming_it(engine):
     """哪一年被评为全国文明单位 was answered 2012年 from …白城市公安局被评为全省精神文明先进集体: an honour asked is named
     (half of its character pairs at least) by the sentence that dates it, or the question is refused naming it."""

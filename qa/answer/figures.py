@@ -15,7 +15,7 @@ from qa.normalize import aligned, normalize
 
 _DIGITS = r"\d+(?:[.,]\d+)*"
 _ZH_NUM = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
-_MEASURE = (r"(?:[多余]?(?:人次|万元|亿元|万人|平方公里|平方米|公里|公顷|小时|分钟|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|"
+_MEASURE = (r"(?:[多余]?(?:人次|场次|架次|批次|班次|车次|万元|亿元|万人|平方公里|平方米|公里|公顷|小时|分钟|个|名|人|次|起|件|家|元|户|条|所|支|辆|部|台|"
             r"岁|年|天|日|月|秒|米|亩|吨|倍|项|座|处|场|批|股|只|头|种|位|篇|本|册|枚|届|期|张|份|套|间|层|级|分|英里|英尺))")
 # A figure: Arabic digits with an optional scale (340余万条), percent sign and measure word; or a Chinese
 # numeral that is followed by a measure word or 成/% (六次, 三成), so 一些/统一 are not figures, or that
