@@ -381,6 +381,20 @@ def test_the_honour_a_date_question_asks_of(question, honour):
     assert honour_asked(analyze(question)) == honour
 
 
+@pytest.mark.parametrize("question, spent_on", [
+    ("隆林县每年投入多少钱修建公路", "修建公路"), ("恭城县投资多少钱安装了水上天眼", "安装水上天眼"),
+    ("泰森食品公司共斥资多少钱收购了希尔夏品牌？", "收购希尔夏品牌"), ("阿里巴巴集團宣布將以多少港元收購《南華早報》?", "收购《南华早报》"),
+    ("商洛投入了多少亿元建设智慧公安", "建设智慧公安"),
+    ("全州县某公司被骗后追回了多少钱", ""), ("桂林挽回经济损失大约多少万元", ""),  # (nothing after the amount)
+    ("隆林县每年投入多少钱修路", ""),  # (four characters or more)
+    ("隆林县有多少名民警修建公路", ""),  # (no money asked)
+])
+def test_what_money_a_question_asks_was_spent_on(question, spent_on):
+    from qa.answer.question import money_spent_on
+
+    assert money_spent_on(analyze(question)) == spent_on
+
+
 def test_a_figure_of_something_the_corpus_never_speaks_of_is_unknown():
     """A Chinese question asking a figure of what no character pair of the corpus writes (律师, or a typo:
     网各员 for 网格员) names it as unknown, the counted noun where that is as foreign (警车 of 多少辆警车); a
@@ -982,6 +996,9 @@ _GRID = "全市建立县(市、区)网格中心17个,乡镇(街道)网格中心1
     ("桂林生态环境保护案件移送起诉了多少人", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1264人"),
     ("桂林破获了多少起生态环境保护案件", "全年共破获生态环境保护案件1522起,抓获涉案嫌疑人1353人,移送起诉1264人。", "1522起"),
     ("两年来有多少人次被记功嘉奖", "两年来共表彰6次,844人次、173个集体被记功嘉奖。", "844人次"),  # 人次 as written, not 次
+    # a level of place asked (哪个县) is answered by a place named with it: not 江河 of 茶江河段, beside 安装
+    ("桂林哪个县投资70万元安装了水上天眼", "水上“天眼”,是恭城县委政法委综治中心投资70万元在母亲河茶江河段安装的视频监控系统。", "恭城县"),
+    ("八里街警务工作站属于哪个县公安局？", "走进桂林市灵川县公安局八里街警务工作站,AI全域可视化平台的现场演示", "灵川县"),
     # so are 场次, 架次, 批次 (not 9场 of 9场次), in either script
     ("商洛每年组织全警体能达标测试几场次", "每年組織全警體能達標測試9場次,開展全市手槍近距離應用射擊訓練10場次", "9場次"),
     ("共出动直升机多少架次", "共出动直升机120架次,转移群众300余人。", "120架次"),

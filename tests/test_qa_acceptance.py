@@ -517,6 +517,17 @@ def test_english_words_of_these_reports_and_a_count_of_sessions(engine):
     assert not refused.answered and refused.missing == ("Baicheng",), refused.answer
 
 
+def test_money_is_answered_only_by_a_sentence_naming_what_it_was_spent_on(engine):
+    """隆林县每年投入多少钱修建公路 was answered 1000余万元 from …年投入1000余万元打造专业农村警务助理队伍: money asked of
+    what it was spent on is answered by a sentence naming half of that at least, or refused naming it."""
+    for question, expected in (("隆林县每年投入多少钱打造农村警务助理队伍", "1000余万元"), ("商洛投入了多少亿元建设智慧公安", "4.5億余元"),
+                               ("恭城县投资多少钱安装了水上天眼", "70万元")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
+    refused = engine.ask("隆林县每年投入多少钱修建公路")
+    assert not refused.answered and refused.missing == ("修建公路",), refused.answer
+
+
 def test_the_date_of_an_honour_is_answered_only_by_a_sentence_naming_it(engine):
     """哪一年被评为全国文明单位 was answered 2012年 from …白城市公安局被评为全省精神文明先进集体: an honour asked is named
     (half of its character pairs at least) by the sentence that dates it, or the question is refused naming it."""

@@ -31,7 +31,7 @@ from qa.answer.fit import english_change, fits, rate_or_change
 from qa.answer.measure import ASKS_ENGLISH_COUNT
 from qa.answer.places import gazetteer
 from qa.answer.question import (MAX_QUESTION_CHARS, QuestionError, analyze, asks_calendar, asks_day, check_question,
-                               foreign_script, honour_asked, names_post)
+                               foreign_script, honour_asked, money_spent_on, names_post)
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               english_shares, gives_reason_after, newest_close, points_back, pulled_away, score,
                               sureness)
@@ -240,6 +240,12 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     honour = honour_asked(q)
     if honour and share_named(honour, sentence) < 0.5:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", honour, (honour,)),))
+    # Nor is money asked of what it was spent on by a sentence that names less than half of that:
+    # 隆林县每年投入多少钱修建公路 -/-> …年投入1000余万元打造专业农村警务助理队伍.
+    spent_on = money_spent_on(q)
+    if spent_on and share_named(spent_on, sentence) < 0.5:
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k,
+                               (Constraint("name", spent_on, (spent_on,)),))
     # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
     found_in = found.texts[best]
     span = answer_span(q, found_in)

@@ -162,6 +162,22 @@ def honour_asked(question: Question) -> str:
     return honour if len(honour) >= 4 else ""
 
 
+# What a Chinese money question asks was spent on, after the amount asked (投入多少钱修建公路 -> 修建公路,
+# 斥资多少钱收购了希尔夏品牌 -> 收购希尔夏品牌): four characters or more, up to the question's end
+_SPENT_ON = re.compile(r"(?:多少|几)(?:钱|[万亿千百]*(?:元|美元|欧元|日元|英镑|港元|块钱?))(?:来|去|用于|用来|用在)?"
+                       r"([^，,。？?！!]{4,}?)[了呢啊吗]*[？?。!！\s]*$")
+
+
+def money_spent_on(question: Question) -> str:
+    """What a Chinese question asking an amount of money says it was spent on (隆林县每年投入多少钱修建公路 ->
+    修建公路), normalized and without 了/的; "" for other questions or fewer than four characters."""
+    if question.measure != "money" or not has_cjk(question.text):
+        return ""
+    m = _SPENT_ON.search(normalize(question.text))
+    purpose = re.sub(r"[了的着]", "", m.group(1)) if m else ""
+    return purpose if len(purpose) >= 4 else ""
+
+
 def asks_day(question: Question) -> bool:
     """Does a Chinese date question ask a day (白城的警察节是哪天), so that a sentence whose dates are all
     years (2012年,白城市公安局被评为…) cannot answer it?"""

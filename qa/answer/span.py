@@ -37,6 +37,8 @@ _OPENING_QUOTES = "《“「"
 _SPACES = re.compile(r"\s+")
 _A_PERSONS_NAME = re.compile(r"(?:长|书记|主任|主席|委员|民警|警察|警官|人|者|员|师|生|女士|老人|儿子|女儿|妻子|丈夫|孙女|孙子|父亲|母亲)的?"
                              r"(?:叫什么|名字是什么|姓名是什么|什么名字)|\b(?:who|whose)\b", re.IGNORECASE)
+# the level of place a question asks (哪个县, 哪一个省, 哪座城市): a place named with it answers first
+_LEVEL_ASKED = re.compile(r"哪一?[个座]?(省|市|县|区|镇|乡|村)|哪一?座城市|哪个城市")
 
 
 def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
@@ -74,6 +76,10 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
     # she became; nor one quoted elsewhere: 「中華台北」名義 for 國家隊被稱為什麼, 中華隊)
     if question.asks == "name" and not _A_PERSONS_NAME.search(normalize(question.text)):
         options = [span for span in options if _quoted_beside(question, sentence, span)] or options
+    # (桂林哪个县投资70万元安装了水上天眼 -> 恭城县 of 恭城县委, not 江河 of 茶江河段 beside 安装)
+    level = _LEVEL_ASKED.search(normalize(question.text)) if question.asks == "place" else None
+    if level:
+        options = [span for span in options if normalize(sentence[span[0]:span[1]]).endswith(level.group(1) or "市")] or options
     if not options:
         return None
     if question.asks == "number":
