@@ -517,6 +517,19 @@ def test_english_words_of_these_reports_and_a_count_of_sessions(engine):
     assert not refused.answered and refused.missing == ("Baicheng",), refused.answer
 
 
+def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):
+    """白城走访了多少群众 was refused (no sentence giving the number): the passage with 走访群众39440人 ranks 12th of
+    白城's long report, below the ten the answer is chosen from. A passage below them that writes what is counted
+    word for word is read too. 能告诉我…吗 asks the figure (its span was not read); 二〇二二年 is 2022."""
+    for question, expected in (("白城走访了多少群众", "39440人"), ("你知道白城走访了多少群众吗", "39440人"),
+                               ("能告诉我白城的命案现案破案率吗", "97.03%"), ("二〇二二年桂林的总破案率是多少", "79.17%")):
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
+    for question, missing in (("长春走访了多少群众", "长春"), ("二〇一九年桂林的总破案率是多少", "二〇一九年（2019年）")):
+        refused = engine.ask(question)
+        assert not refused.answered and missing in refused.missing, (question, refused.answer)
+
+
 def test_money_is_answered_only_by_a_sentence_naming_what_it_was_spent_on(engine):
     """隆林县每年投入多少钱修建公路 was answered 1000余万元 from …年投入1000余万元打造专业农村警务助理队伍: money asked of
     what it was spent on is answered by a sentence naming half of that at least, or refused naming it."""

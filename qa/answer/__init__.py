@@ -107,7 +107,8 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # The answer sentence is picked from twice as many passages as are cited (k): the passage that
     # answers often ranks just below the top k (across languages: xquad-en2zh R@5 0.93, R@10 0.97;
     # for Chinese questions it lowered refusals on cmrc2018-trial, xquad-zh and drcd-dev, docs/evaluation.md).
-    pool = distinct(supported)[: settings.pool_factor * k]
+    pool = distinct(supported)
+    pool = pool[: settings.pool_factor * k] + _writing_the_count(q, pool[settings.pool_factor * k:], k)
     found = score(q, qvec, pool, index, settings, encode)
     # Is the corpus about this at all? The closest sentence of the passages, and how much of the
     # question's wording the best of their articles (title and text) covers.
@@ -254,6 +255,19 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
+
+
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]{3,}")
+
+
+def _writing_the_count(q: Question, rest: list[Hit], k: int) -> list[Hit]:
+    """Up to ``k`` passages of ``rest`` (ranked below the answer pool) that write what a Chinese count question
+    counts word for word, three characters or more (走访群众 of 白城走访了多少群众: the passage with 走访群众39440人
+    ranks 12th of 白城's long report, and the question was refused as no sentence giving the number)."""
+    if not (q.how_many and has_cjk(q.text)):
+        return []
+    words = {w for w in (normalize(q.topic), normalize(q.counted)) if _CJK_ONLY.fullmatch(w)}
+    return [h for h in rest if any(w in normalize(h.chunk.text) for w in words)][:k]
 
 
 def _no_answer(question: str, query: str, q: Question, conf: float, index: Index, pool: list[Hit]) -> Answer:

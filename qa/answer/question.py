@@ -69,7 +69,8 @@ _PREAMBLE = re.compile(
     r"|(?:我想)?请教(?:一下)?|请问(?:一下)?|想问(?:一下)?|问一下"
     r"|(?:请|麻烦)?(?:你|您)?(?:帮我|帮忙|给我)(?:查询|查查|查|搜索|搜|找找|找|看看)(?:一下)?"
     r"|(?:请|麻烦)?(?:你|您)?(?:查询|查查|查|搜索|搜|找找|找|看看)一下"
-    r"|(?:请|麻烦)?(?:你|您)?(?:告诉我|(?:跟|给)我(?:说说|讲讲|说|讲))(?:一下)?|(?:你|您)(?:知道|知不知道|清楚|了解)"
+    r"|(?:请|麻烦)?(?:你|您)?(?:能不能|能否|能|可不可以|可以)?(?:告诉我|(?:跟|给)我(?:说说|讲讲|说|讲))(?:一下)?"
+    r"|(?:你|您)(?:知道|知不知道|清楚|了解)"
     r"|我(?:想|要|希望)(?:要)?(?:了解|知道|问|查|问问|打听)(?:一下)?"
     r"|根据(?:你们?的|您的|现有的?|已有的?)?(?:资料|材料|语料|数据|文章|报道|新闻))[\s,，:：、]*")
 
@@ -99,7 +100,15 @@ def without_preamble(question: str) -> str:
     rest, before = _THANKS.sub("", question), None
     while rest != before:
         before, rest = rest, _PREAMBLE.sub("", rest, count=1)
+        if rest != before and _TELL_ME.search(before[:len(before) - len(rest)]):
+            rest = _FINAL_MA.sub(r"\1", rest)  # (the 吗 of 你知道…吗, 能告诉我…吗 asks the assistant, not the corpus)
     return rest if len(rest.strip(" ？?。!！吗呢")) >= 2 else question
+
+
+# a preamble asking the assistant to tell or whether it knows, whose final 吗 is its own: 能告诉我白城的破案率吗 asks the
+# rate (its span was not read, the question taken for yes-or-no), not whether the assistant can
+_TELL_ME = re.compile(r"告诉我|[跟给]我(?:说|讲)|(?:你|您)(?:知道|清楚|了解)")
+_FINAL_MA = re.compile(r"吗([\s？?。.!！]*)$")
 
 
 def foreign_script(question: str) -> bool:
@@ -265,6 +274,9 @@ _YEAR_EN = re.compile(r"\b((?:1[5-9]|20)\d{2})\b")
 # (本年 is left out: in 本年总决赛 it is the article's year, not the asker's)
 _BARE_YEAR = re.compile(rf"(?:^|(?<=[{_HAN}]))((?:19|20)\d{{2}})(?=$|[{_HAN}])(?![年月日号个名人起件万亿元次条所支辆部台岁天项座处场批只种位篇倍张份])")
 _HOW_MANY = re.compile(r"多少|几")
+# a year in Chinese numerals (二〇二二年, 二零零九年), read as its digits (same length: the spans stay)
+_ZH_YEAR = re.compile(r"(?<![〇零一二三四五六七八九十])([一二][〇零一二三四五六七八九]{3})年")
+_ZH_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _RELATIVE_YEAR = re.compile(r"今年|去年|前年|\bthis year\b|\blast year\b", re.IGNORECASE)
 _YEARS_BACK = {"今年": 0, "去年": 1, "前年": 2, "this year": 0, "last year": 1}
 # "the latest": the newest of the relevant articles answer (近年来 is not one: it spans years; nor
@@ -302,7 +314,7 @@ def analyze(question: str, today: date | None = None) -> Question:
     covered: list[tuple[int, int]] = []  # spans of the normalized question already taken
     rendered: tuple = ()  # an English question's words in Chinese
 
-    for m in _YEAR_ZH.finditer(norm):
+    for m in _YEAR_ZH.finditer(_ZH_YEAR.sub(lambda y: y.group(1).translate(_ZH_DIGITS) + "年", norm)):
         month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else None
         constraints.append(Constraint("year", text[m.start():m.end()], (m.group(1),), int(m.group(1)), month))
         covered.append(m.span())

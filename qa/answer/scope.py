@@ -16,11 +16,15 @@ from qa.records import Constraint, Document
 _MONTHS = dict(enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), start=1))  # (a month in numerals: 七月)
 
 
+_IN_NUMERALS = [str.maketrans("0123456789", zero + "一二三四五六七八九") for zero in "〇零"]
+
+
 def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
     """Whether normalized ``text`` (or the publication ``date``) says what ``constraint`` asks."""
     if constraint.kind == "year":
         year = str(constraint.year)
-        in_text = bool(re.search(rf"(?<!\d){year}(?!\d)", text))
+        in_text = bool(re.search(rf"(?<!\d){year}(?!\d)", text)) or any(
+            f"{year.translate(zero)}年" in text for zero in _IN_NUMERALS)  # (二〇二二年, 二零零九年)
         if constraint.month is None:
             return in_text or bool(date and date.startswith(year))
         if date and date.startswith(f"{year}-{constraint.month:02d}"):
