@@ -409,6 +409,18 @@ def test_what_money_a_question_asks_was_spent_on(question, spent_on):
     assert money_spent_on(analyze(question)) == spent_on
 
 
+@pytest.mark.parametrize("question, event", [
+    ("欧氏兄弟贩毒团伙最后一名成员是哪一年出生的", "出生"), ("白城市公安局什么时候搬迁的", "搬迁"),
+    ("桂林公安生态环境保护分局是哪天挂牌成立的", "成立"), ("他出生是在哪一年？", "出生"),
+    ("白城的绑架案是哪一年发生的", ""), ("摄影开始和结束的时间分别是什么时候？", ""),  # (any event's verb; no verb)
+    ("白城市公安局哪一年被评为全国文明单位", ""), ("桂林有多少个派出所成立的", ""),  # (no 的 after a verb; no date asked)
+])
+def test_the_event_a_date_question_asks_of(question, event):
+    from qa.answer.question import event_asked
+
+    assert event_asked(analyze(question)) == event
+
+
 def test_a_figure_of_something_the_corpus_never_speaks_of_is_unknown():
     """A Chinese question asking a figure of what no character pair of the corpus writes (律师, or a typo:
     网各员 for 网格员) names it as unknown, the counted noun where that is as foreign (警车 of 多少辆警车); a

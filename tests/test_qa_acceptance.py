@@ -530,6 +530,18 @@ def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_a
         assert not refused.answered and missing in refused.missing, (question, refused.answer)
 
 
+def test_the_date_of_an_event_is_answered_only_by_a_sentence_of_that_event(engine):
+    """欧氏兄弟贩毒团伙最后一名成员是哪一年出生的 was answered 2020年11月17日, the day he was caught: the date of an event
+    asked of a report is answered by a sentence writing a character of its verb (成立 for 挂牌成立), or refused naming it."""
+    answered = engine.ask("欧氏兄弟贩毒团伙最后一名成员是哪天落网的")
+    assert answered.answered and answered.answer_span == "2020年11月17日", answered.answer
+    answered = engine.ask("桂林公安生态环境保护分局是哪天挂牌成立的")
+    assert answered.answered and answered.answer_span == "2022年4月25日", answered.answer
+    for question, event in (("欧氏兄弟贩毒团伙最后一名成员是哪一年出生的", "出生"), ("白城市公安局什么时候搬迁的", "搬迁")):
+        refused = engine.ask(question)
+        assert not refused.answered and refused.missing == (event,), (question, refused.answer)
+
+
 def test_money_is_answered_only_by_a_sentence_naming_what_it_was_spent_on(engine):
     """隆林县每年投入多少钱修建公路 was answered 1000余万元 from …年投入1000余万元打造专业农村警务助理队伍: money asked of
     what it was spent on is answered by a sentence naming half of that at least, or refused naming it."""

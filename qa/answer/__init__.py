@@ -31,7 +31,7 @@ from qa.answer.fit import english_change, fits, rate_or_change
 from qa.answer.measure import ASKS_ENGLISH_COUNT
 from qa.answer.places import gazetteer
 from qa.answer.question import (MAX_QUESTION_CHARS, QuestionError, analyze, asks_calendar, asks_day, check_question,
-                               foreign_script, honour_asked, money_spent_on, names_post)
+                               event_asked, foreign_script, honour_asked, money_spent_on, names_post)
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               english_shares, gives_reason_after, newest_close, points_back, pulled_away, score,
                               sureness)
@@ -241,6 +241,14 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     honour = honour_asked(q)
     if honour and share_named(honour, sentence) < 0.5:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", honour, (honour,)),))
+    # Nor is the date of an event asked of a dated report by a sentence that writes no character of the event's verb
+    # (but 年, 月, 日): 欧氏兄弟贩毒团伙最后一名成员是哪一年出生的 -/-> 2020年11月17日,随着最后一名团伙成员欧某富在平乐县城落网;
+    # 建立 is said 成立, 播出 首播. (An encyclopedia dates a birth in parentheses, 某某（1920年5月3日－…）, without the verb:
+    # undated articles are not held to it.)
+    event = event_asked(q)
+    if (event and index.documents[pool[best_hit].chunk.doc_id].date
+            and not set(event) - set("年月日") & set(normalize(sentence))):
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", event, (event,)),))
     # Nor is money asked of what it was spent on by a sentence that names less than half of that:
     # 隆林县每年投入多少钱修建公路 -/-> …年投入1000余万元打造专业农村警务助理队伍.
     spent_on = money_spent_on(q)

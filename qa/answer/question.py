@@ -187,6 +187,24 @@ def money_spent_on(question: Question) -> str:
     return purpose if len(purpose) >= 4 else ""
 
 
+# The event a Chinese date question asks the date of: the last two characters of the verb before a final 的 (是哪一年
+# 出生的, 哪天挂牌成立的) or before 是+the asking (出生是在哪一年); not a verb of any event (发生, 举行, 开始…)
+_EVENT_AFTER = re.compile(r"(?:哪一?个?年|哪一?天|哪一?日|什么时候|何时|几月几[日号]|哪一?个月|几号)[\u4e00-\u9fff]{0,4}?([\u4e00-\u9fff]{2})的"
+                          r"[？?。!！\s]*$")
+_EVENT_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})的?(?:时间|日期)?(?:是|为)在?(?:哪一?个?年|哪一?天|什么时候|何时)[？?。!！\s]*$")
+_ANY_EVENT = frozenset("发生 举行 开始 进行 出现 召开 完成 结束 分别 各自 具体 大概 大约".split())
+
+
+def event_asked(question: Question) -> str:
+    """The event (a verb) a Chinese date question asks the date of, normalized: 欧氏兄弟贩毒团伙最后一名成员是哪一年出生的
+    -> 出生; "" for other questions and for verbs of any event (是哪年发生的)."""
+    if question.asks != "date" or not has_cjk(question.text):
+        return ""
+    norm = normalize(question.text)
+    m = _EVENT_AFTER.search(norm) or _EVENT_BEFORE.search(norm)
+    return m.group(1) if m and m.group(1) not in _ANY_EVENT else ""
+
+
 def asks_day(question: Question) -> bool:
     """Does a Chinese date question ask a day (白城的警察节是哪天), so that a sentence whose dates are all
     years (2012年,白城市公安局被评为…) cannot answer it?"""
