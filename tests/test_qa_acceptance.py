@@ -504,66 +504,61 @@ def test_a_search_asked_after_with_a_particle_or_typed_in_english(engine):
     assert not typo.answered and typo.missing == ("网各员",), typo.answer
 
 
+def assert_spans(engine, spans):
+    """Each (question, span) of ``spans`` is answered, with that span."""
+    for question, expected in spans:
+        answered = engine.ask(question)
+        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
+
+
+def assert_refused(engine, missing):
+    """Each question of ``missing`` is refused, naming what the corpus lacks (its value)."""
+    for question, lacks in missing.items():
+        refused = engine.ask(question)
+        assert not refused.answered and refused.missing == lacks, (question, refused.missing, refused.answer)
+
+
 def test_english_words_of_these_reports_and_a_count_of_sessions(engine):
     """WeChat, accountable and disciplinary are read as the reports write them (微信, 处理, 处分; CC-CEDICT lacks
     them): How many WeChat patrol groups did Baicheng set up? was answered 40余辆 from 白城's patrol cars, as
     if "patrol" were all it asked; only 商洛 states WeChat groups. A count of 场次 is its span whole (9場次, not 9場)."""
-    for question, expected in (("How many WeChat patrol groups did Shangluo set up?", "368個"),
-                               ("How many people did Baicheng police hold accountable since 2016?", "32人"),
-                               ("商洛每年组织全警体能达标测试几场次", "9場次")):
-        answered = engine.ask(question)
-        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
-    refused = engine.ask("How many WeChat patrol groups did Baicheng set up?")
-    assert not refused.answered and refused.missing == ("Baicheng",), refused.answer
+    assert_spans(engine, (("How many WeChat patrol groups did Shangluo set up?", "368個"),
+                          ("How many people did Baicheng police hold accountable since 2016?", "32人"),
+                          ("商洛每年组织全警体能达标测试几场次", "9場次")))
+    assert_refused(engine, {"How many WeChat patrol groups did Baicheng set up?": ("Baicheng",)})
 
 
 def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):
     """白城走访了多少群众 was refused (no sentence giving the number): the passage with 走访群众39440人 ranks 12th of
     白城's long report, below the ten the answer is chosen from. A passage below them that writes what is counted
     word for word is read too. 能告诉我…吗 asks the figure (its span was not read); 二〇二二年 is 2022."""
-    for question, expected in (("白城走访了多少群众", "39440人"), ("你知道白城走访了多少群众吗", "39440人"),
-                               ("能告诉我白城的命案现案破案率吗", "97.03%"), ("二〇二二年桂林的总破案率是多少", "79.17%")):
-        answered = engine.ask(question)
-        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
-    for question, missing in (("长春走访了多少群众", "长春"), ("二〇一九年桂林的总破案率是多少", "二〇一九年（2019年）")):
-        refused = engine.ask(question)
-        assert not refused.answered and missing in refused.missing, (question, refused.answer)
+    assert_spans(engine, (("白城走访了多少群众", "39440人"), ("你知道白城走访了多少群众吗", "39440人"),
+                          ("能告诉我白城的命案现案破案率吗", "97.03%"), ("二〇二二年桂林的总破案率是多少", "79.17%")))
+    assert_refused(engine, {"长春走访了多少群众": ("长春",), "二〇一九年桂林的总破案率是多少": ("二〇一九年（2019年）",)})
 
 
 def test_the_date_of_an_event_is_answered_only_by_a_sentence_of_that_event(engine):
     """欧氏兄弟贩毒团伙最后一名成员是哪一年出生的 was answered 2020年11月17日, the day he was caught: the date of an event
     asked of a report is answered by a sentence writing a character of its verb (成立 for 挂牌成立), or refused naming it."""
-    answered = engine.ask("欧氏兄弟贩毒团伙最后一名成员是哪天落网的")
-    assert answered.answered and answered.answer_span == "2020年11月17日", answered.answer
-    answered = engine.ask("桂林公安生态环境保护分局是哪天挂牌成立的")
-    assert answered.answered and answered.answer_span == "2022年4月25日", answered.answer
-    for question, event in (("欧氏兄弟贩毒团伙最后一名成员是哪一年出生的", "出生"), ("白城市公安局什么时候搬迁的", "搬迁")):
-        refused = engine.ask(question)
-        assert not refused.answered and refused.missing == (event,), (question, refused.answer)
+    assert_spans(engine, (("欧氏兄弟贩毒团伙最后一名成员是哪天落网的", "2020年11月17日"),
+                          ("桂林公安生态环境保护分局是哪天挂牌成立的", "2022年4月25日")))
+    assert_refused(engine, {"欧氏兄弟贩毒团伙最后一名成员是哪一年出生的": ("出生",), "白城市公安局什么时候搬迁的": ("搬迁",)})
 
 
 def test_money_is_answered_only_by_a_sentence_naming_what_it_was_spent_on(engine):
     """隆林县每年投入多少钱修建公路 was answered 1000余万元 from …年投入1000余万元打造专业农村警务助理队伍: money asked of
     what it was spent on is answered by a sentence naming half of that at least, or refused naming it."""
-    for question, expected in (("隆林县每年投入多少钱打造农村警务助理队伍", "1000余万元"), ("商洛投入了多少亿元建设智慧公安", "4.5億余元"),
-                               ("恭城县投资多少钱安装了水上天眼", "70万元")):
-        answered = engine.ask(question)
-        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
-    refused = engine.ask("隆林县每年投入多少钱修建公路")
-    assert not refused.answered and refused.missing == ("修建公路",), refused.answer
+    assert_spans(engine, (("隆林县每年投入多少钱打造农村警务助理队伍", "1000余万元"), ("商洛投入了多少亿元建设智慧公安", "4.5億余元"),
+                          ("恭城县投资多少钱安装了水上天眼", "70万元")))
+    assert_refused(engine, {"隆林县每年投入多少钱修建公路": ("修建公路",)})
 
 
 def test_the_date_of_an_honour_is_answered_only_by_a_sentence_naming_it(engine):
     """哪一年被评为全国文明单位 was answered 2012年 from …白城市公安局被评为全省精神文明先进集体: an honour asked is named
     (half of its character pairs at least) by the sentence that dates it, or the question is refused naming it."""
-    for question, expected in (("白城在哪一年获得全省民警素质能力测试第一名", "2015年"),
-                               ("通榆县局什么时候被评为全国优秀公安局？", "2012年5月")):
-        answered = engine.ask(question)
-        assert answered.answered and answered.answer_span == expected, (question, answered.answer_span, answered.answer)
-    for question, honour in (("白城市公安局哪一年被评为全国文明单位", "全国文明单位"),
-                             ("白城市公安局被评为全国优秀公安局是哪年？", "全国优秀公安局")):
-        refused = engine.ask(question)
-        assert not refused.answered and refused.missing == (honour,), (question, refused.answer)
+    assert_spans(engine, (("白城在哪一年获得全省民警素质能力测试第一名", "2015年"), ("通榆县局什么时候被评为全国优秀公安局？", "2012年5月")))
+    assert_refused(engine, {"白城市公安局哪一年被评为全国文明单位": ("全国文明单位",),
+                            "白城市公安局被评为全国优秀公安局是哪年？": ("全国优秀公安局",)})
 
 
 def test_questions_written_afresh_by_strangers(engine):
