@@ -271,8 +271,10 @@ _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]{3,}")
 def _writing_the_count(q: Question, rest: list[Hit], k: int) -> list[Hit]:
     """Up to ``k`` passages of ``rest`` (ranked below the answer pool) that write what a Chinese count question
     counts word for word, three characters or more (走访群众 of 白城走访了多少群众: the passage with 走访群众39440人
-    ranks 12th of 白城's long report, and the question was refused as no sentence giving the number)."""
-    if not (q.how_many and has_cjk(q.text)):
+    ranks 12th of 白城's long report, and the question was refused as no sentence giving the number). Not for a
+    question naming a year: a figure its sentence gives no year is taken for the year before its report's too
+    (scope.article_time), and 白城2015年走访了多少群众 would be answered from a report of November 2016."""
+    if not (q.how_many and has_cjk(q.text)) or q.years:
         return []
     words = {w for w in (normalize(q.topic), normalize(q.counted)) if _CJK_ONLY.fullmatch(w)}
     return [h for h in rest if any(w in normalize(h.chunk.text) for w in words)][:k]
