@@ -422,7 +422,9 @@ def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int,
                          if 1000 < y < 2100 and str(y) not in corpus), None)
             if year is None:
                 continue
-            text = q.text.replace(str(chosen.year), str(year), 1)
+            # (a year in Chinese numerals, 二零零九年, is swapped whole for digits: its digits are not in the question)
+            text = (q.text.replace(str(chosen.year), str(year), 1) if str(chosen.year) in chosen.text
+                    else q.text.replace(chosen.text, f"{year}年", 1))
         else:
             place = unseen_places[len(out) % len(unseen_places)]
             if not has_cjk(q.text):  # an English question names the place in pinyin
@@ -430,6 +432,8 @@ def near_misses(queries: Sequence[Query], documents: Iterable[Document], n: int,
 
                 place = "".join(lazy_pinyin(place)).capitalize()
             text = q.text.replace(chosen.text, place, 1)
+        if text == q.text:  # (never the question itself, counted as unanswerable)
+            continue
         out.append(Query(f"{q.id}-near-miss", text, unanswerable=True, history=q.history))
     return out
 

@@ -264,6 +264,10 @@ def test_near_misses_swap_a_place_or_year_the_corpus_never_mentions():
         new = [c for c in analyze(q.text).constraints if c.kind in ("place", "year")]
         assert new and any(not any(f in corpus for f in c.forms) for c in new)
     assert len(near_misses(queries, docs, 1)) == 1
+    # a year in Chinese numerals is swapped whole (drcd-dev's 資訊學院曾於二零零九年時更名為? was derived unchanged and,
+    # answered, counted as a false answer)
+    (zh,) = near_misses([Query("q5", "二零二二年全市的破案率是多少", ("97.03%",))], docs, 1)
+    assert zh.text.endswith("年全市的破案率是多少") and "二零二二年" not in zh.text and "2022" not in zh.text
 
 
 def test_follow_ups_in_question_files_are_asked_after_their_history(tmp_path, fake_encoder, sample_index):
