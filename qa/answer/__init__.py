@@ -238,9 +238,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         return _no_answer(question, query, q, conf, index, pool)
     # Nor is the date of an honour asked by a sentence that names less than half of it (its character pairs):
     # 白城市公安局哪一年被评为全国文明单位 -/-> 2012年,白城市公安局被评为全省精神文明先进集体.
-    honour = honour_asked(q)
-    if honour and share_named(honour, sentence) < 0.5:
-        return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", honour, (honour,)),))
+    # So is money asked of what it was spent on (the two never ask together: a date, an amount):
+    # 隆林县每年投入多少钱修建公路 -/-> …年投入1000余万元打造专业农村警务助理队伍.
+    for named in (honour_asked(q), money_spent_on(q)):
+        if named and share_named(named, sentence) < 0.5:
+            return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", named, (named,)),))
     # Nor is the date of an event asked of a dated report by a sentence that writes no character of the event's verb
     # (but 年, 月, 日): 欧氏兄弟贩毒团伙最后一名成员是哪一年出生的 -/-> 2020年11月17日,随着最后一名团伙成员欧某富在平乐县城落网;
     # 建立 is said 成立, 播出 首播. (An encyclopedia dates a birth in parentheses, 某某（1920年5月3日－…）, without the verb:
@@ -249,12 +251,6 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if (event and index.documents[pool[best_hit].chunk.doc_id].date
             and not set(event) - set("年月日") & set(normalize(sentence))):
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", event, (event,)),))
-    # Nor is money asked of what it was spent on by a sentence that names less than half of that:
-    # 隆林县每年投入多少钱修建公路 -/-> …年投入1000余万元打造专业农村警务助理队伍.
-    spent_on = money_spent_on(q)
-    if spent_on and share_named(spent_on, sentence) < 0.5:
-        return _refuse_missing(question, query, q, hits, index, qvec, settings, k,
-                               (Constraint("name", spent_on, (spent_on,)),))
     # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
     found_in = found.texts[best]
     span = answer_span(q, found_in)
