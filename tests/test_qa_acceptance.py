@@ -528,6 +528,27 @@ def test_english_words_of_these_reports_and_a_count_of_sessions(engine):
     assert_refused(engine, {"How many WeChat patrol groups did Baicheng set up?": ("Baicheng",)})
 
 
+def test_what_a_figure_is_asked_of_that_the_corpus_never_writes_is_refused(engine):
+    """局长的年龄是多少 was answered 2个 (honoured units), 局长的生日是哪天 with the day a bureau was set up, 局长的任期是几年
+    with 五年 (过去五年…), 商洛市的面积有多大 with a subtitle, What was the age of the Guilin police chief? with a
+    sentence of no figure: the corpus never writes 年龄, 生日, 任期, 面积. A figure the reports do give is still
+    answered: hydrochloric acid is 盐酸 (CC-CEDICT's sense carries the formula HCl), and of 社区、村屯、单位 named
+    again after 分别, the share in the place of the one asked; 命案在逃人员 counted whole (在逃 is no "where"); a search
+    naming the date it asks (…的时间) asks it of that event, and a sentence that takes its date from the one before
+    is no mere echo of the question."""
+    assert_refused(engine, {"桂林市公安局局长的年龄是多少": ("年龄",), "桂林市公安局局长的生日是哪天": ("生日",),
+                            "白城市公安局局长的任期是几年": ("任期",), "商洛市的面积有多大": ("面积",)})
+    assert not engine.ask("What was the age of the Guilin police chief?").answered
+    assert_spans(engine, (("How many tons of hydrochloric acid did Guilin seize?", "11吨"),
+                          ("白城零发案村屯占全市村屯总数的比例", "57.6%"), ("白城零发案单位占全市单位总数的百分之几", "43.6%"),
+                          ("桂林抓获了多少名命案在逃人员", "28名"),
+                          ("白城市公安局被评为全国追逃工作先进单位的时间", "2014年")))
+    assert_refused(engine, {"白城市公安局的成立时间": ("成立",)})
+    # a quotation that names no one is answered by who said it, in the sentence after it
+    quoted = engine.ask("是谁说整治后的村、小区治安刑事警情均下降60%以上")
+    assert quoted.answered and quoted.answer_span == "赵志军" and quoted.answer.startswith("“整治后的村"), quoted.answer
+
+
 def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):
     """白城走访了多少群众 was refused (no sentence giving the number): the passage with 走访群众39440人 ranks 12th of
     白城's long report, below the ten the answer is chosen from. A passage below them that writes what is counted

@@ -38,7 +38,7 @@ from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, cer
 from qa.answer.sounds import heard
 from qa.answer.span import answer_span
 from qa.answer.scope import story_place
-from qa.answer.support import (absent_words, article_text, binding, check, meets, names_met, share_named,
+from qa.answer.support import (absent_words, article_text, asked_of, binding, check, meets, names_met, share_named,
                               unknown_words, unmet_owner)
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
@@ -128,8 +128,9 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         for word in absent or unmet_owner(q, passage):
             # (a Chinese word the corpus never uses is not said in other words by a sentence that has none of
             # its characters: 桂林市消防支队有多少人 -/-> …共有844人次、173个集体被记功嘉奖, which the model finds close)
-            # (of three characters or more: 时候 of …在2022年的时候… is no subject)
-            if ((absent and has_cjk(word) and len(word) >= 3
+            # (of three characters or more: 时候 of …在2022年的时候… is no subject; but for what a figure or date is
+            # asked of after 的: 任期 of 局长的任期是几年 -/-> 过去五年,…注定是一个极不平凡的五年)
+            if ((absent and has_cjk(word) and (len(word) >= 3 or normalize(word) == asked_of(q))
                  and not set(normalize(word)) & set(normalize(found.texts[sentence])))
                     or pulled_away(q, word, qvec, found.vectors[sentence], encode)):
                 return word
@@ -203,6 +204,12 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if (best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit
             and gives_reason_after(q, found.texts[best], found.texts[best + 1])):
         best_end = found.spans[best + 1][2]
+    # A who-question answered by a quotation that names no one is answered by who said it, in the sentence after it
+    # in its passage (“…形成了长效机制。” 自治区人大常委会副主任、桂林市委书记赵乐秦在实地走访调研后…): both are shown.
+    if (q.asks == "person" and best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit
+            and _QUOTE_END.search(found.texts[best]) and answer_span(q, found.texts[best]) is None
+            and answer_span(q, found.texts[best + 1]) is not None):
+        best_end = found.spans[best + 1][2]
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
               found.context[best_hit], conf)
 
@@ -254,7 +261,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
     found_in = found.texts[best]
     span = answer_span(q, found_in)
-    if span is None and best_start < found.spans[best][1]:
+    if span is None and (best_start < found.spans[best][1] or best_end > found.spans[best][2]):
         found_in = sentence
         span = answer_span(q, sentence)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
@@ -262,6 +269,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
 
 
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]{3,}")
+_QUOTE_END = re.compile(r"[”」』\"]\s*$")  # a sentence that is a quotation ends with its closing mark
 
 
 def _writing_the_count(q: Question, rest: list[Hit], k: int) -> list[Hit]:

@@ -142,7 +142,10 @@ def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str]
             sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", definition).strip()
             a_name = a_name or bool(_NAME_SENSE.fullmatch(sense)) or "(name)" in definition
             named = _NAMED_AS.fullmatch(sense)  # a name with the Chinese it refers to: United Kingdom 聯合王國|联合王国
-            sense = (named.group(1) if named else sense).lower()
+            sense = named.group(1) if named else sense
+            if len(sense.split()) > 2:  # (hydrochloric acid HCl: the words without the formula after them)
+                sense = _FORMULA_AFTER.sub("", sense)
+            sense = sense.lower()
             sense = re.sub(r"^(?:to|a|an|the|abbr\. for) ", "", sense)  # (abbr. for England -> england)
             words = sense.split()
             if len(words) > 2 and re.match(r"[a-z][a-z .'-]*,", sense):
@@ -162,6 +165,10 @@ def _dictionary() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str, str]
 
 
 _NAME_SENSE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*")  # a sense that is a name: Allen, New York
+# a chemical formula that ends a sense (HCl, NaOH, H2SO4: a small letter, or a digit between capitals; not an
+# abbreviation such as USB, II or TB10)
+_FORMULA_AFTER = re.compile(r"\s+(?=[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z0-9])(?=[A-Z0-9]*[a-z]|[A-Z0-9]*[A-Z]\d+[A-Z])"
+                            r"[A-Z][A-Za-z0-9]*$")
 
 
 def glossary() -> list[tuple[str, tuple[str, ...]]]:

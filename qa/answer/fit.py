@@ -407,6 +407,7 @@ def _head_after(text: str) -> str:
 
 _TALLY = "量数计"  # a head that names the amount of what comes before it: 探头总量2931个, 人数, 合计
 _LOCATING = ("位于", "处于", "地处", "坐落", "到", "在")
+_HELD_IN = set("逃押职编岗册读校")  # 在 + these is a state of the noun (在逃, 在押, 在职), not where it is
 _QUOTES = re.compile(r"[“”\"「」『』‘’]")
 
 
@@ -428,8 +429,10 @@ def _lead_noun(noun: str) -> str:
     from qa.tokens import posseg
 
     words, named = [], False
-    for token in posseg().cut(noun):
-        if named and (token.flag == "p" or token.word in _LOCATING):
+    tokens = list(posseg().cut(noun))
+    for i, token in enumerate(tokens):
+        held = token.word == "在" and i + 1 < len(tokens) and tokens[i + 1].word[:1] in _HELD_IN  # (命案在逃人员)
+        if named and (token.flag == "p" or token.word in _LOCATING) and not held:
             break
         if named and token.word in ("了", "过") and len(words) > 1:  # (a verb done: 加挂了…)
             words.pop()
@@ -459,7 +462,8 @@ def _nouns(words: str) -> str:
         return token.flag.startswith(("v", "d", "p", "u", "r", "c", "f")) and token.flag != "vn"
 
     cut = list(posseg().cut(words))
-    if cut and verb(cut[0]):  # (多少人去营救圣皮埃尔: people who do something, no noun)
+    # (多少人去营救圣皮埃尔: people who do something, no noun; but 在职民警, 在逃人员 are people in a state)
+    if cut and verb(cut[0]) and not (words[0] == "在" and words[1:2] in _HELD_IN):
         return ""
     while cut and verb(cut[-1]):
         cut.pop()

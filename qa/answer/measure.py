@@ -23,12 +23,17 @@ _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:�
                     r"|recover|recovers|recovered|pay|pays|raise|raised|earn|earned|fund|funded)\b")
 _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
                    r"|时[间长]?(?:有|是|为)?多长"  # (用时多长: a time, not a length)
+                   r"|(?:年纪|岁数|年龄)(?:有|是|为)?多大"
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
 # 多长, 多远, 多高… ending a question: it asks a figure (桂林的漓江有多长), a size but for 多高 (级别有多高 -> 21级)
 LENGTH_ASKED = r"多([长远高宽深重厚])(?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
 _LENGTH = re.compile(LENGTH_ASKED)
+# 多大 of what has a size or an age (面积有多大, 年纪多大): a figure; not of 影响有多大, 作用多大, which ask how much in
+# words, nor of 容量 (101发 is a count)
+SIZE_ASKED = r"(?:面积|体积|容积|年纪|岁数|年龄)(?:有|是|为)?多大"
+_AREA = re.compile(r"(?:面积|体积|容积)(?:有|是|为)?多大")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架"
                        r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
 # A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads),
@@ -80,7 +85,8 @@ def counted_noun(norm: str, named: tuple[str, ...] = ()) -> str:
     m = _HOW_MANY.search(norm)
     if not m:
         return _named_counted(norm, named)
-    return re.split(r"[被了在是将把给对让使由从向的？?，,。啊呢吗呀吧嘛]", norm[m.end():m.end() + 12])[0]
+    # (在 of 在逃, 在押, 在职… is part of the noun: 多少名命案在逃人员)
+    return re.split(r"[被了是将把给对让使由从向的？?，,。啊呢吗呀吧嘛]|在(?![逃押职编岗册读校])", norm[m.end():m.end() + 12])[0]
 
 
 def _named_counted(norm: str, named: tuple[str, ...]) -> str:
@@ -139,7 +145,7 @@ def asked_measure(norm: str, tokens: list[tuple[int, int, str, str]] = ()) -> st
     ``count`` (多少个派出所, 多少起, how many gangs); ``""`` when it does not say (多少 alone, 多高). Read
     only of a question that asks an amount (``Question.how_many``: not 第几, 哪几). ``tokens`` are
     jieba's (start, end, word, flag) of a Chinese question."""
-    for kind, pattern in (("share", _SHARE), ("time", _TIME), ("size", _SIZE)):
+    for kind, pattern in (("share", _SHARE), ("time", _TIME), ("size", _SIZE), ("size", _AREA)):
         if pattern.search(norm):
             return kind
     if (length := _LENGTH.search(norm)) and length.group(1) != "高":

@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from qa.answer.english import english_names, english_places, glosses
-from qa.answer.measure import LENGTH_ASKED, asked_measure, asks_amount, asks_rank, counted_noun, names_an_amount
+from qa.answer.measure import LENGTH_ASKED, SIZE_ASKED, asked_measure, asks_amount, asks_rank, counted_noun, names_an_amount
 from qa.answer.places import gazetteer
 from qa.normalize import CJK, has_cjk, normalize
 from qa.records import Constraint, Question
@@ -128,11 +128,11 @@ _ASKS = (
     ("date", r"哪一?年|哪一?天|哪一?日|几月|几号|哪个月|何时|何年|什么时[候间]|哪个时[候间]|几时"
              r"|^(?:(?:since|until|till|from|by|and|but|so|then)\s+)?when\b|\bwhat (?:year|date|day|month|time)\b"
              r"|\bwhich (?:year|date|day|month)\b"),
-    ("number", rf"多少|几|比例|百分之|占比|比重|{LENGTH_ASKED}"
+    ("number", rf"多少|几|比例|百分之|占比|比重|{LENGTH_ASKED}|{SIZE_ASKED}"
                r"|\bhow (?:many|much|long|far|old|large|big|tall|high)\b"
                r"|\bwhat (?:percentage|proportion|share|fraction|number|amount|rank|ranking)\b|\bnumber of\b"
                r"|\bwhat (?:is|was|are|were) (?:the |[\w-]+'s )(?:[\w'-]+ ){0,4}?(?:rate|percentage|proportion|ratio|number|amount|total"
-               r"|population|share|size|length|cost|price|satisfaction|sense of security)\b"),
+               r"|population|share|size|length|cost|price|satisfaction|sense of security|(?:area|age)(?= of\b|\s*\?|$))\b"),
     ("person", r"谁|哪位|何人|什么人|哪个人|哪一位|\bwho(?:m|se)?\b"),
     ("place", r"哪里|哪儿|何处|何地|什么地方|哪个(?:城市|国家|省份?|地区|地方|县|市)|哪座城市|\bwhere\b"
               r"|\bwhich (?:city|country|province|region|place)\b"),
@@ -158,7 +158,8 @@ _ASKS_DAY = re.compile(r"哪一?个?天|哪一?个?日(?!本)|几号|几月几|�
 # What a date question asks the date of receiving (哪一年被评为全国文明单位, 被评为全国优秀公安局是哪年): the honour, title
 # or thing received, four characters or more, after the verb and before the asking
 _HONOURED = re.compile(r"(?:被评为|评为|获评|荣获|获得|被授予|授予|被列为|列为|入选)[了的]?[“「《\"]?([^，,。？?“”「」《》\"]{4,}?)[”」》\"]?"
-                       r"(?=(?:的时间)?(?:是|为)?在?(?:哪一?个?年|什么时候|何时|何年|哪一?天|几月)|[？?。!！\s]*$)")
+                       r"(?=(?:的时间)?(?:是|为)?在?(?:哪一?个?年|什么时候|何时|何年|哪一?天|几月)|的?(?:时间|日期)(?:是|为)?[？?。!！\s]*$"
+                       r"|[？?。!！\s]*$)")
 
 
 def honour_asked(question: Question) -> str:
@@ -191,7 +192,8 @@ def money_spent_on(question: Question) -> str:
 # 出生的, 哪天挂牌成立的) or before 是+the asking (出生是在哪一年); not a verb of any event (发生, 举行, 开始…)
 _EVENT_AFTER = re.compile(r"(?:哪一?个?年|哪一?天|哪一?日|什么时候|何时|几月几[日号]|哪一?个月|几号)[\u4e00-\u9fff]{0,4}?([\u4e00-\u9fff]{2})的"
                           r"[？?。!！\s]*$")
-_EVENT_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})的?(?:时间|日期)?(?:是|为)在?(?:哪一?个?年|哪一?天|什么时候|何时)[？?。!！\s]*$")
+_EVENT_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})的?(?:时间|日期)?(?:是|为)在?(?:哪一?个?年|哪一?天|什么时候|何时)[？?。!！\s]*$"
+                           r"|([\u4e00-\u9fff]{2})的?(?:时间|日期)(?:是|为)?[？?。!！\s]*$")  # (a search: 成立 of 的成立时间)
 _ANY_EVENT = frozenset("发生 举行 开始 进行 出现 召开 完成 结束 分别 各自 具体 大概 大约".split())
 
 
@@ -202,7 +204,8 @@ def event_asked(question: Question) -> str:
         return ""
     norm = normalize(question.text)
     m = _EVENT_AFTER.search(norm) or _EVENT_BEFORE.search(norm)
-    return m.group(1) if m and m.group(1) not in _ANY_EVENT else ""
+    event = m and (m.group(1) or m.group(2))
+    return event if event and event not in _ANY_EVENT else ""
 
 
 def asks_day(question: Question) -> bool:
@@ -382,13 +385,18 @@ def analyze(question: str, today: date | None = None) -> Question:
                              if how_many and has_cjk(text) else ""))
 
 
+_DATE_NAMED = re.compile(r"(?<![长少久])(?:时间|日期)(?:是|为)?(?:呢|啊)?[\s?？。]*$")
+
+
 def _asks(norm: str, english: bool) -> str:
     """What the normalized question asks (:data:`_ASKS`): in English the kind of its first
     interrogative phrase, in Chinese the first kind in :data:`_ASKS`'s order; ``open`` if none."""
     norm = norm.strip()  # ("when" at the start)
     found = [(m.start(), kind) for kind, pattern in _ASKS_RE if (m := pattern.search(norm))]
     if not found:
-        return "open"
+        # (a search that names the date it asks, and nothing else: 白城市公安局的成立时间, 登基的时间? — not
+        # 用了多长时间, a length)
+        return "date" if not english and _DATE_NAMED.search(norm) else "open"
     return min(found)[1] if english else found[0][1]
 
 
@@ -501,6 +509,10 @@ def _suffix_word(norm: str, end: int) -> bool:
     return end < len(norm) and norm[end] in "市县区省州人"
 
 
+# the asking after what has a size, in either script (面积 of 面积有多大; the topic is read as written)
+_SIZE_ASKING = re.compile(r"(?<=面积|体积|容积|年纪|岁数|年龄|面積|體積|年紀|歲數|年齡)(?:有|是|为|為)?多大")
+
+
 def _topic(text: str, constraints) -> str:
     """The question without its constraints and question words: 成都的破案率是多少 -> 破案率. A single
     character left between them is a fragment, not a topic (怎么做宫保鸡丁 without the name 宫保鸡: 做, 丁)."""
@@ -509,6 +521,6 @@ def _topic(text: str, constraints) -> str:
     topic = text
     for c in constraints:
         topic = topic.replace(c.text, " ")
-    topic = _QUESTION_WORDS.sub(" ", topic)
+    topic = _QUESTION_WORDS.sub(" ", _DATE_NAMED.sub(" ", _SIZE_ASKING.sub(" ", topic)))
     parts = [p.strip("的在了是和与及 ") for p in topic.split()]
     return "".join(p for p in parts if len(p) > 1)

@@ -167,9 +167,15 @@ def _broader_scope(norm: str, places: tuple[Constraint, ...]) -> int | None:
     # (全国各地 says where from, not of what area: 一个盘踞在全国各地…的团伙被打掉,…追回被骗的93万元 is 全州's)
     starts = [m.start() for m in _WIDER[level].finditer(norm)
               if not (level and _names_a_level(norm, m.start(), m.end())) and not norm.startswith("各地", m.end())]
-    starts += [start for start, _, alias in gaz.find(norm, strong=True)
-               if min(gaz.places[code].level for code in gaz.aliases[alias]) < level]
+    # (nor does a wider place that says where the subject lies: 位于云南省西北部,大理白族自治州北部,面积2395平方公里)
+    starts += [start for start, end, alias in gaz.find(norm, strong=True)
+               if min(gaz.places[code].level for code in gaz.aliases[alias]) < level
+               and not (_LOCATED_IN.search(norm, 0, start) or _PART_OF.match(norm, end))]
     return min(starts, default=None)
+
+
+_LOCATED_IN = re.compile(r"(?:位于|地处|坐落[于在])$")
+_PART_OF = re.compile(r"[东西南北中]{1,2}部")
 
 
 def _names_a_level(norm: str, start: int, end: int) -> bool:

@@ -506,6 +506,8 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     # a "sentence" of punctuation alone (……, a lone 。), or of nothing but the question's own words (a
     # headline line 马来穿山甲 asked 马来穿山甲的别称是什么), says nothing: never the answer or a citation's best
     empty = np.array([not _WORDS.search(t) or (has_cjk(t) and u <= asked_units) for t, u in zip(texts, text_units)])
+    if dated_before is not None:  # (but for the date the one before it says: 白城市公安局被评为“全国追逃工作先进单位”;)
+        empty &= ~dated_before
     # nor one that speaks of another post or a wider area (support.speaks_for): never the answer
     total = total - 1.0 * empty - 1.0 * barred
     if question.asks in ("person", "place", "name"):

@@ -142,22 +142,30 @@ def _respective(question: Question, sentence: str, options: list[tuple[int, int]
         return None
     head = _LIST_START.split(norm[:at])
     # the items: the run of 、-separated pieces just before 分别, or one clause break before it
-    # (总破案率、现行案件破案率同比大幅提升,2022年分别…)
-    run = next((piece for piece in reversed(head[-2:]) if "、" in piece), None)
-    if run is None:
-        return None
-    items = run.split("、")
-    after = sorted(span for span in options if span[0] > at)[: len(items)]
-    if len(items) < 2 or len(after) < len(items):
-        return None
-    width = max(len(item) for item in items[:-1])
-    items[-1] = items[-1][:width]
+    # (总破案率、现行案件破案率同比大幅提升,2022年分别…); else the run after 分别 that names them again before the
+    # figures (…社区50个、…村屯1685个、…单位2132个,分别占全市社区、村屯、单位总数的53.7%、57.6%、43.6%)
+    before = next((piece for piece in reversed(head[-2:]) if "、" in piece), None)
+    after = sorted(span for span in options if span[0] > at)
+    between = norm[at + 2:after[0][0]] if after else ""
     asked = units(question.text)
-    shared = [len(units(item) & asked) for item in items]
-    best = max(shared)
-    if best == 0 or shared.count(best) > 1:
-        return None
-    return after[shared.index(best)]
+    # (named again, only for a share asked: the items before may carry counts of their own, 村屯1685个)
+    again = _LIST_START.split(between)[-1] if "、" in between and question.measure == "share" else None
+    for run in (before, again):
+        if run is None:
+            continue
+        items = run.split("、")
+        if len(items) < 2 or len(after) < len(items):
+            continue
+        width = max(len(item) for item in items[:-1])
+        if run is again and len(items) > 2:  # (the first item, too, carries words all share: 占全市社区 -> 社区)
+            width = max(len(item) for item in items[1:-1])
+            items[0] = items[0][-width:]
+        items[-1] = items[-1][:width]
+        shared = [len(units(item) & asked) for item in items]
+        best = max(shared)
+        if best and shared.count(best) == 1:
+            return after[: len(items)][shared.index(best)]
+    return None
 
 
 def _clauses(sentence: str, span: tuple[int, int]) -> tuple[str, str]:

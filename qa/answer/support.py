@@ -131,11 +131,14 @@ def unknown_words(question: Question, index) -> tuple[Constraint, ...]:
     return _unknown_english(question, index)
 
 
+_SIZE_TAIL = re.compile(r"(?:有|是|为)?多[大长远高宽深重厚]$")
+
+
 def _unknown_figure(question: Question, vocab) -> tuple[Constraint, ...]:
     """What a Chinese question asks a figure of (its topic), when not one of its character pairs occurs in
     the corpus: a thing it never speaks of (律师, 降雨量) or a typo (桂林的网各员有多少, answered with
     …打掉1411名…犯罪分子; 破按率). Named as the counted noun where that is as foreign (警车 of 多少辆警车)."""
-    topic = normalize(question.topic)
+    topic = _SIZE_TAIL.sub("", normalize(question.topic))  # (面积 of 商洛市的面积有多大)
     if (question.asks != "number" or not _CJK_RUN.fullmatch(topic) or QUESTION_NOISE.search(topic)
             or any(p in vocab for p in _pairs(topic))):  # (桂林到白城有多远: 有多远 is the asking)
         return ()
@@ -155,9 +158,9 @@ def absent_words(question: Question, index, articles: list[str]) -> list[str]:
     answer sentence is about them anyway, in other words, is :func:`qa.answer.select.pulled_away`'s
     to say: 磁带 may be the text's 录像带."""
     if has_cjk(question.text):
-        word = normalize(question.subject)
-        absent = word and index.document_frequency(word) == 0 and not any(word in a for a in articles)
-        return [question.subject] if absent else []
+        words = [question.subject, asked_of(question)]
+        return [w for w in dict.fromkeys(words) if w and index.document_frequency(normalize(w)) == 0
+                and not any(normalize(w) in a for a in articles)]
     vocab = index.bm25.vocab_dict
     out = []
     for word, renderings in question.glosses:
@@ -166,6 +169,24 @@ def absent_words(question: Question, index, articles: list[str]) -> list[str]:
             written = re.search(rf"(?i)\b{re.escape(word)}\b", question.text)
             out.append(written.group() if written else word)
     return out
+
+
+def asked_of(question: Question) -> str:
+    """What a Chinese question asks a figure or a date of after 的, one word (年龄 of 局长的年龄是多少, 生日 of
+    局长的生日是哪天), or "": not the asking's own words (的时间是什么时候, 的百分比是多少) nor the rest of a
+    sentence (陪伴怀孕的老婆 of …在哪一年暂停大部分的工作以陪伴怀孕的老婆)."""
+    from qa.tokens import posseg
+
+    topic = normalize(question.topic)
+    head = topic.rpartition("的")[2]
+    if (question.asks not in ("number", "date") or head == topic or not 2 <= len(head) <= 4
+            or not _CJK_RUN.fullmatch(head) or QUESTION_NOISE.search(head) or _AMOUNT_WORD.search(head)):
+        return ""
+    return head if len(posseg().lcut(head)) == 1 and len(topic) - len(head) <= 4 else ""
+
+
+# words that say what kind of figure or date is asked, not what it is of
+_AMOUNT_WORD = re.compile(r"百分比|比例|比率|比重|占比|数量|数目|总数|个数|人数|人次|金额|时间|日期|时候|年份|数字|数值|程度|级别")
 
 
 def unmet_owner(question: Question, passage: str) -> list[str]:
