@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from qa.answer.figures import a_one, answers_measure, dates, figures, measure_of, ranks, states_change
-from qa.answer.measure import asks_length, measure_word, names_a_count, names_people
+from qa.answer.measure import HELD_IN, asks_length, measure_word, names_a_count, names_people
 from qa.answer.question import QUESTION_NOISE
 from qa.answer.scope import clause, own_figures
 from qa.normalize import aligned, has_cjk, normalize
@@ -407,7 +407,6 @@ def _head_after(text: str) -> str:
 
 _TALLY = "量数计"  # a head that names the amount of what comes before it: 探头总量2931个, 人数, 合计
 _LOCATING = ("位于", "处于", "地处", "坐落", "到", "在")
-_HELD_IN = set("逃押职编岗册读校")  # 在 + these is a state of the noun (在逃, 在押, 在职), not where it is
 _QUOTES = re.compile(r"[“”\"「」『』‘’]")
 
 
@@ -431,7 +430,7 @@ def _lead_noun(noun: str) -> str:
     words, named = [], False
     tokens = list(posseg().cut(noun))
     for i, token in enumerate(tokens):
-        held = token.word == "在" and i + 1 < len(tokens) and tokens[i + 1].word[:1] in _HELD_IN  # (命案在逃人员)
+        held = token.word == "在" and i + 1 < len(tokens) and tokens[i + 1].word[:1] in HELD_IN  # (命案在逃人员)
         if named and (token.flag == "p" or token.word in _LOCATING) and not held:
             break
         if named and token.word in ("了", "过") and len(words) > 1:  # (a verb done: 加挂了…)
@@ -463,7 +462,7 @@ def _nouns(words: str) -> str:
 
     cut = list(posseg().cut(words))
     # (多少人去营救圣皮埃尔: people who do something, no noun; but 在职民警, 在逃人员 are people in a state)
-    if cut and verb(cut[0]) and not (words[0] == "在" and words[1:2] in _HELD_IN):
+    if cut and verb(cut[0]) and not (len(words) > 1 and words[0] == "在" and words[1] in HELD_IN):
         return ""
     while cut and verb(cut[-1]):
         cut.pop()

@@ -77,6 +77,9 @@ def asks_amount(norm: str) -> bool:
     return not _NOT_COUNTED.search(norm)
 
 
+HELD_IN = "逃押职编岗册读校"  # 在 + these is a state of what is counted (在逃, 在押, 在职), not where it is
+
+
 def counted_noun(norm: str, named: tuple[str, ...] = ()) -> str:
     """The words after a normalized Chinese question's 多少/几 and measure word, up to a particle or
     a verb's marker (破获了多少起电信诈骗案件 -> 电信诈骗案件; 多少人次被记功 -> ``""``); in a search that names
@@ -86,7 +89,7 @@ def counted_noun(norm: str, named: tuple[str, ...] = ()) -> str:
     if not m:
         return _named_counted(norm, named)
     # (在 of 在逃, 在押, 在职… is part of the noun: 多少名命案在逃人员)
-    return re.split(r"[被了是将把给对让使由从向的？?，,。啊呢吗呀吧嘛]|在(?![逃押职编岗册读校])", norm[m.end():m.end() + 12])[0]
+    return re.split(rf"[被了是将把给对让使由从向的？?，,。啊呢吗呀吧嘛]|在(?![{HELD_IN}])", norm[m.end():m.end() + 12])[0]
 
 
 def _named_counted(norm: str, named: tuple[str, ...]) -> str:
