@@ -539,6 +539,7 @@ def test_what_a_figure_is_asked_of_that_the_corpus_never_writes_is_refused(engin
     assert_refused(engine, {"桂林市公安局局长的年龄是多少": ("年龄",), "桂林市公安局局长的生日是哪天": ("生日",),
                             "白城市公安局局长的任期是几年": ("任期",), "商洛市的面积有多大": ("面积",)})
     assert not engine.ask("What was the age of the Guilin police chief?").answered
+    assert engine.ask("桂林市公安局局长的年龄是多少").answer.startswith("语料中没有关于「年龄」的内容。")  # (not "…的局长")
     assert_spans(engine, (("How many tons of hydrochloric acid did Guilin seize?", "11吨"),
                           ("白城零发案村屯占全市村屯总数的比例", "57.6%"), ("白城零发案单位占全市单位总数的百分之几", "43.6%"),
                           ("桂林抓获了多少名命案在逃人员", "28名"),

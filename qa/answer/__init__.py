@@ -355,6 +355,8 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     topic = _RESPECTIVELY.sub("", q.topic)  # (桂林和成都的破案率分别是多少: the 破案率, not 破案率分别)
     for c in unknown:  # (a missing noun is in the topic: 外星人的破案率 -> 破案率)
         topic = "".join(p.strip("的在了是和与及上 ") for p in topic.split(c.text))
+    if any(normalize(c.text) == asked_of(q) for c in unknown):  # (局长的年龄: what is left, 局长, is not what is asked)
+        topic = ""
     # (罗保铭在桂林抓了多少人 leaves 抓: not a topic; How many people did Baicheng police visit?, answered
     # only by 商洛's article, is not refused for "nothing about Baicheng")
     # (a date asked: the topic keeps what the asking leaves, 镇赉县哪年被评为… -> 年被评为全国优秀)
