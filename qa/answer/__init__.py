@@ -201,14 +201,12 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         best_start = found.spans[best - 1][1]
     # A why-question's reason often follows the sentence that states the fact (…不得走动；这是为了…):
     # when the chosen sentence gives none and the next one in its passage does, both are shown.
-    if (best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit
-            and gives_reason_after(q, found.texts[best], found.texts[best + 1])):
-        best_end = found.spans[best + 1][2]
-    # A who-question answered by a quotation that names no one is answered by who said it, in the sentence after it
-    # in its passage (“…形成了长效机制。” 自治区人大常委会副主任、桂林市委书记赵乐秦在实地走访调研后…): both are shown.
-    if (q.asks == "person" and best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit
-            and _QUOTE_END.search(found.texts[best]) and answer_span(q, found.texts[best]) is None
-            and answer_span(q, found.texts[best + 1]) is not None):
+    # So is a quotation that names no one, for a who-question, with the sentence after it that says who said it
+    # (“…形成了长效机制。” 自治区人大常委会副主任、桂林市委书记赵乐秦在实地走访调研后…).
+    if best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit and (
+            gives_reason_after(q, found.texts[best], found.texts[best + 1])
+            or (q.asks == "person" and _QUOTE_END.search(found.texts[best]) and answer_span(q, found.texts[best]) is None
+                and answer_span(q, found.texts[best + 1]) is not None)):
         best_end = found.spans[best + 1][2]
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
               found.context[best_hit], conf)
