@@ -434,8 +434,8 @@ def test_a_figure_of_something_the_corpus_never_speaks_of_is_unknown():
     from qa.answer.support import unknown_words
     from qa.tokens import tokenize
 
-    corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(
-        "桂林全市划分网格4370个,配备网格员3956名。总破案率2022年达79.17%。"))))
+    corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(  # (公安局: an organization it names)
+        "桂林市公安局全市划分网格4370个,配备网格员3956名。总破案率2022年达79.17%。"))))
     for question, unknown in (("桂林的网各员有多少", ["网各员"]), ("桂林的破按率是多少", ["破按率"]),
                               ("白城有多少名律师", ["律师"]), ("商洛公安局有多少辆警车", ["警车"]),
                               ("桂林的地铁线路有几条", ["地铁线路"]), ("桂林的网格员有多少", []),
@@ -546,6 +546,8 @@ def test_a_name_the_corpus_never_uses_is_unknown():
     # a common word jieba tags as a name (高山 ns, 范畴 nr) is not a subject the corpus lacks
     assert "高山" in [c.text for c in analyze("高山冰川开始发生什么变化").constraints if c.kind == "name"]
     assert unknown_words(analyze("高山冰川开始发生什么变化"), corpus) == ()
+    # but an organization's name is no common word, however often jieba's dictionary has it (国务院: nt)
+    assert [c.text for c in unknown_words(analyze("白城公安工作获得了多少次国务院批示"), corpus)] == ["国务院"]
 
 
 @pytest.mark.parametrize("question,topic", [
@@ -705,6 +707,42 @@ def test_year_with_month():
     assert meets(year, "2022年四月,桂林市公安局") and not meets(year, "2022年十四月")  # (a month in numerals)
     july = next(c for c in analyze("加拿大的最大城市在2012年7月時有多少人？").constraints if c.kind == "year")
     assert meets(july, "根据2012年七月的加拿大人口普查") and not meets(july, "根据2012年十七月")
+    # a report of that year says 今年 for it: 2018年1月至10月 in a report of December 2018
+    january = next(c for c in analyze("2018年1月至10月广西治安案件发案数同比下降了多少").constraints if c.kind == "year")
+    assert meets(january, "今年1月至10月,广西刑事案件发案数同比下降9.3%", date="2018-12-19")
+    assert not meets(january, "今年1月至10月,广西刑事案件发案数同比下降9.3%", date="2019-12-19")
+    assert not meets(january, "今年10月,广西刑事案件发案数同比下降9.3%", date="2018-12-19")
+
+
+def test_a_figure_a_question_states_is_read_with_what_it_measures():
+    """哪个城市的总破案率达到了85% names 85%, which an article must say for the question to be answered; not a
+    year, a date, a rank, a name (A-135, 35M线), a fraction or bare digits, nor an English question's figures."""
+    from qa.answer.fit import named_figures, states_figures
+
+    assert named_figures("哪个城市的总破案率达到了85%") == (("85%", "85"),)
+    assert named_figures("配备了3,956名网格员的是哪个城市") == (("3,956名", "3956"),)  # (as written, and its value)
+    for question in ("2022年桂林的破案率是多少", "谁在第 50 届超级碗上演唱了国歌？", "A-135反弹道导弹系统于哪年开始运作？",
+                     "香港岛专线小巴35M线什么时候提供服务？", "嘉义1/3为丘陵地形", "20此球队何时首次升级", "哪一个人曾于401年筑城",
+                     "Which city seized 11 tons of hydrochloric acid?"):
+        assert named_figures(question) == (), question
+    eleven, twenty = named_figures("哪个城市缴获了11吨盐酸"), named_figures("哪个城市缴获了20吨盐酸")
+    assert states_figures(eleven, "缴获易制毒化学品盐酸11吨。") and not states_figures(twenty, "缴获盐酸11吨,全区20个所队。")
+    assert not states_figures(named_figures("有85%的人"), "破案率分别达到89.04%、85.5%")  # (digit for digit)
+    assert states_figures(named_figures("谁在23岁时进入美国运通"), "二十三岁经父母的朋友介绍,进入美国运通")  # (numerals)
+    assert states_figures(named_figures("走访了39,440人的是哪里"), "走访群众39440人")
+
+
+@pytest.mark.parametrize("question,sentence,quotes", [
+    ("桂林市公安局漓江分局的执法船叫什么", "如今,那一艘艘驰骋在漓江上的“二郎神号”执法船就是点缀在绿水青山间的平安符号。", True),
+    ("桂林市公安局漓江分局的执法船叫什么", "桂林市公安局漓江分局紧紧围绕“打造世界级旅游城市”的战略目标,加强专业化建设。", False),
+    ("隆林县公安局推行的工作法叫什么", "推行“五必工作法”,运用“互联网+”方式,实现工作全程信息化。", True),  # (the name ends in it)
+    ("隆林县公安局推行的工作法叫什么", "打造升级版的“一村一警务助理”:年投入1000余万元打造专业农村警务助理队伍;", False),
+    ("试马派出所民警叫什么名字", "民警汪倩成了群众的“贴心人”。", False),  # (a person's name is not quoted)
+])
+def test_a_thing_s_name_is_the_one_quoted_beside_what_it_names(question, sentence, quotes):
+    from qa.answer.span import quotes_the_name
+
+    assert quotes_the_name(analyze(question), sentence) is quotes
 
 
 @pytest.mark.parametrize("asks,sentence,ok", [
@@ -1660,6 +1698,9 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("公投需要多少苏格兰选民", "如果大多数苏格兰选民,即全体选民的40%以上投票支持。", False),  # (需要: no deed)
     ("城市中有多少座光塔", "这些城市中有30座光塔。", False),  # (中有: no noun before the figure)
     ("有多少個民用機場位於舟山群島", "群島現有民用機場1個，即舟山普陀山機場。", False),  # (机场 counted, not 群岛)
+    # what a figure counts one of is what it counts, whatever the clause names (苏桥派出所 is one of 20 所队)
+    ("桂林有多少个派出所", "雁山分局被评为全国执法示范单位(广西仅2个单位),永福县局苏桥派出所被评为全区20个基层所队执法示范单位之一。", True),
+    ("桂林有多少个派出所", "172个公安派出所加挂生态环境保护中队牌子。", False),
 ])
 def test_a_figure_followed_by_another_noun_counts_that(question, sentence, other):
     from qa.answer.fit import counts_another

@@ -550,6 +550,21 @@ def test_what_a_figure_is_asked_of_that_the_corpus_never_writes_is_refused(engin
     assert quoted.answered and quoted.answer_span == "赵志军" and quoted.answer.startswith("“整治后的村"), quoted.answer
 
 
+def test_who_or_what_has_a_figure_the_reports_never_give_is_refused(engine):
+    """哪个城市的总破案率达到了85% was answered with 桂林's 89.04%…, 哪个城市缴获了20吨盐酸 with its 11吨: a figure the
+    question states must be one an article gives. So is an organization the reports never name (国务院, a frequent
+    word to jieba), a month of a year its report calls 今年, a head count of a group no passage names, what is
+    counted one of (20个…之一), a thing's name quoted beside its kind, a weight asked in another unit."""
+    assert_refused(engine, {"哪个城市的总破案率达到了85%": ("85%",), "哪个城市缴获了20吨盐酸": ("20吨",),
+                            "白城公安工作获得了多少次国务院批示": ("国务院",), "白城市公安局的特警队有多少人": ("特警队",)})
+    found = engine.ask("哪个城市缴获了11吨盐酸")
+    assert found.answered and "盐酸11吨" in found.answer
+    assert_spans(engine, (("2018年1月至10月广西治安案件发案数同比下降了多少", "4.6%"), ("桂林有多少个派出所", "172个"),
+                          ("桂林市公安局漓江分局的执法船叫什么", "“二郎神号”"), ("隆林县公安局推行的工作法叫什么", "“五必工作法”"),
+                          ("桂林缴获了多少公斤盐酸", "11吨"), ("哪个城市获评首批全国社会治安防控体系建设示范城市", "商洛")))
+    assert not engine.ask("桂林有多少个派出所被评为全国执法示范单位").answered  # (2个 are Guangxi's 单位)
+
+
 def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):
     """白城走访了多少群众 was refused (no sentence giving the number): the passage with 走访群众39440人 ranks 12th of
     白城's long report, below the ten the answer is chosen from. A passage below them that writes what is counted

@@ -27,7 +27,7 @@ import numpy as np
 
 from qa.answer.cite import citation, distinct, related
 from qa.answer.figures import a_one, figures, states_count, states_quantity
-from qa.answer.fit import english_change, fits, rate_or_change
+from qa.answer.fit import english_change, fits, named_figures, rate_or_change, states_figures
 from qa.answer.measure import ASKS_ENGLISH_COUNT
 from qa.answer.places import gazetteer
 from qa.answer.question import (MAX_QUESTION_CHARS, QuestionError, analyze, asks_calendar, asks_day, check_question,
@@ -38,8 +38,8 @@ from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, cer
 from qa.answer.sounds import heard
 from qa.answer.span import answer_span
 from qa.answer.scope import story_place
-from qa.answer.support import (absent_words, article_text, asked_of, binding, check, meets, names_met, share_named,
-                              unknown_words, unmet_owner)
+from qa.answer.support import (absent_words, article_text, asked_of, binding, check, headcount_of, meets, names_met,
+                              share_named, unknown_words, unmet_owner)
 from qa.index import Index
 from qa.normalize import has_cjk, normalize
 from qa.records import Answer, Constraint, Hit, Question, Support
@@ -130,8 +130,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
             # its characters: 桂林市消防支队有多少人 -/-> …共有844人次、173个集体被记功嘉奖, which the model finds close)
             # (of three characters or more: 时候 of …在2022年的时候… is no subject; but for what a figure or date is
             # asked of after 的: 任期 of 局长的任期是几年 -/-> 过去五年,…注定是一个极不平凡的五年)
-            if ((absent and has_cjk(word) and (len(word) >= 3 or normalize(word) == asked_of(q))
-                 and not set(normalize(word)) & set(normalize(found.texts[sentence])))
+            # (nor is a group whose head count is asked, by a sentence of none of its characters in a passage that never
+            # names it: 白城市公安局的特警队有多少人 -/-> 平台现已注册45万余人)
+            unsaid = not set(normalize(word)) & set(normalize(found.texts[sentence]))
+            if ((absent and has_cjk(word) and (len(word) >= 3 or normalize(word) == asked_of(q)) and unsaid)
+                    or (not absent and unsaid and word == headcount_of(q))
                     or pulled_away(q, word, qvec, found.vectors[sentence], encode)):
                 return word
         return None
@@ -145,6 +148,14 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
         return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
 
     best = int(np.argmax(found.total))
+    named = named_figures(q.text) if q.asks in ("place", "person", "name") else ()
+    unsaid = [(w, v) for w, v in named if not any(states_figures(((w, v),), a) for a in articles)]
+    if unsaid:
+        # (who or what has a figure the question states, that none of the answers' articles says: 哪个城市的总破案率
+        # 达到了85% -/-> 桂林's 89.04%. Not the answer sentence: the figure is often said in the sentence before it;
+        # nor for a figure or date asked: its question's figures are often reckoned, 何时…多了176300人)
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k,
+                               tuple(Constraint("name", w, (v,)) for w, v in unsaid), about="内容")
     if not (found.fit | found.elsewhere).any():
         # (what another place's article states: 商洛的网格员有多少名 -> missing 商洛, only 桂林's counts 网格员)
         elsewhere = _stated_elsewhere(q, found, best, hits, checked, index, qvec, settings, k)
@@ -335,7 +346,7 @@ def _stated_elsewhere(q: Question, found: Candidates, best: int, hits: list[Hit]
 
 
 def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k, unknown=(),
-                    elsewhere=False) -> Answer:
+                    elsewhere=False, about: str | None = None) -> Answer:
     """No retrieved article meets every constraint, or the question's subject is not in the corpus
     (``unknown``): name what is missing, show what is there. ``elsewhere``: the figure or date is
     stated only for other places (:func:`_stated_elsewhere`), ``hits`` are theirs; the place asked is
@@ -358,8 +369,8 @@ def _refuse_missing(question, query, q: Question, hits, index, qvec, settings, k
     # (罗保铭在桂林抓了多少人 leaves 抓: not a topic; How many people did Baicheng police visit?, answered
     # only by 商洛's article, is not refused for "nothing about Baicheng")
     # (a date asked: the topic keeps what the asking leaves, 镇赉县哪年被评为… -> 年被评为全国优秀)
-    about = (_ELSEWHERE_WORDS["date"] if q.asks == "date" else topic if 2 <= len(topic) <= 10
-             else _ELSEWHERE_WORDS[q.asks] if elsewhere else "内容")
+    about = about or (_ELSEWHERE_WORDS["date"] if q.asks == "date" else topic if 2 <= len(topic) <= 10
+                      else _ELSEWHERE_WORDS[q.asks] if elsewhere else "内容")
     text = f"语料中没有关于{names}的{about}。"
     shown = []
     if near is not None and conf >= settings.threshold:

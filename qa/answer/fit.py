@@ -7,6 +7,7 @@ of the kind asked (a rate or change of 八类严重暴力犯罪案件, not of �
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -51,6 +52,67 @@ def _a_one_not_asked(one: str | None, sentence: str, span: tuple[int, int]) -> b
 _ASKS_CHANGE = re.compile(r"下降|上升|提升|提高|增长|增加|减少|降低|下跌|上涨|增幅|降幅|涨幅|变化|倍"
                           r"|(?i:\b(?:fall|fell|fallen|drop|dropped|rise|rose|risen|increase|increased|decrease|decreased"
                           r"|grow|grew|grown|change|changed|decline|declined|by how much)\b)")
+
+
+# the digits of a figure (3956, 79.17, 39,440), and a bare year, which is the question's year, no figure it states
+_VALUE = re.compile(r"\d+(?:[.,]\d+)*")
+_BARE_YEAR = re.compile(r"(?:1[5-9]|20)\d{2}")
+
+
+@lru_cache(maxsize=1024)
+def named_figures(text: str) -> tuple[tuple[str, str], ...]:
+    """The figures a Chinese question states in digits with what they measure, not asks (哪个城市的总破案率达到了
+    85%, 哪个城市缴获了11吨盐酸), as written and their values: (85%, 85), (11吨, 11). Not a year (2022年), a date, a
+    rank (第50届), a name (A-135) or a figure in Chinese numerals."""
+    text = aligned(text)
+    if not has_cjk(text):  # (an English question's figures are often another scale or spelled in Chinese: 66 million,
+        return ()          # 6600万; 3 layers, 三层)
+    out = []
+    taken = dates(text)
+    for start, end in figures(text):
+        value = _VALUE.search(text, start, end)
+        written = text[start:end].strip()
+        if (value is None or text[:start].rstrip().endswith("第") or _BARE_YEAR.fullmatch(written)
+                or any(a <= value.start() < b for a, b in taken)  # (401年, 20世纪: a date)
+                or not written[0].isdigit() and text[start] not in "约近超逾"
+                # (a model's or a line's name: A-135, 64DD, 35M线, G20; a fraction: 1/3)
+                or re.search(r"[A-Za-z\-/]$", text[:value.start()]) or re.match(r"[A-Za-z/]", text[value.end():])
+                # (bare digits are often a slip: 20此球队)
+                or value.end() >= start + len(written)):
+            continue
+        out.append((written, value.group().replace(",", "")))
+    return tuple(dict.fromkeys(out))
+
+
+def states_figures(named: tuple[tuple[str, str], ...], sentence: str) -> bool:
+    """Does ``sentence`` state every figure a question names (:func:`named_figures`), digit for digit?
+    哪个城市的总破案率达到了85% is not answered by …破案率分别达到89.04%…"""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", aligned(normalize(sentence)))
+    patterns = [rf"(?<![\d.]){re.escape(v)}(?!\d|\.\d){_measured(written, v)}" for written, v in named]
+    if all(re.search(p, text) for p in patterns):
+        return True
+    # (or in Chinese numerals: 二十三岁 for 23岁)
+    return has_cjk(text) and all(re.search(p, _in_digits(text)) for p in patterns)
+
+
+@lru_cache(maxsize=256)
+def _in_digits(text: str) -> str:
+    """``text`` with its Chinese numerals in digits (二十三岁 -> 23岁, 百分之八十五 -> 85%), by cn2an."""
+    import cn2an
+
+    with warnings.catch_warnings():  # (it warns of every numeral it cannot read: 千万 "by all means")
+        warnings.simplefilter("ignore")
+        try:
+            return cn2an.transform(text, "cn2an")
+        except (ValueError, KeyError, IndexError):
+            return text
+
+
+def _measured(written: str, value: str) -> str:
+    """A pattern for what follows a figure's value as a question writes it (the 吨 of 20吨: not the 20个 of
+    an article that has no 20吨), or "" (11 of an English question)."""
+    rest = normalize(written).replace(",", "").split(value, 1)[-1].lstrip("余多 ")
+    return rf"\s*[余多]?\s*{re.escape(rest[0])}" if rest else ""
 
 
 def english_change(question: Question) -> bool:
@@ -383,6 +445,10 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
         # (people of another kind right after a head count are who it counts, whatever the clause names
         # later: 多少名民警 -/-> 一人营救近80名群众…的…一批优秀民警)
         if follows and question.measure in ("people", "headcount") and names_people(after):
+            return True
+        # (what a figure counts one of is what it counts, whatever the clause names: …苏桥派出所被评为全区20个基层所队
+        # 执法示范单位之一 for 多少个派出所)
+        if "之一" in normalize(text[span[1]:end]):
             return True
         # (the noun in the clause says it: 即全体选民的40%以上 for 多少苏格兰选民, 1684个行政村委以“一村一辅警”… for 多少名辅警)
         here = normalize(text[start:end])

@@ -35,7 +35,9 @@ _LENGTH = re.compile(LENGTH_ASKED)
 SIZE_ASKED = r"(?:面积|体积|容积|年纪|岁数|年龄)(?:有|是|为)?多大"
 _AREA = re.compile(r"(?:面积|体积|容积)(?:有|是|为)?多大")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架"
-                       r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
+                       r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔"
+                       # (a unit of weight, not what is weighed: 多少公斤盐酸 weighs 盐酸, which 盐酸11吨 says)
+                       r"|公斤|千克|吨|斤)?")  # (not 次: 两次世界冠军 counts wins, not 冠军)
 # A search that names the figure it asks, at its end (桂林网格员数量, 白城的破案率; 派出所数量 counts, 网格员人数 heads),
 # or asks after it with a final particle (白城的命案现案破案率呢)
 _AT_THE_END = r"(?:是|为)?(?:呢|啊|呀)?[\s?？。.!！]*$"

@@ -30,6 +30,8 @@ def meets(constraint: Constraint, text: str, date: str | None = None) -> bool:
         if date and date.startswith(f"{year}-{constraint.month:02d}"):
             return True
         written = _MONTHS[constraint.month]  # (2012年七月 as often as 2012年7月)
+        if date and date.startswith(year) and re.search(rf"今年\s*(?:{constraint.month}|{written})\s*月", text):
+            return True  # (a report of the year says 今年1月至10月 for 2018年1月至10月)
         return in_text and bool(re.search(rf"(?<!\d){constraint.month}\s*月|(?<![一二三四五六七八九十]){written}月", text))
     return any(form in text for form in constraint.forms)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from qa.answer.question import MEASURE_WORDS, QUESTION_NOISE, asks_day
-from qa.answer.span import figure_features, names, units
+from qa.answer.span import asks_a_thing_s_name, figure_features, names, quotes_the_name, units
 from qa.answer.scope import article_time, located, narrower, of_a_place_within, passing
 from qa.answer.fit import (asks_level, counts_another, fits, of_another_kind, of_another_level, ones, ranks_another,
                           says_what_is_asked)
@@ -515,6 +515,11 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
         named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
+        # (a thing's name asked: one quoted beside the kind of thing, where some sentence quotes one: 执法船叫什么 ->
+        # …“二郎神号”执法船…, not …漓江分局紧紧围绕“打造世界级旅游城市”的战略目标…)
+        quoted = np.array([asks_a_thing_s_name(question) and quotes_the_name(question, t) for t in texts])
+        if quoted.any():
+            total = total - settings.unfit_penalty * (~quoted)
     return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, barred, holds, unlocated, elsewhere,
                       tuple(dict.fromkeys(c for places in away for c in places)), dated_before)
 

@@ -74,7 +74,7 @@ def answer_span(question: Question, sentence: str) -> tuple[int, int] | None:
     # (a name the sentence quotes beside the kind of thing asked is the one it gives: “凭祥草帽警察”微信工作平台
     # for 凭祥的警务平台叫什么名字, not 公安局; but not a person's: 试马派出所民警叫什么名字 -> 汪倩, not the “贴心人”
     # she became; nor one quoted elsewhere: 「中華台北」名義 for 國家隊被稱為什麼, 中華隊)
-    if question.asks == "name" and not _A_PERSONS_NAME.search(normalize(question.text)):
+    if asks_a_thing_s_name(question):
         options = [span for span in options if _quoted_beside(question, sentence, span)] or options
     # (桂林哪个县投资70万元安装了水上天眼 -> 恭城县 of 恭城县委, not 江河 of 茶江河段 beside 安装)
     level = _LEVEL_ASKED.search(normalize(question.text)) if question.asks == "place" else None
@@ -297,9 +297,23 @@ def _anchors(question: Question, sentence: str) -> list[tuple[int, int]]:
     return out
 
 
+def asks_a_thing_s_name(question: Question) -> bool:
+    """Does ``question`` ask what a thing is called (凭祥的警务平台叫什么名字), not a person's name?"""
+    return question.asks == "name" and not _A_PERSONS_NAME.search(normalize(question.text))
+
+
+def quotes_the_name(question: Question, sentence: str) -> bool:
+    """Does ``sentence`` quote a name beside the kind of thing ``question`` asks the name of, other than one
+    the question says (:func:`_quoted_beside`: 那一艘艘…“二郎神号”执法船 for 漓江分局的执法船叫什么)?"""
+    asked = normalize(question.text)
+    return any(normalize(sentence[a:b]) not in asked and _quoted_beside(question, sentence, (a, b))
+               for a, b in names("name", sentence))
+
+
 def _quoted_beside(question: Question, sentence: str, span: tuple[int, int]) -> bool:
     """Is ``span`` a name ``sentence`` quotes with a word of ``question`` (an English one's renderings)
-    right after it (“慧眼”超融合平台) or right before it (电影《沉默的荣誉》)?"""
+    right after it (“慧眼”超融合平台) or right before it (电影《沉默的荣誉》), or that ends in the kind of thing a
+    Chinese question asks the name of (“五必工作法” for 隆林推行的工作法叫什么)?"""
     a, b = span
     if sentence[a] not in _OPENING_QUOTES:
         return False
@@ -307,7 +321,15 @@ def _quoted_beside(question: Question, sentence: str, span: tuple[int, int]) -> 
              else [r for _, rendered in question.glosses for r in rendered if len(r) >= 2])
     norm = aligned(sentence)
     after, before = norm[b:b + _BESIDE], norm[max(0, a - _BESIDE):a]
-    return any(w in after or before.endswith(w) for w in words)
+    tail = normalize(norm[a + 1:b].rstrip("”」』’》\"'"))[-2:]
+    return (any(w in after or before.endswith(w) for w in words)
+            or len(tail) == 2 and has_cjk(tail) and bool(_KIND_NAMED.search(normalize(question.text)))
+            and tail in normalize(question.text))
+
+
+# the kind of thing whose name is asked, before 叫什么 (推行的工作法叫什么); not another name of what the question names,
+# which often ends alike (内台航路也叫什么 -> 内台航线, not 「自由航路」)
+_KIND_NAMED = re.compile(r"(?<![也又还另])叫什么")
 
 
 _BESIDE = 6  # characters: “凭祥草帽警察”微信工作平台
@@ -317,6 +339,9 @@ def _a_city(word: str) -> bool:
     """Is ``word`` the name of a province or city, or a county's full name (not a county's short form,
     which is often a word or a given name too)?"""
     return gazetteer().strong(normalize(word))
+
+
+_AREAS_COUNTED = re.compile(r"[一二两三四五六七八九十][区县市省镇乡村]")
 
 
 def names(asks: str, sentence: str) -> list[tuple[int, int]]:
@@ -336,8 +361,9 @@ def names(asks: str, sentence: str) -> list[tuple[int, int]]:
             out.append((start, tokens[i + 1][1]))
             i += 2
             continue
-        # (not a place jieba tags a name: 桂林 of 桂林市委常委)
-        if flag.startswith(tags) and len(word) >= 2 and not (asks == "person" and _a_city(word)):
+        # (not a place jieba tags a name: 桂林 of 桂林市委常委; nor a count of areas it tags a place: 四区 of 一都四区)
+        if (flag.startswith(tags) and len(word) >= 2 and not (asks == "person" and _a_city(word))
+                and not _AREAS_COUNTED.fullmatch(normalize(word))):
             # (a township's first character jieba cuts off, reading a county's name in the rest: 阳/安乡)
             if (flag.startswith("ns") and len(word) == 2 and word[-1] in _TOWNSHIP and i > 0
                     and len(tokens[i - 1][2]) == 1 and tokens[i - 1][3] in _NAME_PART and tokens[i - 1][1] == start):
