@@ -738,11 +738,21 @@ def test_a_figure_a_question_states_is_read_with_what_it_measures():
     ("隆林县公安局推行的工作法叫什么", "推行“五必工作法”,运用“互联网+”方式,实现工作全程信息化。", True),  # (the name ends in it)
     ("隆林县公安局推行的工作法叫什么", "打造升级版的“一村一警务助理”:年投入1000余万元打造专业农村警务助理队伍;", False),
     ("试马派出所民警叫什么名字", "民警汪倩成了群众的“贴心人”。", False),  # (a person's name is not quoted)
+    ("桂林市公安局漓江分局的船叫什么名字", "那一艘艘驰骋在漓江上的“二郎神号”执法船。", True),  # (one character: 船)
+    ("内台航路也叫什么", "内台航路又称「自由航路」。", False),  # (another name of it often ends alike)
 ])
 def test_a_thing_s_name_is_the_one_quoted_beside_what_it_names(question, sentence, quotes):
     from qa.answer.span import quotes_the_name
 
     assert quotes_the_name(analyze(question), sentence) is quotes
+
+
+def test_what_a_question_sets_aside():
+    from qa.answer.question import set_aside
+
+    assert set_aside(analyze("除了桂林，还有哪个城市配备了网格员")) == "桂林"
+    assert set_aside(analyze("除白城以外，还有哪些城市的破案率超过95%")) == "白城"
+    assert set_aside(analyze("桂林配备了多少名网格员")) == "" and set_aside(analyze("桂林除黑恶了吗")) == ""
 
 
 @pytest.mark.parametrize("asks,sentence,ok", [

@@ -563,6 +563,9 @@ def test_who_or_what_has_a_figure_the_reports_never_give_is_refused(engine):
                           ("桂林市公安局漓江分局的执法船叫什么", "“二郎神号”"), ("隆林县公安局推行的工作法叫什么", "“五必工作法”"),
                           ("桂林缴获了多少公斤盐酸", "11吨"), ("哪个城市获评首批全国社会治安防控体系建设示范城市", "商洛")))
     assert not engine.ask("桂林有多少个派出所被评为全国执法示范单位").answered  # (2个 are Guangxi's 单位)
+    # what a question sets aside is no answer to it, nor, for a place asked, a sentence of it that names none
+    for question in ("除了桂林，还有哪个城市配备了网格员", "除了白城以外，还有哪个城市的命案现案破案率超过95%"):
+        assert engine.ask(question).reason == "no_answer", question
 
 
 def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):

@@ -31,7 +31,7 @@ from qa.answer.fit import english_change, fits, named_figures, rate_or_change, s
 from qa.answer.measure import ASKS_ENGLISH_COUNT
 from qa.answer.places import gazetteer
 from qa.answer.question import (MAX_QUESTION_CHARS, QuestionError, analyze, asks_calendar, asks_day, check_question,
-                               event_asked, foreign_script, honour_asked, money_spent_on, names_post)
+                               event_asked, foreign_script, honour_asked, money_spent_on, names_post, set_aside)
 from qa.answer.select import (DEFAULT_THRESHOLD, AnswerSettings, Candidates, certainty, closeness, coverage,
                               english_shares, gives_reason_after, newest_close, points_back, pulled_away, score,
                               sureness)
@@ -273,6 +273,11 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if span is None and (best_start < found.spans[best][1] or best_end > found.spans[best][2]):
         found_in = sentence
         span = answer_span(q, sentence)
+    # An answer that is what the question sets aside is none (除了桂林，还有哪个城市配备了网格员 -/-> 桂林市…)
+    # (nor, for a place asked, one that names no place: 除了白城以外，还有哪个城市… -/-> 白城's …破案率达97.03%)
+    aside, said = set_aside(q), normalize(found_in[span[0]:span[1]]) if span else ""
+    if aside and (said and (aside in said or said in aside) or not said and q.asks == "place"):
+        return _no_answer(question, query, q, conf, index, pool)
     return Answer(question, sentence.strip(), True, citations, query=query, confidence=conf,
                   answer_span=found_in[span[0]:span[1]] if span else None, certainty=certainty(conf, settings.threshold))
 

@@ -504,6 +504,16 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
     return out
 
 
+# what a question sets aside before asking for another (除了桂林，还有哪个城市…; 除桂林以外)
+_SET_ASIDE = re.compile(r"除了?\s*([\u4e00-\u9fff]{2,8}?)\s*(?:之外|以外|外)?\s*[，,、]?\s*(?:还|另|其他|其它|别的)")
+
+
+def set_aside(question: Question) -> str:
+    """What a Chinese question sets aside, asking for another (桂林 of 除了桂林，还有哪个城市配备了网格员), or ""."""
+    m = _SET_ASIDE.search(normalize(question.text))
+    return m.group(1) if m else ""
+
+
 def _suffix_word(norm: str, end: int) -> bool:
     """jieba often keeps 桂林市 / 白城市公安局 / 自贡人 together: a place may end inside such a word."""
     return end < len(norm) and norm[end] in "市县区省州人"

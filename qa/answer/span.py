@@ -317,7 +317,7 @@ def _quoted_beside(question: Question, sentence: str, span: tuple[int, int]) -> 
     a, b = span
     if sentence[a] not in _OPENING_QUOTES:
         return False
-    words = ([w for w in terms(question.text) if len(w) >= 2] if has_cjk(question.text)
+    words = ([w for w in terms(question.text) if len(w) >= 2] + _kind_named(question.text) if has_cjk(question.text)
              else [r for _, rendered in question.glosses for r in rendered if len(r) >= 2])
     norm = aligned(sentence)
     after, before = norm[b:b + _BESIDE], norm[max(0, a - _BESIDE):a]
@@ -330,6 +330,14 @@ def _quoted_beside(question: Question, sentence: str, span: tuple[int, int]) -> 
 # the kind of thing whose name is asked, before 叫什么 (推行的工作法叫什么); not another name of what the question names,
 # which often ends alike (内台航路也叫什么 -> 内台航线, not 「自由航路」)
 _KIND_NAMED = re.compile(r"(?<![也又还另])叫什么")
+_KIND_BEFORE = re.compile(r"(?:^|的)([\u4e00-\u9fff]{1,4}?)(?:叫什么|的名字|的名称)")
+
+
+def _kind_named(text: str) -> list[str]:
+    """The kind of thing a Chinese question asks the name of, after its last 的, one character or more (船 of
+    漓江分局的船叫什么名字, whose name “二郎神号” the sentence quotes before 执法船)."""
+    m = _KIND_BEFORE.search(normalize(text))
+    return [m.group(1)] if m else []
 
 
 _BESIDE = 6  # characters: “凭祥草帽警察”微信工作平台
