@@ -199,6 +199,10 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
             or not states_quantity(found.texts[best])
             or (ASKS_ENGLISH_COUNT.search(q.text) and not states_count(found.texts[best]))):  # (no date counts)
         return refuse_elsewhere() if found.elsewhere.any() else _no_answer(question, query, q, conf, index, pool)
+    # (and the answer's passage says it: 哪个城市建成了30个…会客厅 -/-> 商洛's 26個…, whose report says 30個集體 elsewhere)
+    if named and not states_figures(named, pool[found.spans[best][0]].chunk.text):
+        return _refuse_missing(question, query, q, hits, index, qvec, settings, k,
+                               tuple(Constraint("name", w, (v,)) for w, v in named), about="内容")
     word = unnamed_subject(best)
     if word is not None:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))

@@ -54,6 +54,10 @@ _ASKS_CHANGE = re.compile(r"下降|上升|提升|提高|增长|增加|减少|降
                           r"|grow|grew|grown|change|changed|decline|declined|by how much)\b)")
 
 
+# a figure said as a bound or about (超过95%, 高于90%, 30%以上, 2000多年, 近5万): not one a report must give as written
+_BOUND = re.compile(r"[余多]")
+_BOUND_BEFORE = re.compile(r"(?:高于|低于|大于|小于|多于|少于|不到|不足|超|约|近|逾|将近|接近)\s*$")
+_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|以内|左右|上下|之多|之内)")
 # the digits of a figure (3956, 79.17, 39,440), and a bare year, which is the question's year, no figure it states
 _VALUE = re.compile(r"\d+(?:[.,]\d+)*")
 _BARE_YEAR = re.compile(r"(?:1[5-9]|20)\d{2}")
@@ -63,7 +67,7 @@ _BARE_YEAR = re.compile(r"(?:1[5-9]|20)\d{2}")
 def named_figures(text: str) -> tuple[tuple[str, str], ...]:
     """The figures a Chinese question states in digits with what they measure, not asks (哪个城市的总破案率达到了
     85%, 哪个城市缴获了11吨盐酸), as written and their values: (85%, 85), (11吨, 11). Not a year (2022年), a date, a
-    rank (第50届), a name (A-135) or a figure in Chinese numerals."""
+    rank (第50届), a name (A-135), a bound (超过95%) or a figure in Chinese numerals."""
     text = aligned(text)
     if not has_cjk(text):  # (an English question's figures are often another scale or spelled in Chinese: 66 million,
         return ()          # 6600万; 3 layers, 三层)
@@ -74,7 +78,8 @@ def named_figures(text: str) -> tuple[tuple[str, str], ...]:
         written = text[start:end].strip()
         if (value is None or text[:start].rstrip().endswith("第") or _BARE_YEAR.fullmatch(written)
                 or any(a <= value.start() < b for a, b in taken)  # (401年, 20世纪: a date)
-                or not written[0].isdigit() and text[start] not in "约近超逾"
+                or not written[0].isdigit() or _BOUND.search(written)  # (超过95%, 2000多年: a bound, no figure)
+                or _BOUND_BEFORE.search(text[:start]) or _BOUND_AFTER.match(text[end:])
                 # (a model's or a line's name: A-135, 64DD, 35M线, G20; a fraction: 1/3)
                 or re.search(r"[A-Za-z\-/]$", text[:value.start()]) or re.match(r"[A-Za-z/]", text[value.end():])
                 # (bare digits are often a slip: 20此球队)
