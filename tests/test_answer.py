@@ -391,7 +391,8 @@ def test_an_english_name_binds_the_article_and_is_unknown_when_the_corpus_never_
     ("白城市公安局哪一年被评为全国文明单位", "全国文明单位"), ("白城市公安局被评为全国优秀公安局是哪年？", "全国优秀公安局"),
     ("卡塞雷斯老城区是何时被列为世界文化遗产的？", "世界文化遗产"), ("史都華於何年獲得「Woodrow Wilson獎」?", "woodrow wilson奖"),
     ("孟子被列為四經是在什麼時候?", ""), ("霍布斯於何年獲得學位?", ""),  # (four characters or more: not 四经是在)
-    ("白城有多少个派出所被评为全国优秀", ""),  # (a date asked only)
+    ("白城有多少个派出所被评为全国优秀", "全国优秀"),  # (and a count's: test_the_honour_a_count_asks_of_…)
+    ("白城有多少个派出所", ""), ("白城的破案率是多少", ""),
 ])
 def test_the_honour_a_date_question_asks_of(question, honour):
     from qa.answer.question import honour_asked
@@ -745,6 +746,14 @@ def test_a_thing_s_name_is_the_one_quoted_beside_what_it_names(question, sentenc
     from qa.answer.span import quotes_the_name
 
     assert quotes_the_name(analyze(question), sentence) is quotes
+
+
+def test_the_honour_a_count_asks_of_without_what_it_counts():
+    from qa.answer.question import honour_asked
+
+    assert honour_asked(analyze("商洛有多少个派出所被评为全国优秀派出所")) == "全国优秀"
+    assert honour_asked(analyze("桂林另有几个派出所被评为全区枫桥式公安派出所")) == "全区枫桥式公安"
+    assert honour_asked(analyze("他获得了多少枚金牌")) == ""  # (the count is what was received)
 
 
 def test_what_a_question_sets_aside():

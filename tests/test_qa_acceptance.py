@@ -557,7 +557,8 @@ def test_who_or_what_has_a_figure_the_reports_never_give_is_refused(engine):
     counted one of (20个…之一), a thing's name quoted beside its kind, a weight asked in another unit."""
     assert_refused(engine, {"哪个城市的总破案率达到了85%": ("85%",), "哪个城市缴获了20吨盐酸": ("20吨",),
                             "白城公安工作获得了多少次国务院批示": ("国务院",), "白城市公安局的特警队有多少人": ("特警队",),
-                            "哪个城市建成了30个陕西公安暖心警务会客厅": ("30个",)})  # (30個集體: another passage)
+                            "哪个城市建成了30个陕西公安暖心警务会客厅": ("30个",),  # (30個集體: another passage)
+                            "商洛有多少个派出所被评为全国优秀派出所": ("全国优秀",)})  # (全國…“楓橋式公安派出所”各1個)
     found = engine.ask("哪个城市缴获了11吨盐酸")
     assert found.answered and "盐酸11吨" in found.answer
     assert_spans(engine, (("2018年1月至10月广西治安案件发案数同比下降了多少", "4.6%"), ("桂林有多少个派出所", "172个"),

@@ -164,12 +164,17 @@ _HONOURED = re.compile(r"(?:被评为|评为|获评|荣获|获得|被授予|授�
 
 def honour_asked(question: Question) -> str:
     """The honour (title, prize, thing received) a Chinese date question asks when it was received, normalized:
-    白城市公安局哪一年被评为全国文明单位 -> 全国文明单位; "" for other questions."""
-    if question.asks != "date" or not has_cjk(question.text):
+    白城市公安局哪一年被评为全国文明单位 -> 全国文明单位; or a count question how many received, without what it
+    counts: 商洛有多少个派出所被评为全国优秀派出所 -> 全国优秀; "" for other questions."""
+    if question.asks not in ("date", "number") or not has_cjk(question.text):
         return ""
     m = _HONOURED.search(normalize(question.text))
     honour = re.sub(r"(?:是在|是|在|的)+$", "", m.group(1)) if m else ""  # (被列为四经是在什么时候: 四经, too short)
-    return honour if len(honour) >= 4 else ""
+    if question.asks == "number":  # (the honour after the count: not 获得了多少枚金牌)
+        if not question.counted or re.search(r"多少|几", honour):
+            return ""
+        honour = honour.replace(normalize(question.counted), "")
+    return honour if len(honour) >= 4 or question.asks == "number" and len(honour) >= 2 else ""
 
 
 # What a Chinese money question asks was spent on, after the amount asked (投入多少钱修建公路 -> 修建公路,
