@@ -147,15 +147,19 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     def refuse_elsewhere() -> Answer:  # (only another place's story holds it: 镇赉县 in 白城's report)
         return _refuse_missing(question, query, q, pool, index, qvec, settings, k, found.passing, elsewhere=True)
 
-    best = int(np.argmax(found.total))
-    named = named_figures(q.text) if q.asks in ("place", "person", "name") else ()
-    unsaid = [(w, v) for w, v in named if not any(states_figures(((w, v),), a) for a in articles)]
-    if unsaid:
-        # (who or what has a figure the question states, that none of the answers' articles says: 哪个城市的总破案率
-        # 达到了85% -/-> 桂林's 89.04%. Not the answer sentence: the figure is often said in the sentence before it;
-        # nor for a figure or date asked: its question's figures are often reckoned, 何时…多了176300人)
+    def refuse_figures(which: tuple[tuple[str, str], ...]) -> Answer:  # (语料中没有关于「85%」的内容)
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k,
-                               tuple(Constraint("name", w, (v,)) for w, v in unsaid), about="内容")
+                               tuple(Constraint("name", written, (value,)) for written, value in which), about="内容")
+
+    best = int(np.argmax(found.total))
+    # Who or what has a figure the question states is answered only where it is said: not when none of the answers'
+    # articles says it (哪个城市的总破案率达到了85% -/-> 桂林's 89.04%), nor by a passage that does not (below). Not held to
+    # the answer sentence: the figure is often said in the one before it; nor for a figure or date asked: its
+    # question's figures are often reckoned (drcd-dev: 何时…多了176300人).
+    named = named_figures(q.text) if q.asks in ("place", "person", "name") else ()
+    unstated = tuple((w, v) for w, v in named if not any(states_figures(((w, v),), a) for a in articles))
+    if unstated:
+        return refuse_figures(unstated)
     if not (found.fit | found.elsewhere).any():
         # (what another place's article states: 商洛的网格员有多少名 -> missing 商洛, only 桂林's counts 网格员)
         elsewhere = _stated_elsewhere(q, found, best, hits, checked, index, qvec, settings, k)
@@ -199,10 +203,10 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
             or not states_quantity(found.texts[best])
             or (ASKS_ENGLISH_COUNT.search(q.text) and not states_count(found.texts[best]))):  # (no date counts)
         return refuse_elsewhere() if found.elsewhere.any() else _no_answer(question, query, q, conf, index, pool)
-    # (and the answer's passage says it: 哪个城市建成了30个…会客厅 -/-> 商洛's 26個…, whose report says 30個集體 elsewhere)
+    # (the answer's passage says the figure a question states: 哪个城市建成了30个…会客厅 -/-> 商洛's 26個…, whose report
+    # says 30個集體 elsewhere)
     if named and not states_figures(named, pool[found.spans[best][0]].chunk.text):
-        return _refuse_missing(question, query, q, hits, index, qvec, settings, k,
-                               tuple(Constraint("name", w, (v,)) for w, v in named), about="内容")
+        return refuse_figures(named)
     word = unnamed_subject(best)
     if word is not None:
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", word, (word,)),))
