@@ -724,7 +724,8 @@ def test_a_figure_a_question_states_is_read_with_what_it_measures():
     assert named_figures("配备了3,956名网格员的是哪个城市") == (("3,956名", "3956"),)  # (as written, and its value)
     for question in ("2022年桂林的破案率是多少", "谁在第 50 届超级碗上演唱了国歌？", "A-135反弹道导弹系统于哪年开始运作？",
                      "香港岛专线小巴35M线什么时候提供服务？", "嘉义1/3为丘陵地形", "20此球队何时首次升级", "哪一个人曾于401年筑城",
-                     "Which city seized 11 tons of hydrochloric acid?", "哪个城市的破案率超过95%", "哪个城市破案率在90%以上"):
+                     "Which city seized 11 tons of hydrochloric acid?", "哪个城市的破案率超过95%", "哪个城市破案率在90%以上",
+                     "大于1且能够被3个或3个以上数字整除的数字称为什么？"):
         assert named_figures(question) == (), question
     eleven, twenty = named_figures("哪个城市缴获了11吨盐酸"), named_figures("哪个城市缴获了20吨盐酸")
     assert states_figures(eleven, "缴获易制毒化学品盐酸11吨。") and not states_figures(twenty, "缴获盐酸11吨,全区20个所队。")

@@ -57,7 +57,7 @@ _ASKS_CHANGE = re.compile(r"下降|上升|提升|提高|增长|增加|减少|降
 # a figure said as a bound or about (超过95%, 高于90%, 30%以上, 2000多年, 近5万): not one a report must give as written
 _BOUND = re.compile(r"[余多]")
 _BOUND_BEFORE = re.compile(r"(?:高于|低于|大于|小于|多于|少于|不到|不足|超|约|近|逾|将近|接近)\s*$")
-_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|以内|左右|上下|之多|之内)")
+_BOUND_AFTER = re.compile(r"\s*(?:或[^，,。？?]{0,6}?)?(?:以上|以下|以内|左右|上下|之多|之内)")  # (3个或3个以上)
 # the digits of a figure (3956, 79.17, 39,440), and a bare year, which is the question's year, no figure it states
 _VALUE = re.compile(r"\d+(?:[.,]\d+)*")
 _BARE_YEAR = re.compile(r"(?:1[5-9]|20)\d{2}")
