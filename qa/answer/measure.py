@@ -21,19 +21,20 @@ _MONEY = re.compile(r"多少钱|几块钱|(?:多少|几)(?:[万亿千百]*)(?:�
                     r"|资金|工资|薪水|薪资|罚款|市值|营业额|营收|\bhow much money\b|\b(?:cost|costs|price|paid|salary|budget)\b"
                     r"|\bhow much\b.*\b(?:invest|invests|invested|spend|spends|spent|lose|loses|lost"
                     r"|recover|recovers|recovered|pay|pays|raise|raised|earn|earned|fund|funded)\b")
+# 多大 of what has a size or an age (面积有多大, 年纪多大): a figure; not of 影响有多大, 作用多大, which ask how much in
+# words, nor of 容量 (101发 is a count). An age is a time, a size a size (:func:`asked_measure`).
+_SIZED, _AGED, _HOW_BIG = "面积|体积|容积", "年纪|岁数|年龄", "(?:有|是|为)?多大"
+SIZE_ASKED = rf"(?:{_SIZED}|{_AGED}){_HOW_BIG}"
+_AREA = re.compile(rf"(?:{_SIZED}){_HOW_BIG}")
 _TIME = re.compile(r"(?:多少|几)(?:个?(?:月|小时|钟头|星期)|天|分钟|秒|周|岁)|(?<![元国这那近前])(?:多少|几)年(?![轻纪级代])"
                    r"|时[间长]?(?:有|是|为)?多长"  # (用时多长: a time, not a length)
-                   r"|(?:年纪|岁数|年龄)(?:有|是|为)?多大"
+                   rf"|(?:{_AGED}){_HOW_BIG}"
                    r"|\bhow many (?:years|days|months|hours|minutes|seconds|weeks|decades|centuries)\b|\bhow old\b")
 _SIZE = re.compile(r"(?:多少|几)(?:万|千)?(?:吨|公斤|千克|克|米|公里|千米|平方米|平方公里|亩|公顷|升|立方米?)"
                    r"|\bhow many (?:tons|tonnes|kilograms|kilos|grams|meters|metres|kilometers|kilometres|miles|feet|acres|hectares|liters|litres)\b")
 # 多长, 多远, 多高… ending a question: it asks a figure (桂林的漓江有多长), a size but for 多高 (级别有多高 -> 21级)
 LENGTH_ASKED = r"多([长远高宽深重厚])(?:的?距离)?[了呢啊]*[\s?？。.!！]*$"
 _LENGTH = re.compile(LENGTH_ASKED)
-# 多大 of what has a size or an age (面积有多大, 年纪多大): a figure; not of 影响有多大, 作用多大, which ask how much in
-# words, nor of 容量 (101发 is a count)
-SIZE_ASKED = r"(?:面积|体积|容积|年纪|岁数|年龄)(?:有|是|为)?多大"
-_AREA = re.compile(r"(?:面积|体积|容积)(?:有|是|为)?多大")
 _HOW_MANY = re.compile(r"(?:多少|几)(人次|名|人|位|个|座|所|家|条|支|辆|部|台|项|处|场次|场|批次|批|架次|只|种|起|件|宗|户|艘|架"
                        r"|期|篇|本|册|枚|届|张|份|套|间|层|棵|株|匹|头|笔"
                        # (a unit of weight, not what is weighed: 多少公斤盐酸 weighs 盐酸, which 盐酸11吨 says)

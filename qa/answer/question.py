@@ -157,8 +157,10 @@ _ASKS_DAY = re.compile(r"哪一?个?天|哪一?个?日(?!本)|几号|几月几|�
 
 # What a date question asks the date of receiving (哪一年被评为全国文明单位, 被评为全国优秀公安局是哪年): the honour, title
 # or thing received, four characters or more, after the verb and before the asking
+# a search ending in the date it asks (…的成立时间, 被评为…的时间是)
+_DATE_SEARCHED = r"的?(?:时间|日期)(?:是|为)?[？?。!！\s]*$"
 _HONOURED = re.compile(r"(?:被评为|评为|获评|荣获|获得|被授予|授予|被列为|列为|入选)[了的]?[“「《\"]?([^，,。？?“”「」《》\"]{4,}?)[”」》\"]?"
-                       r"(?=(?:的时间)?(?:是|为)?在?(?:哪一?个?年|什么时候|何时|何年|哪一?天|几月)|的?(?:时间|日期)(?:是|为)?[？?。!！\s]*$"
+                       rf"(?=(?:的时间)?(?:是|为)?在?(?:哪一?个?年|什么时候|何时|何年|哪一?天|几月)|{_DATE_SEARCHED}"
                        r"|[？?。!！\s]*$)")
 
 
@@ -198,7 +200,7 @@ def money_spent_on(question: Question) -> str:
 _EVENT_AFTER = re.compile(r"(?:哪一?个?年|哪一?天|哪一?日|什么时候|何时|几月几[日号]|哪一?个月|几号)[\u4e00-\u9fff]{0,4}?([\u4e00-\u9fff]{2})的"
                           r"[？?。!！\s]*$")
 _EVENT_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})的?(?:时间|日期)?(?:是|为)在?(?:哪一?个?年|哪一?天|什么时候|何时)[？?。!！\s]*$"
-                           r"|([\u4e00-\u9fff]{2})的?(?:时间|日期)(?:是|为)?[？?。!！\s]*$")  # (a search: 成立 of 的成立时间)
+                           rf"|([\u4e00-\u9fff]{{2}}){_DATE_SEARCHED}")  # (a search: 成立 of 的成立时间)
 _ANY_EVENT = frozenset("发生 举行 开始 进行 出现 召开 完成 结束 分别 各自 具体 大概 大约".split())
 
 

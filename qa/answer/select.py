@@ -512,14 +512,16 @@ def score(question: Question, qvec: np.ndarray, hits: list[Hit], index: Index, s
     total = total - 1.0 * empty - 1.0 * barred
     if question.asks in ("person", "place", "name"):
         asked = normalize(question.text)
-        named = np.array([any(normalize(t[a:b]) not in asked for a, b in names(question.asks, t)) for t in texts])
+        names_in = [names(question.asks, t) for t in texts]  # (jieba tags each sentence once)
+        named = np.array([any(normalize(t[a:b]) not in asked for a, b in own) for t, own in zip(texts, names_in)])
         if named.any():
             total = total - settings.nameless_penalty * (~named)
         # (a thing's name asked: one quoted beside the kind of thing, where some sentence quotes one: 执法船叫什么 ->
         # …“二郎神号”执法船…, not …漓江分局紧紧围绕“打造世界级旅游城市”的战略目标…)
-        quoted = np.array([asks_a_thing_s_name(question) and quotes_the_name(question, t) for t in texts])
-        if quoted.any():
-            total = total - settings.unfit_penalty * (~quoted)
+        if asks_a_thing_s_name(question):
+            quoted = np.array([quotes_the_name(question, t, own) for t, own in zip(texts, names_in)])
+            if quoted.any():
+                total = total - settings.unfit_penalty * (~quoted)
     return Candidates(spans, texts, dense, total, context, fit, matrix, lexical, barred, holds, unlocated, elsewhere,
                       tuple(dict.fromkeys(c for places in away for c in places)), dated_before)
 

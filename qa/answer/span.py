@@ -8,6 +8,7 @@ nearest after the question's own words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.answer.places import gazetteer
 from qa.answer.measure import ASKS_ENGLISH_COUNT, ENGLISH_PEOPLE, english_counted
@@ -302,12 +303,13 @@ def asks_a_thing_s_name(question: Question) -> bool:
     return question.asks == "name" and not _A_PERSONS_NAME.search(normalize(question.text))
 
 
-def quotes_the_name(question: Question, sentence: str) -> bool:
+def quotes_the_name(question: Question, sentence: str, spans: list[tuple[int, int]] | None = None) -> bool:
     """Does ``sentence`` quote a name beside the kind of thing ``question`` asks the name of, other than one
-    the question says (:func:`_quoted_beside`: 那一艘艘…“二郎神号”执法船 for 漓江分局的执法船叫什么)?"""
+    the question says (:func:`_quoted_beside`: 那一艘艘…“二郎神号”执法船 for 漓江分局的执法船叫什么)? ``spans``:
+    the sentence's :func:`names` of names, if read already."""
     asked = normalize(question.text)
     return any(normalize(sentence[a:b]) not in asked and _quoted_beside(question, sentence, (a, b))
-               for a, b in names("name", sentence))
+               for a, b in (names("name", sentence) if spans is None else spans))
 
 
 def _quoted_beside(question: Question, sentence: str, span: tuple[int, int]) -> bool:
@@ -317,7 +319,7 @@ def _quoted_beside(question: Question, sentence: str, span: tuple[int, int]) -> 
     a, b = span
     if sentence[a] not in _OPENING_QUOTES:
         return False
-    words = ([w for w in terms(question.text) if len(w) >= 2] + _kind_named(question.text) if has_cjk(question.text)
+    words = (_chinese_words(question.text) if has_cjk(question.text)
              else [r for _, rendered in question.glosses for r in rendered if len(r) >= 2])
     norm = aligned(sentence)
     after, before = norm[b:b + _BESIDE], norm[max(0, a - _BESIDE):a]
@@ -333,11 +335,13 @@ _KIND_NAMED = re.compile(r"(?<![也又还另])叫什么")
 _KIND_BEFORE = re.compile(r"(?:^|的)([\u4e00-\u9fff]{1,4}?)(?:叫什么|的名字|的名称)")
 
 
-def _kind_named(text: str) -> list[str]:
-    """The kind of thing a Chinese question asks the name of, after its last 的, one character or more (船 of
-    漓江分局的船叫什么名字, whose name “二郎神号” the sentence quotes before 执法船)."""
-    m = _KIND_BEFORE.search(normalize(text))
-    return [m.group(1)] if m else []
+@lru_cache(maxsize=256)
+def _chinese_words(text: str) -> tuple[str, ...]:
+    """A Chinese question's words a name may be quoted beside (:func:`_quoted_beside`): its terms of two characters
+    or more, and the kind of thing it asks the name of, after its last 的, of one or more (船 of 漓江分局的船叫什么名字,
+    whose name “二郎神号” the sentence quotes before 执法船)."""
+    kind = _KIND_BEFORE.search(normalize(text))
+    return tuple(w for w in terms(text) if len(w) >= 2) + ((kind.group(1),) if kind else ())
 
 
 _BESIDE = 6  # characters: “凭祥草帽警察”微信工作平台
