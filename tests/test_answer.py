@@ -436,11 +436,12 @@ def test_a_figure_of_something_the_corpus_never_speaks_of_is_unknown():
     from qa.tokens import tokenize
 
     corpus = SimpleNamespace(bm25=SimpleNamespace(vocab_dict=set(tokenize(  # (公安局: an organization it names)
-        "桂林市公安局全市划分网格4370个,配备网格员3956名。总破案率2022年达79.17%。"))))
+        "桂林市公安局全市划分网格4370个,配备网格员3956名。总破案率2022年达79.17%。通过手机APP提供线索。"))))
     for question, unknown in (("桂林的网各员有多少", ["网各员"]), ("桂林的破按率是多少", ["破按率"]),
                               ("白城有多少名律师", ["律师"]), ("商洛公安局有多少辆警车", ["警车"]),
                               ("桂林的地铁线路有几条", ["地铁线路"]), ("桂林的网格员有多少", []),
-                              ("桂林的破案律是多少", []), ("律师是做什么的", []), ("商洛市的面积有多大", ["面积"])):
+                              ("桂林的破案律是多少", []), ("律师是做什么的", []), ("商洛市的面积有多大", ["面积"]),
+                              ("桂林2022年的GDP是多少", ["GDP"]), ("桂林的app有多少", [])):  # (Latin letters, case-folded)
         assert [c.text for c in unknown_words(analyze(question), corpus)] == unknown, question
 
 
@@ -834,6 +835,7 @@ def test_a_rate_asked_as_it_stands_is_not_a_change():
         assert fits("number", "破案率提高到96.15%", "share", level=True)  # (a level reached)
         assert fits("number", "发案率下降为5%", "share", level=True)
     assert not asks_level(analyze("桂林破案率提高了多少")) and not asks_level(analyze("By how much did the rate rise?"))
+    assert not asks_level(analyze("商洛治安案件发案数降了百分之几"))  # (降了, 升了, 涨了, 跌了: a change)
 
 
 def test_one_with_a_measure_word_answers_only_as_asked():
@@ -952,6 +954,11 @@ def test_a_rank_of_something_else_is_not_the_rank_asked():
     assert not ranks_another(analyze("桂林破案率在全区排第几"), "2022年分别达79.17%和73.27%,破案率排名全区第一")
     assert not ranks_another(analyze("桂林的破案率是多少"), other)  # (no rank asked)
     assert not ranks_another(analyze("2012年，肯尼亚在该指标中排名第几？"), "2012年肯尼亚在176个国家中排名第139。")
+    # nor among another whole than the one asked (全国, 全省 or 全区, 全市, 全球): a rank whose clause names none may be
+    assert ranks_another(analyze("白城的禁毒工作排名全国第几"), "禁毒工作连续3年全省排名第一,中央电视台6次…报道")
+    assert not ranks_another(analyze("桂林的破案率排全省第几"), "破案率排名全区第一;连续4年命案全破")
+    assert not ranks_another(analyze("白城的禁毒工作排名全国第几"), "白城的禁毒工作排名第一")
+    assert not ranks_another(analyze("東京證券交易所是全球第幾大證券交易所?"), "東京證券交易所是世界第二大證券交易所。")
 
 
 def test_digits_in_a_name_answer_no_number():
@@ -1687,6 +1694,7 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("桂林配备了多少名网格员", "全市划分网格4370个,配备网格员3956名,配备手持终端4030部。", False),
     ("公投需要多少苏格兰选民", "如果大多数苏格兰选民,即全体选民的40%以上投票支持。", False),  # (选民 in its clause)
     ("全英國大概有多少人收看", "估計全英國約有2,000萬人直接目睹了女王登基的現場實況。", False),  # (收看: no noun counted)
+    ("桂林有多少名警察", "累计打掉1411名长期潜藏在桂林的电信诈骗犯罪分子。", True),  # (what 名 counts: people, a verb to jieba)
     # a two-character noun's head after another kind's character: another kind; the head alone is the noun
     ("商洛破获了多少起命案", "全市公安系統共破獲傳統侵財類案件2396起,抓獲犯罪嫌疑人5428名。", True),
     ("商洛有多少名民警", "全市招录辅警300名。", True),

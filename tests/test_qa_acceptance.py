@@ -570,6 +570,22 @@ def test_who_or_what_has_a_figure_the_reports_never_give_is_refused(engine):
         assert engine.ask(question).reason == "no_answer", question
 
 
+def test_where_a_sentence_names_no_place_and_ranks_counts_and_changes_as_people_write_them(engine):
+    """配备了3956名网格员的是哪个城市 was answered by 全市…配备网格员3956名 alone, which names no city: the sentence
+    before it, naming 桂林市, is shown with it. 桂林2022年的GDP是多少 was answered 79.17% (GDP, in Latin letters, is
+    nowhere in the reports), 桂林有多少名警察 with 打掉1411名…犯罪分子 (警察 a verb to jieba), 白城的禁毒工作排名全国第几
+    with 全省排名第一; 降了百分之几 asks a change (it was refused as asking a rate)."""
+    grid = engine.ask("配备了3956名网格员的是哪个城市")
+    assert grid.answered and grid.answer_span == "桂林市" and grid.answer.startswith("在抓好场所规范建设的同时"), grid.answer
+    first = grid.citations[0]
+    assert first.text[first.answer_start:first.answer_end].strip() == grid.answer  # both marked in the passage
+    assert_refused(engine, {"桂林2022年的GDP是多少": ("GDP",)})
+    for question in ("桂林有多少名警察", "白城的禁毒工作排名全国第几"):
+        assert engine.ask(question).reason == "no_answer", question
+    assert_spans(engine, (("白城的禁毒工作排名全省第几", "第一"), ("商洛治安案件发案数降了百分之几", "19%"),
+                          ("桂林黄赌警情降了百分之几", "28.26%")))
+
+
 def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):
     """白城走访了多少群众 was refused (no sentence giving the number): the passage with 走访群众39440人 ranks 12th of
     白城's long report, below the ten the answer is chosen from. A passage below them that writes what is counted

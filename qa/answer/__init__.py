@@ -218,6 +218,12 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     if best > 0 and found.spans[best - 1][0] == best_hit and (
             points_back(found.texts[best], q) or found.dated_before is not None and found.dated_before[best]):
         best_start = found.spans[best - 1][1]
+    # A where- or who-question answered by a sentence that names no place or person (全市…配备网格员3956名) is shown with
+    # the one before it in its passage when that one names one (…桂林市加强网格员队伍建设和管理。): alone it does not say
+    # where, the span is taken from the one before.
+    elif (q.asks in ("place", "person") and best > 0 and found.spans[best - 1][0] == best_hit
+            and answer_span(q, found.texts[best]) is None and answer_span(q, found.texts[best - 1]) is not None):
+        best_start = found.spans[best - 1][1]
     # A why-question's reason often follows the sentence that states the fact (…不得走动；这是为了…):
     # when the chosen sentence gives none and the next one in its passage does, both are shown.
     # So is a quotation that names no one, for a who-question, with the sentence after it that says who said it

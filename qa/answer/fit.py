@@ -48,8 +48,8 @@ def _a_one_not_asked(one: str | None, sentence: str, span: tuple[int, int]) -> b
     return not (one and normalize(sentence[span[0]:span[1]]).endswith(one))
 
 
-# A question that asks how much something changed (下降了多少, 提高了多少倍, By how much did … fall?)
-_ASKS_CHANGE = re.compile(r"下降|上升|提升|提高|增长|增加|减少|降低|下跌|上涨|增幅|降幅|涨幅|变化|倍"
+# A question that asks how much something changed (下降了多少, 提高了多少倍, 降了百分之几, By how much did … fall?)
+_ASKS_CHANGE = re.compile(r"下降|上升|提升|提高|增长|增加|减少|降低|下跌|上涨|增幅|降幅|涨幅|变化|倍|[降升涨跌]了"
                           r"|(?i:\b(?:fall|fell|fallen|drop|dropped|rise|rose|risen|increase|increased|decrease|decreased"
                           r"|grow|grew|grown|change|changed|decline|declined|by how much)\b)")
 
@@ -363,7 +363,8 @@ def _every_counted_figure(question: Question, sentence: str,
 
 
 # words of a rank asked that say nothing of what is ranked
-_RANKING = re.compile(r"排名|排行|排第|名列|位居|位列|第几|全国|全省|全区|全市|工作")
+# (nor the whole it is among: :func:`_ranked_elsewhere`'s, 世界 for 全球)
+_RANKING = re.compile(r"排名|排行|排第|名列|位居|位列|第几|全国|全省|全区|全市|全县|全球|世界|国际|工作")
 
 
 def ranks_another(question: Question, sentence: str) -> bool:
@@ -374,7 +375,30 @@ def ranks_another(question: Question, sentence: str) -> bool:
         return False
     words = _ranked_words(question.text, tuple(normalize(f) for c in question.constraints for f in c.forms))
     norm = normalize(sentence)
-    return bool(words) and not any(w in norm for w in words)
+    return bool(words) and not any(w in norm for w in words) or _ranked_elsewhere(question, sentence)
+
+
+# where a rank is among (全国第几, 全省排名第一): the country, a province (a region: 广西's 全区), a city, a county, the world
+_RANK_SCOPE = re.compile(r"全国|全省|全区|全市|全县|全球|世界|国际")
+_SAME_SCOPE = {"全区": "全省", "世界": "全球", "国际": "全球"}
+_CLAUSE_END = re.compile(r"[。;；!！?？]")
+
+
+def _ranked_elsewhere(question: Question, sentence: str) -> bool:
+    """Is every rank of ``sentence`` said among another whole than the one a Chinese rank question names
+    (白城的禁毒工作排名全国第几 -/-> 禁毒工作连续3年全省排名第一)? A rank whose clause names none is not."""
+    asked = _RANK_SCOPE.search(normalize(question.text))
+    if not asked:
+        return False
+    norm = normalize(sentence)
+    scopes = []
+    for start, _ in ranks(sentence):
+        before = _CLAUSE_END.split(norm[max(0, start - 20):start])[-1]
+        said = _RANK_SCOPE.findall(before)
+        if not said:
+            return False
+        scopes.append(_SAME_SCOPE.get(said[-1], said[-1]))
+    return bool(scopes) and _SAME_SCOPE.get(asked.group(), asked.group()) not in scopes
 
 
 @lru_cache(maxsize=256)
@@ -419,8 +443,9 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
     # (or, asked after it, what the question is about: 2012年白城零发案村屯有多少个 -/-> 全市5个县(市、区)…)
     said = normalize(question.counted or (question.topic if _ASKED_AFTER.search(question.text) else ""))
     noun = _nouns(said)
-    # (what a measure word of things counts is a thing, whatever jieba tags it: 多少个探头, 探头 a verb to it)
-    if not noun and 2 <= len(said) <= 4 and measure_word(normalize(question.text)) in _THINGS:
+    # (what a measure word of things counts is a thing, whatever jieba tags it: 多少个探头, 探头 a verb to it; and what
+    # 名 or 位 counts are people: 多少名警察, 警察 a verb to jieba, was answered 打掉1411名…犯罪分子)
+    if not noun and 2 <= len(said) <= 4 and measure_word(normalize(question.text)) in _THINGS | {"名", "位"}:
         noun = said
     if len(noun) < 2 or question.measure not in _COUNTS or not has_cjk(question.text):
         return False

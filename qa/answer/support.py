@@ -143,6 +143,7 @@ def _organization(word: str) -> bool:
     return len(cut) == 1 and cut[0].flag == "nt"
 
 
+_LATIN_TERM = re.compile(r"[a-z][a-z0-9]+")  # (normalized: case-folded)
 _SIZE_TAIL = re.compile(r"(?:有|是|为)?多[大长远高宽深重厚]$")
 
 
@@ -151,6 +152,10 @@ def _unknown_figure(question: Question, vocab) -> tuple[Constraint, ...]:
     the corpus: a thing it never speaks of (律师, 降雨量) or a typo (桂林的网各员有多少, answered with
     …打掉1411名…犯罪分子; 破按率). Named as the counted noun where that is as foreign (警车 of 多少辆警车)."""
     topic = _SIZE_TAIL.sub("", normalize(question.topic))  # (面积 of 商洛市的面积有多大)
+    # (a figure of what is written in Latin letters, as the corpus never writes it: 桂林2022年的GDP是多少 -/-> 79.17%)
+    if question.asks == "number" and _LATIN_TERM.fullmatch(topic) and topic not in vocab:
+        written = re.search(re.escape(topic), question.topic, re.IGNORECASE)
+        return (Constraint("name", written.group() if written else topic, (topic,)),)
     if (question.asks != "number" or not _CJK_RUN.fullmatch(topic) or QUESTION_NOISE.search(topic)
             or any(p in vocab for p in _pairs(topic))):  # (桂林到白城有多远: 有多远 is the asking)
         return ()
