@@ -1485,6 +1485,19 @@ def test_a_subject_the_answer_sentence_is_not_about_pulls_the_question_away():
     (["What was Guilin's clearance rate?"], "And in 2022?", "What was Guilin's clearance rate in 2022?"),
     (["How many grid workers does Guilin have?"], "What about Shangluo?", "How many grid workers does Shangluo have?"),
     (["桂林的破案率是多少"], "白城的破案率是多少", "白城的破案率是多少"),  # a whole question is asked as it is
+    # a whole question that points back to the place asked before names it (not a person's 他, nor 其它)
+    (["白城走访了多少群众"], "那里的群众安全感是多少", "白城的群众安全感是多少"),
+    (["桂林的总破案率是多少"], "该市有多少名网格员", "桂林有多少名网格员"),
+    (["白城走访了多少群众"], "他们出台了多少条便民措施", "白城出台了多少条便民措施"),
+    (["桂林的破案率是多少", "那白城呢"], "它的发案率是多少", "白城的发案率是多少"),
+    (["桂林的破案率是多少"], "那里呢", "桂林的破案率是多少"),
+    (["桂林的破案率是多少"], "白城当地的破案率是多少", "白城当地的破案率是多少"),  # (its own place)
+    (["桂林的破案率是多少"], "其它城市的破案率是多少", "其它城市的破案率是多少"),
+    (["谁是八里街警务工作站站长"], "他的年龄是多少", "他的年龄是多少"),  # (no place before; 他: a person)
+    (["How many grid workers does Guilin have?"], "What is its clearance rate?", "What is Guilin's clearance rate?"),
+    (["What was the clearance rate of Guilin?"], "How many grid workers does the city have?",
+     "How many grid workers does Guilin have?"),
+    (["How many grid workers does Guilin have?"], "Is there a grid?", "Is there a grid?"),  # (there: no place)
 ])
 def test_a_follow_up_changes_what_it_names(history, question, query):
     from qa.conversation import rewrite

@@ -570,11 +570,12 @@ def test_who_or_what_has_a_figure_the_reports_never_give_is_refused(engine):
         assert engine.ask(question).reason == "no_answer", question
 
 
-def test_where_a_sentence_names_no_place_and_ranks_counts_and_changes_as_people_write_them(engine):
+def test_a_place_named_before_the_answer_or_in_the_question_before_and_ranks_counts_changes_as_written(engine):
     """配备了3956名网格员的是哪个城市 was answered by 全市…配备网格员3956名 alone, which names no city: the sentence
     before it, naming 桂林市, is shown with it. 桂林2022年的GDP是多少 was answered 79.17% (GDP, in Latin letters, is
     nowhere in the reports), 桂林有多少名警察 with 打掉1411名…犯罪分子 (警察 a verb to jieba), 白城的禁毒工作排名全国第几
-    with 全省排名第一; 降了百分之几 asks a change (it was refused as asking a rate)."""
+    with 全省排名第一; 降了百分之几 asks a change (it was refused as asking a rate). A question pointing back to a place
+    names the one asked before."""
     grid = engine.ask("配备了3956名网格员的是哪个城市")
     assert grid.answered and grid.answer_span == "桂林市" and grid.answer.startswith("在抓好场所规范建设的同时"), grid.answer
     first = grid.citations[0]
@@ -584,6 +585,12 @@ def test_where_a_sentence_names_no_place_and_ranks_counts_and_changes_as_people_
         assert engine.ask(question).reason == "no_answer", question
     assert_spans(engine, (("白城的禁毒工作排名全省第几", "第一"), ("商洛治安案件发案数降了百分之几", "19%"),
                           ("桂林黄赌警情降了百分之几", "28.26%")))
+    # a whole question pointing back to the place asked before (那里, 该市, 他们) is asked of it: 那里的群众安全感是多少 after
+    # a question about 白城 was answered with 桂林's 98.26%, 该市的黄赌警情下降了多少 after one about 商洛 with 桂林's 28.26%
+    there = engine.ask("那里的群众安全感是多少", history=["白城走访了多少群众"])
+    assert there.answered and there.answer_span == "95%", there.answer
+    elsewhere = engine.ask("该市的黄赌警情下降了多少", history=["商洛建成了多少个标准化派出所"])
+    assert not elsewhere.answered and elsewhere.missing == ("商洛",), elsewhere.answer
 
 
 def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):
