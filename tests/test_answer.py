@@ -758,6 +758,22 @@ def test_the_honour_a_count_asks_of_without_what_it_counts():
     assert honour_asked(analyze("他获得了多少枚金牌")) == ""  # (the count is what was received)
 
 
+@pytest.mark.parametrize("question,asked", [
+    ("白城市公安局的那篇综述是哪天刊登的", "date"), ("桂林公安那篇文章是哪个媒体发表的", "source"),
+    ("这篇报道的来源是哪里", "source"), ("When was the article about Guilin police published?", "date"),
+    ("Which newspaper published the Baicheng report?", "source"),
+    ("白城新闻发布会是哪天召开的", ""),  # (a press conference, not an article)
+    ("这首歌是什么时候发布的", ""),  # (no article)
+    ("央视哪天报道了白城的毒品大案", ""),  # (what was reported, not an article)
+    ("霍布斯的第一份引發爭議的文章於何年發表?", ""),  # (a work an encyclopedia dates, not an article pointed to)
+    ("從哪一年開始《泰晤士報》在報紙的第一版刊登新聞報導?", ""),
+])
+def test_a_question_about_an_article_s_record(question, asked):
+    from qa.answer.question import publication_asked
+
+    assert publication_asked(analyze(question)) == asked
+
+
 def test_what_a_question_sets_aside():
     from qa.answer.question import set_aside
 

@@ -594,6 +594,18 @@ def test_a_place_named_before_the_answer_or_in_the_question_before_and_ranks_cou
     assert not elsewhere.answered and elsewhere.missing == ("商洛",), elsewhere.answer
 
 
+def test_an_article_s_date_and_outlet_are_answered_from_its_record(engine):
+    """白城市公安局的那篇综述是哪天刊登的 was refused (语料中没有关于「刊登」的所问日期): no sentence says when a report ran;
+    its record does, as its citation shows. A report without one says so, not with its subtitle."""
+    dated = engine.ask("白城市公安局的那篇综述是哪天刊登的")
+    assert dated.answered and dated.answer_span == "2016年11月28日" and "春华秋实结硕果" in dated.answer, dated.answer
+    assert dated.citations[0].doc_id == "004_36e9c487650df011" and dated.citations[0].date == "2016-11-28"
+    assert_spans(engine, (("白城那篇综述是哪份报纸刊登的", "白城日报"), ("Which newspaper published the Baicheng report?", "白城日报"),
+                          ("When was the article about Guilin police published?", "2023-05-05")))
+    undated = engine.ask("商洛那篇报道是什么时候发表的")
+    assert not undated.answered and undated.reason == "no_answer" and "没有日期" in undated.answer, undated.answer
+
+
 def test_a_count_written_word_for_word_below_the_pool_and_questions_put_to_the_assistant(engine):
     """白城走访了多少群众 was refused (no sentence giving the number): the passage with 走访群众39440人 ranks 12th of
     白城's long report, below the ten the answer is chosen from. A passage below them that writes what is counted

@@ -512,6 +512,27 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
 
 
 # what a question sets aside before asking for another (除了桂林，还有哪个城市…; 除桂林以外)
+# A question about an article itself, not what it reports: when it was published (那篇综述是哪天刊登的, When was the
+# article on Guilin's police published?) or by whom (是哪份报纸刊登的, Which newspaper ran…): its record says
+# (pointed to: 那篇综述, 这篇报道, 该文, the article about…, the Baicheng report; not 霍布斯的第一份…文章於何年發表, a work of
+# his that an encyclopedia dates, nor 《泰晤士報》…刊登新聞報導)
+_ARTICLE = re.compile(r"[这那此该本][篇则份]|该文|本文|此文|原文|该报道|该综述"
+                      r"|\b(?:the|this|that)\b[\w\s'’-]{0,40}?\b(?:article|report|story)\b", re.IGNORECASE)
+_PUBLISHED = re.compile(r"发表|刊登|发布(?!会)|刊发|登载|见报|刊出|\b(?:published|posted|ran|run|printed)\b", re.IGNORECASE)
+_OUTLET = re.compile(r"(?:哪|什么)[一个家份]?(?:报纸|报社|媒体|网站|刊物|杂志|报|网)|来源|出处"
+                     r"|\b(?:which|what) (?:newspaper|paper|outlet|website|site|media|source)\b", re.IGNORECASE)
+
+
+def publication_asked(question: Question) -> str:
+    """``date`` or ``source`` when ``question`` asks when or where an article was published, else ""."""
+    norm = normalize(question.text)
+    if not _ARTICLE.search(norm):
+        return ""
+    if _OUTLET.search(norm) and (_PUBLISHED.search(norm) or re.search(r"来源|出处|\bsource\b", norm)):
+        return "source"
+    return "date" if question.asks == "date" and _PUBLISHED.search(norm) else ""
+
+
 _SET_ASIDE = re.compile(r"除了?\s*([\u4e00-\u9fff]{2,8}?)\s*(?:之外|以外|外)?\s*[，,、]?\s*(?:还|另|其他|其它|别的)")
 
 
