@@ -1724,6 +1724,8 @@ def test_a_county_named_by_one_character_and_县_is_not_read_inside_other_words(
     ("公投需要多少苏格兰选民", "如果大多数苏格兰选民,即全体选民的40%以上投票支持。", False),  # (选民 in its clause)
     ("全英國大概有多少人收看", "估計全英國約有2,000萬人直接目睹了女王登基的現場實況。", False),  # (收看: no noun counted)
     ("桂林有多少名警察", "累计打掉1411名长期潜藏在桂林的电信诈骗犯罪分子。", True),  # (what 名 counts: people, a verb to jieba)
+    ("桂林配备了多少名专职保安", "全市1684个行政村委配备一名专职辅警,辅警肩负“八大员”职责。", True),  # (专职 + another head)
+    ("桂林配备了多少名专职心理老师", "配备专职心理老师73名、兼职心理老师13000名。", False),
     # a two-character noun's head after another kind's character: another kind; the head alone is the noun
     ("商洛破获了多少起命案", "全市公安系統共破獲傳統侵財類案件2396起,抓獲犯罪嫌疑人5428名。", True),
     ("商洛有多少名民警", "全市招录辅警300名。", True),

@@ -465,6 +465,11 @@ def _counts_what_follows(question: Question, sentence: str) -> bool:
             head = _head_after(normalize(text[span[1]:span[1] + 10]))
             if names_people(head) and not set(head) & set(noun):
                 return True
+        # (the noun asked's first word before another head: 一名专职辅警 for 多少名专职保安)
+        ahead = normalize(text[span[1]:span[1] + len(noun)])
+        if (follows and len(noun) >= 4 and ahead.startswith(noun[:-2])
+                and not set(ahead[len(noun) - 2:]) & set(noun[-2:])):
+            return True
         shared = set(after) & set(noun)
         # (a two-character noun's head after another kind's character is another kind: 传统侵财类案件2396起 are
         # no 命案, 辅警 no 民警; not the head alone: 5缸发动机 for 多少个气缸, 3名子女 for 几个孩子)
