@@ -14,6 +14,19 @@ from embeddings import bundled
 
 log = logging.getLogger(__name__)
 
+
+def _simplified(text: str) -> str:
+    """``text`` in simplified script (OpenCC t2s; unchanged when it is already)."""
+    global _T2S
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(text)
+
+
+_T2S = None
+
 DEFAULT_MODEL = bundled.MODEL_ID
 BACKENDS = ("torch", "onnx-fp32", "onnx-int8")
 DEFAULT_BACKEND = "torch"
@@ -74,7 +87,18 @@ class Encoder:
         return f"Encoder({self.name!r}, dim={self.dim}, backend={self.backend!r}, source={self.source!r})"
 
     def encode_queries(self, texts: Iterable[str]) -> np.ndarray:
-        return self._encode(list(texts), self.prompts.get("query", ""))
+        """Query vectors. A query in traditional script is the mean of its vector and its simplified form's
+        (renormalized): the model places a question's two scripts apart (白城走訪群眾人數 was refused over a
+        simplified report that answers 白城走访群众人数), and a corpus may hold either (docs/evaluation.md)."""
+        texts = list(texts)
+        prompt = self.prompts.get("query", "")
+        out = self._encode(texts, prompt)
+        simplified = [_simplified(t) for t in texts]
+        changed = [i for i, (t, s) in enumerate(zip(texts, simplified)) if s != t]
+        if changed:
+            both = out[changed] + self._encode([simplified[i] for i in changed], prompt)
+            out[changed] = both / np.maximum(np.linalg.norm(both, axis=1, keepdims=True), 1e-12)
+        return out
 
     def encode_passages(self, texts: Iterable[str]) -> np.ndarray:
         return self._encode(list(texts), self.prompts.get("document", ""))

@@ -21,7 +21,7 @@ from qa.conversation import rewrite
 from qa.documents import MAX_DOC_CHARS, load_documents
 from qa.index import (Index, IndexFolderError, IndexNotFoundError, build_index, content_hash, open_index, read_documents,
                       read_manifest)
-from qa.normalize import has_cjk
+from qa.normalize import has_cjk, mainland_words
 from qa.records import Answer, Document, Hit, IngestReport, Skipped
 from qa.retrieve import RERANK, FusionSettings, Retriever, make_retriever
 from qa.store import current
@@ -102,8 +102,9 @@ class Engine:
         question = check_question(question)
         frequency = self.index.document_frequency
 
-        def as_the_corpus_writes(text: str) -> str:  # (places in pinyin and counties' short forms: 白城, 凭祥市)
-            return in_full(places_in_chinese(text, frequency), frequency)
+        def as_the_corpus_writes(text: str) -> str:  # (places in pinyin and counties' short forms: 白城, 凭祥市;
+            # Taiwan words the corpus writes the mainland way: 網際網路 -> 互联网)
+            return in_full(places_in_chinese(mainland_words(text, lambda token: frequency(token) > 0), frequency), frequency)
 
         # (a follow-up's places are read as its history's are: 那凭祥呢 after 隆林每年投入多少钱… names a place)
         query = as_the_corpus_writes(without_preamble(unspaced(query or (rewrite(

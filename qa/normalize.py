@@ -27,6 +27,28 @@ def normalize(text: str) -> str:
     return _t2s().convert(text.translate(_HALF)).translate(_VARIANTS).casefold()
 
 
+@lru_cache(maxsize=1)
+def _tw2sp():
+    import opencc
+
+    return opencc.OpenCC("tw2sp")
+
+
+def mainland_words(text: str, known) -> str:
+    """``text`` as mainland Chinese writes it (OpenCC's tw2sp: 網際網路 -> 互联网, 視訊 -> 视频, 視窗 -> 窗口) when that
+    leaves fewer of its character pairs unknown to the corpus than the simplified script alone does, else
+    unchanged. ``known(pair)`` is true of a normalized pair of Han characters the corpus has."""
+    plain, mainland = _t2s().convert(text), _tw2sp().convert(text)
+    if plain == text or plain == mainland:  # (simplified already: as written, 建立 is no Taiwan 创建)
+        return text
+
+    def unknown(s: str) -> int:
+        norm = normalize(s)
+        return sum(not known(norm[k:k + 2]) for k in range(len(norm) - 1) if CJK.match(norm[k]) and CJK.match(norm[k + 1]))
+
+    return mainland if unknown(mainland) < unknown(plain) else text
+
+
 def aligned(text: str) -> str:
     """:func:`normalize` of ``text`` when it keeps every character in place (script conversion is
     character for character almost always), else ``text``: for patterns whose spans are read back

@@ -695,6 +695,20 @@ def test_support_check(question, doc, ok, missing):
     assert [c.text for c in support.missing] == missing
 
 
+def test_taiwan_words_are_read_as_the_corpus_writes_them():
+    """白城網際網路加公安平臺註冊了多少人 was refused as about 「網際網路」, which a mainland report writes 互联网 (so 視訊
+    视频, 視窗 窗口); a Taiwan corpus that writes them its way keeps them, and simplified text is read as written."""
+    from qa.normalize import mainland_words
+    from qa.tokens import tokenize
+
+    mainland = set(tokenize("开通运行“互联网+公安”综合服务平台,全市公共视频监控探头总量2931个,6个车管服务窗口"))
+    taiwan = set(tokenize("網際網路的視訊服務"))
+    assert mainland_words("白城網際網路加公安平臺註冊了多少人", mainland.__contains__) == "白城互联网加公安平台注册了多少人"
+    assert mainland_words("公共視訊監控探頭總量", mainland.__contains__) == "公共视频监控探头总量"
+    assert mainland_words("白城網際網路加公安平臺註冊了多少人", taiwan.__contains__) == "白城網際網路加公安平臺註冊了多少人"
+    assert mainland_words("物理学家们试图建立什么样的模型", mainland.__contains__) == "物理学家们试图建立什么样的模型"
+
+
 def test_traditional_article_meets_a_simplified_question():
     doc = Document("sl", "建成26個“陜西公安暖心警務會客廳”。", title="商洛公安")
     assert check(analyze("商洛建成了多少个陕西公安暖心警务会客厅"), doc).ok

@@ -594,6 +594,14 @@ def test_a_place_named_before_the_answer_or_in_the_question_before_and_ranks_cou
     assert not elsewhere.answered and elsewhere.missing == ("商洛",), elsewhere.answer
 
 
+def test_traditional_and_taiwan_questions_answer_as_simplified_ones(engine):
+    """白城走訪群眾人數 was refused where 白城走访群众人数 answers (the model places the two scripts apart: a traditional
+    query is now read in both), 白城網際網路加公安平臺註冊了多少人 refused as about 「網際網路」 (the report writes 互联网),
+    桂林城區有幾個車管服務視窗 answered 5个 (服务站) where 窗口 is 6个."""
+    assert_spans(engine, (("白城走訪群眾人數", "39440人"), ("白城網際網路加公安平臺註冊了多少人", "45万余人"),
+                          ("桂林城區有幾個車管服務視窗", "6个")))
+
+
 def test_an_article_s_date_and_outlet_are_answered_from_its_record(engine):
     """白城市公安局的那篇综述是哪天刊登的 was refused (语料中没有关于「刊登」的所问日期): no sentence says when a report ran;
     its record does, as its citation shows. A report without one says so, not with its subtitle."""
