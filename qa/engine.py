@@ -104,7 +104,8 @@ class Engine:
 
         def as_the_corpus_writes(text: str) -> str:  # (places in pinyin and counties' short forms: 白城, 凭祥市;
             # Taiwan words the corpus writes the mainland way: 網際網路 -> 互联网)
-            return in_full(places_in_chinese(mainland_words(text, lambda token: frequency(token) > 0), frequency), frequency)
+            text = mainland_words(text, lambda token: frequency(token) > 0)
+            return in_full(places_in_chinese(text, frequency), frequency)
 
         # (a follow-up's places are read as its history's are: 那凭祥呢 after 隆林每年投入多少钱… names a place)
         query = as_the_corpus_writes(without_preamble(unspaced(query or (rewrite(

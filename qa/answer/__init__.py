@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 import numpy as np
 
@@ -321,7 +321,8 @@ _QUOTE_END = re.compile(r"[”」』\"]\s*$")  # a sentence that is a quotation 
 _UNRECORDED = {"date": "找到了这篇文章，但它的记录中没有日期。", "source": "找到了这篇文章，但它的记录中没有来源。"}
 
 
-def _from_the_record(question: str, query: str, q: Question, doc, published: str, hits: list[Hit], index: Index) -> Answer:
+def _from_the_record(question: str, query: str, q: Question, doc: Document, published: str, hits: list[Hit],
+                     index: Index) -> Answer:
     """The ``published`` date or outlet of ``doc`` (:func:`publication_asked`), citing its first passage retrieved."""
     opening = min((h for h in hits if h.chunk.doc_id == doc.id), key=lambda h: h.chunk.start)
     chinese = has_cjk(q.text)
@@ -336,8 +337,8 @@ def _from_the_record(question: str, query: str, q: Question, doc, published: str
     else:
         value = doc.source
         text = f"《{doc.title}》的来源：{value}。" if chinese else f"“{doc.title}” is from {value}."
-    return Answer(question, text, True, [replace(citation(index, opening, 1, 0, 0, opening.score), relevance="answer")], query=query,
-                  confidence=1.0, answer_span=value, certainty="high")
+    cited = replace(citation(index, opening, 1, 0, 0, opening.score), relevance="answer")
+    return Answer(question, text, True, [cited], query=query, confidence=1.0, answer_span=value, certainty="high")
 
 
 def _writing_the_count(q: Question, rest: list[Hit], k: int) -> list[Hit]:

@@ -511,9 +511,8 @@ def _chinese_names(text: str, norm: str, covered: list[tuple[int, int]],
     return out
 
 
-# what a question sets aside before asking for another (除了桂林，还有哪个城市…; 除桂林以外)
 # A question about an article itself, not what it reports: when it was published (那篇综述是哪天刊登的, When was the
-# article on Guilin's police published?) or by whom (是哪份报纸刊登的, Which newspaper ran…): its record says
+# article on Guilin's police published?) or where (是哪份报纸刊登的, Which newspaper ran…): its record says
 # (pointed to: 那篇综述, 这篇报道, 该文, the article about…, the Baicheng report; not 霍布斯的第一份…文章於何年發表, a work of
 # his that an encyclopedia dates, nor 《泰晤士報》…刊登新聞報導)
 _ARTICLE = re.compile(r"[这那此该本][篇则份]|该文|本文|此文|原文|该报道|该综述"
@@ -533,6 +532,7 @@ def publication_asked(question: Question) -> str:
     return "date" if question.asks == "date" and _PUBLISHED.search(norm) else ""
 
 
+# what a question sets aside before asking for another (除了桂林，还有哪个城市…; 除桂林以外)
 _SET_ASIDE = re.compile(r"除了?\s*([\u4e00-\u9fff]{2,8}?)\s*(?:之外|以外|外)?\s*[，,、]?\s*(?:还|另|其他|其它|别的)")
 
 
