@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -17,15 +18,14 @@ log = logging.getLogger(__name__)
 
 def _simplified(text: str) -> str:
     """``text`` in simplified script (OpenCC t2s; unchanged when it is already)."""
-    global _T2S
-    if _T2S is None:
-        import opencc
-
-        _T2S = opencc.OpenCC("t2s")
-    return _T2S.convert(text)
+    return _t2s().convert(text)
 
 
-_T2S = None
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 DEFAULT_MODEL = bundled.MODEL_ID
 BACKENDS = ("torch", "onnx-fp32", "onnx-int8")

@@ -233,6 +233,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # say what it is about (所以对处理高球最有效 needs the grip named just before).
     # So is one that owes the date asked to the one a semicolon joins it to (2014年,镇赉县公安局被…评为…;白城市公安局被评为
     # “全国追逃工作先进单位” for 哪年被评为全国追逃工作先进单位).
+    own_span = answer_span(q, found.texts[best])  # (the chosen sentence's own, read once)
     if best > 0 and found.spans[best - 1][0] == best_hit and (
             points_back(found.texts[best], q) or found.dated_before is not None and found.dated_before[best]):
         best_start = found.spans[best - 1][1]
@@ -240,7 +241,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # the one before it in its passage when that one names one (…桂林市加强网格员队伍建设和管理。): alone it does not say
     # where, the span is taken from the one before.
     elif (q.asks in ("place", "person") and best > 0 and found.spans[best - 1][0] == best_hit
-            and answer_span(q, found.texts[best]) is None and answer_span(q, found.texts[best - 1]) is not None):
+            and own_span is None and answer_span(q, found.texts[best - 1]) is not None):
         best_start = found.spans[best - 1][1]
     # A why-question's reason often follows the sentence that states the fact (…不得走动；这是为了…):
     # when the chosen sentence gives none and the next one in its passage does, both are shown.
@@ -248,7 +249,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
     # (“…形成了长效机制。” 自治区人大常委会副主任、桂林市委书记赵乐秦在实地走访调研后…).
     if best + 1 < len(found.spans) and found.spans[best + 1][0] == best_hit and (
             gives_reason_after(q, found.texts[best], found.texts[best + 1])
-            or (q.asks == "person" and _QUOTE_END.search(found.texts[best]) and answer_span(q, found.texts[best]) is None
+            or (q.asks == "person" and _QUOTE_END.search(found.texts[best]) and own_span is None
                 and answer_span(q, found.texts[best + 1]) is not None)):
         best_end = found.spans[best + 1][2]
     log.debug("answer %r dense=%.3f coverage=%.2f confidence=%.3f", found.texts[best][:40], found.dense[best],
@@ -300,8 +301,7 @@ def answer(question: str, hits: list[Hit], index: Index, qvec: np.ndarray, setti
             and not set(event) - set("年月日") & set(normalize(sentence))):
         return _refuse_missing(question, query, q, hits, index, qvec, settings, k, (Constraint("name", event, (event,)),))
     # the span from the chosen sentence itself; from the one before only when it has none (同年 -> 1989年)
-    found_in = found.texts[best]
-    span = answer_span(q, found_in)
+    found_in, span = found.texts[best], own_span
     if span is None and (best_start < found.spans[best][1] or best_end > found.spans[best][2]):
         found_in = sentence
         span = answer_span(q, sentence)
